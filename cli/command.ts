@@ -1,0 +1,30 @@
+// Commands are declared as data (DESIGN.md style 8): a name, a summary, their flags, and a loader that
+// imports the implementation only when that command runs, so `dstack --help` loads nothing heavy.
+import type { ParseArgsConfig } from "node:util";
+import type { Output } from "./output.js";
+
+export type Options = NonNullable<ParseArgsConfig["options"]>;
+export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+export interface CommandContext {
+  out: Output;
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  home: string;
+  signal: AbortSignal;
+}
+
+export interface CommandModule {
+  run(ctx: CommandContext, values: Values, positionals: string[]): Promise<number>;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Flag descriptions for `dstack CMD --help`, in order. */
+  help: readonly [flags: string, text: string][];
+  options: Options;
+  positionals?: boolean;
+  load(): Promise<CommandModule>;
+}

@@ -1,0 +1,105 @@
+// Entry point: pick the command, parse its flags, run it, and turn every failure into a message and an
+// exit code. No stack trace reaches the user; an unexpected error is reported as a bug.
+import { homedir } from "node:os";
+import { parseArgs } from "node:util";
+import { UserError, usageError } from "../src/errors.js";
+import { closest } from "../src/compiler/suggest.js";
+import type { CommandContext, CommandSpec } from "./command.js";
+import { commandHelp, mainHelp, VERSION } from "./help.js";
+import { createOutput, type Output } from "./output.js";
+import { COMMANDS } from "./registry.js";
+
+export const EXIT_INTERNAL = 70;
+
+export async function main(
+  argv: readonly string[],
+  out: Output,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "-h" || name === "--help" || name === "help") {
+    const topic = name === "help" ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    out.print(topic === undefined ? mainHelp(COMMANDS) : commandHelp(topic));
+    return 0;
+  }
+  if (name === "-v" || name === "--version" || name === "version") {
+    out.print(`dstack ${VERSION}`);
+    return 0;
+  }
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    const command = COMMANDS.find((c) => c.name === name);
+    if (command === undefined) {
+      const near = closest(
+        name,
+        COMMANDS.map((c) => c.name),
+      );
+      throw usageError(
+        `unknown command "${name}"`,
+        near === undefined ? "run dstack --help to list commands" : `did you mean "dstack ${near}"?`,
+      );
+    }
+    if (rest.includes("-h") || rest.includes("--help")) {
+      out.print(commandHelp(command));
+      return 0;
+    }
+    const { values, positionals } = parseFlags(command, rest);
+    const ctx: CommandContext = {
+      out,
+      cwd: process.cwd(),
+      env,
+      home: env.HOME ?? homedir(),
+      signal: controller.signal,
+    };
+    const module = await command.load();
+    return await module.run(ctx, values, positionals);
+  } catch (error) {
+    return report(error, out, env);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+function parseFlags(command: CommandSpec, args: string[]): ReturnType<typeof parseArgs> {
+  try {
+    return parseArgs({
+      args,
+      options: command.options,
+      allowPositionals: command.positionals === true,
+      strict: true,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+    const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
+    const known = Object.keys(command.options).map((o) => `--${o}`);
+    const near = flag === undefined ? undefined : closest(flag, known);
+    const text = message.charAt(0).toLowerCase() + message.slice(1);
+    throw usageError(
+      text.replace(/\. To specify a positional argument.*$/, ""),
+      near !== undefined ? `did you mean ${near}?` : `see dstack ${command.name} --help`,
+    );
+  }
+}
+
+function report(error: unknown, out: Output, env: Readonly<Record<string, string | undefined>>): number {
+  if (error instanceof UserError) {
+    out.error(`error: ${error.message}${error.hint === undefined ? "" : `\n  hint: ${error.hint}`}`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  out.error(
+    `internal error: ${message}\nThis is a bug in dstack, not in your configuration. Please report it with the command you ran.`,
+  );
+  if (env.DSTACK_DEBUG !== undefined && error instanceof Error && error.stack !== undefined)
+    out.error(error.stack);
+  return EXIT_INTERNAL;
+}
+
+export async function runCli(): Promise<void> {
+  const out = createOutput({ stdout: process.stdout, stderr: process.stderr }, process.env);
+  process.exitCode = await main(process.argv.slice(2), out, process.env);
+}

@@ -1,0 +1,144 @@
+// Stage 2 for dev environments, tasks and services: grammar, cross-field rules, merge and defaults.
+import { scalarText, type DiagnosticBag } from "../diagnostics.js";
+import { parsePort } from "../grammar/ports.js";
+import { parseRange } from "../grammar/range.js";
+import { parseCount, parseDuration } from "../grammar/units.js";
+import type { YamlSource } from "../source/yaml-source.js";
+import {
+  SPEC_VERSION,
+  type DevEnvironmentSpec,
+  type Ide,
+  type RunSpec,
+  type ServiceSpec,
+  type TaskSpec,
+} from "../spec.js";
+import { declareEnv, resolveEnv } from "./env.js";
+import { boolOf, parseField, stringOf, stringsOf, type RawObject } from "./field.js";
+import { mergePlacement, type Layers } from "./layers.js";
+import { normalizePlacement } from "./placement.js";
+import { normalizeResources, resolveResources } from "./resources.js";
+import {
+  checkExclusive,
+  normalizeName,
+  normalizePorts,
+  normalizePython,
+  normalizeRegistryAuth,
+  normalizeUser,
+  normalizeVolumes,
+  normalizeWorkingDir,
+} from "./run-fields.js";
+
+const RUN_IDLE_DEFAULT = 300;
+const STOP_DEFAULT = 300;
+
+export function normalizeRun(
+  raw: RawObject,
+  source: YamlSource,
+  bag: DiagnosticBag,
+  layers: Layers,
+): RunSpec {
+  checkExclusive(raw, bag);
+  const placement = mergePlacement(normalizePlacement(raw, bag), layers);
+  const resources = resolveResources([
+    normalizeResources(raw.resources, bag, ["resources"]),
+    layers.cli.resources,
+  ]);
+  const env = resolveEnv(declareEnv(raw.env, bag, ["env"]), layers.env, bag, layers.cliBag, ["env"]);
+  const version =
+    raw.version === undefined
+      ? null
+      : (source.scalarSource(["version"]) ?? scalarText(raw.version)).replace(/^["']|["']$/g, "");
+  const common = {
+    spec_version: SPEC_VERSION,
+    name: layers.cli.name ?? normalizeName(raw.name, bag, "run"),
+    image: stringOf(raw.image) ?? null,
+    python: normalizePython(raw, source.scalarSource(["python"]), bag),
+    nvcc: boolOf(raw.nvcc) ?? false,
+    user: normalizeUser(raw.user, bag),
+    privileged: boolOf(raw.privileged) ?? false,
+    entrypoint: stringOf(raw.entrypoint) ?? null,
+    working_dir: normalizeWorkingDir(raw.working_dir, bag),
+    registry_auth: normalizeRegistryAuth(raw.registry_auth),
+    single_branch: boolOf(raw.single_branch) ?? null,
+    env,
+    resources,
+    volumes: normalizeVolumes(raw.volumes, bag),
+    build: stringsOf(raw.build) ?? [],
+    ...placement,
+    max_duration: placement.max_duration ?? ("off" as const),
+    stop_duration: placement.stop_duration ?? STOP_DEFAULT,
+    idle_duration: placement.idle_duration ?? RUN_IDLE_DEFAULT,
+    creation_policy: placement.creation_policy ?? ("reuse-or-create" as const),
+  };
+  switch (raw.type) {
+    case "dev-environment":
+      return devEnvironment(raw, bag, common, version);
+    case "task":
+      return task(raw, bag, common);
+    default:
+      return service(raw, bag, common);
+  }
+}
+
+type Common = Omit<RunSpec, "type" | "ports" | "inactivity_duration">;
+
+function devEnvironment(
+  raw: RawObject,
+  bag: DiagnosticBag,
+  common: Common,
+  version: string | null,
+): DevEnvironmentSpec {
+  return {
+    type: "dev-environment",
+    ...common,
+    ide: (stringOf(raw.ide) ?? "vscode") as Ide,
+    version,
+    init: stringsOf(raw.init) ?? [],
+    inactivity_duration:
+      parseField(bag, ["inactivity_duration"], raw.inactivity_duration, (r) => parseDuration(r, true)) ??
+      "off",
+    ports: normalizePorts(raw.ports, bag),
+  };
+}
+
+function task(raw: RawObject, bag: DiagnosticBag, common: Common): TaskSpec {
+  return {
+    type: "task",
+    ...common,
+    commands: stringsOf(raw.commands) ?? [],
+    nodes: typeof raw.nodes === "number" ? raw.nodes : 1,
+    ports: normalizePorts(raw.ports, bag),
+    inactivity_duration: null,
+  };
+}
+
+function service(raw: RawObject, bag: DiagnosticBag, common: Common): ServiceSpec {
+  const scaling = raw.scaling as RawObject | undefined;
+  const delay = (key: string): number | null =>
+    (parseField(bag, ["scaling", key], scaling?.[key], (r) => parseDuration(r, false)) as
+      number | undefined) ?? null;
+  return {
+    type: "service",
+    ...common,
+    commands: stringsOf(raw.commands) ?? [],
+    port: parseField(bag, ["port"], raw.port, parsePort) ?? { local: null, container: 80 },
+    gateway: typeof raw.gateway === "boolean" || typeof raw.gateway === "string" ? raw.gateway : null,
+    model: raw.model ?? null,
+    https: boolOf(raw.https) ?? null,
+    auth: boolOf(raw.auth) ?? true,
+    replicas: parseField(bag, ["replicas"], raw.replicas, (r) =>
+      parseRange(r, parseCount, "a replica count", "1 or 1..4"),
+    ) ?? { min: 1, max: 1 },
+    scaling:
+      scaling === undefined || typeof scaling.target !== "number"
+        ? null
+        : {
+            metric: "rps",
+            target: scaling.target,
+            scale_up_delay: delay("scale_up_delay"),
+            scale_down_delay: delay("scale_down_delay"),
+          },
+    ports: [],
+    inactivity_duration: null,
+  };
+}

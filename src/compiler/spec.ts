@@ -1,0 +1,138 @@
+// The compiler's output: plain, versioned data that the catalog, planner, stacks and agent consume
+// (DESIGN.md style 10). Sizes are GB, durations seconds, an exact value is a range with min = max.
+import type { CpuSpec } from "./grammar/cpu.js";
+import type { GpuSpec } from "./grammar/gpu.js";
+import type { PortMapping } from "./grammar/ports.js";
+import type { Range } from "./grammar/range.js";
+import type { Duration } from "./grammar/units.js";
+import type { VolumeMount } from "./grammar/volumes.js";
+import type { MaybeSecret, Secret } from "./secret.js";
+import type { BACKENDS, CREATION_POLICIES, IDES, RETRY_EVENTS, SPOT_POLICIES } from "./schema/fields.js";
+
+/** Bumped on any incompatible change of the shapes below; consumers refuse a newer major. */
+export const SPEC_VERSION = 1;
+
+export type Backend = (typeof BACKENDS)[number];
+export type SpotPolicy = (typeof SPOT_POLICIES)[number];
+export type RetryEvent = (typeof RETRY_EVENTS)[number];
+export type CreationPolicy = (typeof CREATION_POLICIES)[number];
+export type Ide = (typeof IDES)[number];
+
+export interface ResourcesSpec {
+  cpu: CpuSpec;
+  memory: Range;
+  shm_size: number | null;
+  disk: { size: Range } | null;
+  gpu: GpuSpec | null;
+}
+
+export interface RetrySpec {
+  on_events: RetryEvent[];
+  duration: number;
+}
+
+/** Where and how to provision: merged from CLI flags > configuration > profile > defaults. */
+export interface PlacementSpec {
+  backends: Backend[] | null;
+  regions: string[] | null;
+  availability_zones: string[] | null;
+  instance_types: string[] | null;
+  reservation: string | null;
+  spot_policy: SpotPolicy;
+  max_price: number | null;
+  retry: RetrySpec | null;
+}
+
+interface RunCommon extends PlacementSpec {
+  spec_version: number;
+  name: string | null;
+  image: string | null;
+  python: string | null;
+  nvcc: boolean;
+  user: string | null;
+  privileged: boolean;
+  entrypoint: string | null;
+  working_dir: string;
+  registry_auth: { username: string; password: Secret } | null;
+  single_branch: boolean | null;
+  env: Record<string, MaybeSecret>;
+  resources: ResourcesSpec;
+  volumes: VolumeMount[];
+  build: string[];
+  max_duration: Duration;
+  stop_duration: Duration;
+  idle_duration: Duration;
+  creation_policy: CreationPolicy;
+}
+
+export interface DevEnvironmentSpec extends RunCommon {
+  type: "dev-environment";
+  ide: Ide;
+  version: string | null;
+  init: string[];
+  inactivity_duration: Duration;
+  ports: PortMapping[];
+}
+
+export interface TaskSpec extends RunCommon {
+  type: "task";
+  commands: string[];
+  nodes: number;
+  ports: PortMapping[];
+  inactivity_duration: null;
+}
+
+export interface ServiceSpec extends RunCommon {
+  type: "service";
+  commands: string[];
+  port: PortMapping;
+  gateway: boolean | string | null;
+  model: unknown;
+  https: boolean | null;
+  auth: boolean;
+  replicas: Range;
+  scaling: {
+    metric: "rps";
+    target: number;
+    scale_up_delay: number | null;
+    scale_down_delay: number | null;
+  } | null;
+  ports: PortMapping[];
+  inactivity_duration: null;
+}
+
+export type RunSpec = DevEnvironmentSpec | TaskSpec | ServiceSpec;
+
+export interface SshHostSpec {
+  hostname: string;
+  port: number;
+  user: string | null;
+  identity_file: string | null;
+  internal_ip: string | null;
+}
+
+export interface FleetSpec extends PlacementSpec {
+  spec_version: number;
+  type: "fleet";
+  name: string | null;
+  nodes: { min: number; target: number; max: number | null };
+  placement: "any" | "cluster";
+  resources: ResourcesSpec | null;
+  env: Record<string, MaybeSecret>;
+  blocks: number | "auto";
+  ssh_config: { hosts: SshHostSpec[]; proxy_jump: SshHostSpec | null; network: string | null } | null;
+  idle_duration: Duration;
+}
+
+export interface VolumeSpec {
+  spec_version: number;
+  type: "volume";
+  name: string;
+  backend: Backend;
+  region: string;
+  availability_zone: string | null;
+  size: number | null;
+  volume_id: string | null;
+}
+
+export type Spec = RunSpec | FleetSpec | VolumeSpec;

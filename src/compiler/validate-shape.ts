@@ -1,0 +1,183 @@
+// Stage 1: check the YAML shape against the raw zod schema and turn every zod issue into a positioned
+// diagnostic with the wrong value and a fix. Grammar inside strings is stage 2 (normalize/).
+import type { z } from "zod";
+import { showValue, type DiagnosticBag, type Path } from "./diagnostics.js";
+import { CONFIGURATION_TYPES, keysOf, SCHEMAS, type ConfigurationType } from "./schema/configurations.js";
+import { closest } from "./suggest.js";
+
+type Issue = z.core.$ZodIssue;
+
+/** Validate `data` with `schema`; report issues under `base`. Returns true when the shape is valid. */
+export function validateShape(
+  schema: z.ZodType,
+  data: unknown,
+  bag: DiagnosticBag,
+  base: Path = [],
+  context?: ConfigurationType,
+): boolean {
+  const result = schema.safeParse(data, { reportInput: true });
+  if (result.success) return true;
+  for (const issue of result.error.issues) report(issue, data, bag, base, context);
+  return false;
+}
+
+function report(
+  issue: Issue,
+  root: unknown,
+  bag: DiagnosticBag,
+  base: Path,
+  context?: ConfigurationType,
+): void {
+  const path: Path = [...base, ...(issue.path as (string | number)[])];
+  switch (issue.code) {
+    case "unrecognized_keys":
+      for (const key of issue.keys) unknownKey(key, path, valueAt(root, issue.path as Path), bag, context);
+      return;
+    case "invalid_type": {
+      if (issue.input === undefined) {
+        const field = path[path.length - 1];
+        bag.error({
+          code: "missing-key",
+          path: path.slice(0, -1),
+          message: `missing required key "${String(field)}"`,
+          hint: `add ${String(field)}: ...`,
+        });
+        return;
+      }
+      bag.error({
+        code: "invalid-type",
+        path,
+        message: `expected ${article(issue.expected)}, got ${describe(issue.input)}`,
+      });
+      return;
+    }
+    case "invalid_value": {
+      const values = issue.values.map((v) => String(v));
+      const near = typeof issue.input === "string" ? closest(issue.input, values) : undefined;
+      bag.error({
+        code: "invalid-value",
+        path,
+        message: `${showValue(issue.input)} is not one of ${values.join(", ")}`,
+        hint: near === undefined ? undefined : `did you mean "${near}"?`,
+      });
+      return;
+    }
+    case "too_small":
+      bag.error({
+        code: "invalid-value",
+        path,
+        message:
+          issue.origin === "array"
+            ? `the list is empty: at least ${String(issue.minimum)} item(s) are needed`
+            : `${showValue(issue.input)} is too small: the minimum is ${String(issue.minimum)}${issue.inclusive ? "" : " (exclusive)"}`,
+      });
+      return;
+    case "too_big":
+      bag.error({
+        code: "invalid-value",
+        path,
+        message: `${showValue(issue.input)} is too big: the maximum is ${String(issue.maximum)}`,
+      });
+      return;
+    default:
+      bag.error({
+        code: "invalid-value",
+        path,
+        message: issue.input === undefined ? issue.message : `${showValue(issue.input)}: ${issue.message}`,
+      });
+  }
+}
+
+function unknownKey(
+  key: string,
+  parentPath: Path,
+  parent: unknown,
+  bag: DiagnosticBag,
+  context?: ConfigurationType,
+): void {
+  const siblings = parent !== null && typeof parent === "object" ? Object.keys(parent) : [];
+  const allowed = context !== undefined && parentPath.length === 0 ? keysOf(context) : [];
+  const near = closest(
+    key,
+    allowed.filter((k) => !siblings.includes(k)),
+  );
+  let hint: string | undefined = near === undefined ? undefined : `did you mean "${near}"?`;
+  if (hint === undefined && context !== undefined && parentPath.length === 0) {
+    const owners = CONFIGURATION_TYPES.filter((t) => t !== context && keysOf(t).includes(key));
+    if (owners.length > 0) hint = `"${key}" belongs to type ${owners.join(" or ")}, not ${context}`;
+  }
+  bag.error({ code: "unknown-key", path: [...parentPath, key], atKey: true, message: "unknown key", hint });
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  let node = root;
+  for (const seg of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string | number, unknown>)[seg];
+  }
+  return node;
+}
+
+function article(expected: string): string {
+  const word =
+    expected === "int"
+      ? "whole number"
+      : expected === "array"
+        ? "list"
+        : expected === "object"
+          ? "mapping"
+          : expected;
+  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
+}
+
+function describe(input: unknown): string {
+  if (input === null) return "null (an empty value)";
+  if (Array.isArray(input)) return "a list";
+  if (typeof input === "object") return "a mapping";
+  return `${typeof input} ${showValue(input)}`;
+}
+
+/** Check `type` first, so the right schema (and the right suggestions) apply. */
+export function readType(data: unknown, bag: DiagnosticBag): ConfigurationType | undefined {
+  if (data === undefined || data === null) {
+    bag.error({
+      code: "empty-file",
+      path: [],
+      message: "the file is empty",
+      hint: `start with type: ${CONFIGURATION_TYPES.join(" | ")}`,
+    });
+    return undefined;
+  }
+  if (typeof data !== "object" || Array.isArray(data)) {
+    bag.error({
+      code: "invalid-type",
+      path: [],
+      message: `expected a mapping of configuration keys, got ${describe(data)}`,
+      hint: "start with type: dev-environment",
+    });
+    return undefined;
+  }
+  const type = (data as Record<string, unknown>).type;
+  if (type === undefined) {
+    bag.error({
+      code: "missing-key",
+      path: [],
+      message: 'missing required key "type"',
+      hint: `add type: ${CONFIGURATION_TYPES.join(" | ")}`,
+    });
+    return undefined;
+  }
+  if (typeof type !== "string" || !(CONFIGURATION_TYPES as readonly string[]).includes(type)) {
+    const near = typeof type === "string" ? closest(type, CONFIGURATION_TYPES) : undefined;
+    bag.error({
+      code: "invalid-value",
+      path: ["type"],
+      message: `${showValue(type)} is not a configuration type (${CONFIGURATION_TYPES.join(", ")})`,
+      hint: near === undefined ? undefined : `did you mean "${near}"?`,
+    });
+    return undefined;
+  }
+  return type as ConfigurationType;
+}
+
+export { SCHEMAS };
