@@ -25,7 +25,7 @@ export function editDistance(a: string, b: string): number {
 /** The closest candidate within a distance that scales with the word, or undefined. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
-  const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
+  const limit = Math.max(1, Math.min(3, Math.floor(word.length / 2)));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

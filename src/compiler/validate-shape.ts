@@ -17,21 +17,48 @@ export function validateShape(
 ): boolean {
   const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return true;
-  for (const issue of result.error.issues) report(issue, data, bag, base, context);
+  for (const issue of result.error.issues) report(issue, data, schema, bag, base, context);
   return false;
 }
 
 function report(
   issue: Issue,
   root: unknown,
+  schema: z.ZodType,
   bag: DiagnosticBag,
   base: Path,
   context?: ConfigurationType,
 ): void {
   const path: Path = [...base, ...(issue.path as (string | number)[])];
   switch (issue.code) {
+    case "invalid_union": {
+      // Report the problems of the one alternative whose type matched the input (the object form of
+      // `retry`, say), rather than a generic "none of the alternatives".
+      const matched = issue.errors.filter(
+        (branch) => !branch.every((i) => i.code === "invalid_type" && i.path.length === 0),
+      );
+      if (matched.length === 1) {
+        for (const sub of matched[0]!)
+          report({ ...sub, path: [...issue.path, ...sub.path] } as Issue, root, schema, bag, base, context);
+        return;
+      }
+      bag.error({
+        code: "invalid-type",
+        path,
+        message: issue.input === undefined ? issue.message : `${issue.message}, got ${describe(issue.input)}`,
+      });
+      return;
+    }
     case "unrecognized_keys":
-      for (const key of issue.keys) unknownKey(key, path, valueAt(root, issue.path as Path), bag, context);
+      for (const key of issue.keys)
+        unknownKey(
+          key,
+          path,
+          valueAt(root, issue.path as Path),
+          keysAt(schema, issue.path as Path),
+          bag,
+          context,
+        );
       return;
     case "invalid_type": {
       if (issue.input === undefined) {
@@ -92,11 +119,11 @@ function unknownKey(
   key: string,
   parentPath: Path,
   parent: unknown,
+  allowed: string[],
   bag: DiagnosticBag,
   context?: ConfigurationType,
 ): void {
   const siblings = parent !== null && typeof parent === "object" ? Object.keys(parent) : [];
-  const allowed = context !== undefined && parentPath.length === 0 ? keysOf(context) : [];
   const near = closest(
     key,
     allowed.filter((k) => !siblings.includes(k)),
@@ -107,6 +134,39 @@ function unknownKey(
     if (owners.length > 0) hint = `"${key}" belongs to type ${owners.join(" or ")}, not ${context}`;
   }
   bag.error({ code: "unknown-key", path: [...parentPath, key], atKey: true, message: "unknown key", hint });
+}
+
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  element?: z.ZodType;
+  options?: z.ZodType[];
+  valueType?: z.ZodType;
+}
+
+const defOf = (schema: z.ZodType): SchemaDef => (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+
+/** The keys the object schema at `path` accepts, for "did you mean" on unknown keys at any depth. */
+function keysAt(schema: z.ZodType, path: Path): string[] {
+  const objects = objectsAt(schema, path);
+  return [...new Set(objects.flatMap((o) => Object.keys(defOf(o).shape ?? {})))];
+}
+
+function objectsAt(schema: z.ZodType, path: Path): z.ZodType[] {
+  const def = defOf(schema);
+  if (def.type === "optional" || def.type === "nullable" || def.type === "default")
+    return objectsAt(def.innerType!, path);
+  if (def.type === "union") return def.options!.flatMap((o) => objectsAt(o, path));
+  if (path.length === 0) return def.type === "object" ? [schema] : [];
+  const [head, ...rest] = path;
+  if (def.type === "object") {
+    const child = def.shape?.[String(head)];
+    return child === undefined ? [] : objectsAt(child, rest);
+  }
+  if (def.type === "array" && typeof head === "number") return objectsAt(def.element!, rest);
+  if (def.type === "record") return objectsAt(def.valueType!, rest);
+  return [];
 }
 
 function valueAt(root: unknown, path: Path): unknown {
