@@ -39,7 +39,7 @@ function report(
       );
       if (matched.length === 1) {
         for (const sub of matched[0]!)
-          report({ ...sub, path: [...issue.path, ...sub.path] } as Issue, root, schema, bag, base, context);
+          report({ ...sub, path: [...issue.path, ...sub.path] }, root, schema, bag, base, context);
         return;
       }
       bag.error({
