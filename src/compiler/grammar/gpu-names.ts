@@ -1,7 +1,8 @@
 // Accelerator names we know, by vendor: used to infer the vendor and to suggest near misses.
 // Unknown names are still accepted (new GPUs appear faster than this list), with vendor nvidia as fallback.
 
-export const GPU_VENDORS = ["nvidia", "amd", "google", "intel", "tenstorrent"] as const;
+// `aws` (Trainium, Inferentia) goes beyond dstack's list: the catalog offers trn1 and inf2 instances.
+export const GPU_VENDORS = ["nvidia", "amd", "google", "intel", "tenstorrent", "aws"] as const;
 export type GpuVendor = (typeof GPU_VENDORS)[number];
 
 const VENDOR_ALIASES: Record<string, GpuVendor> = { tpu: "google" };
@@ -48,9 +49,10 @@ const KNOWN: Record<Exclude<GpuVendor, "google">, readonly string[]> = {
     "RTX3090",
     "RTX5090",
   ],
-  amd: ["MI355X", "MI325X", "MI300X", "MI300A", "MI250X", "MI250", "MI210", "MI100", "RadeonProV520"],
+  amd: ["MI355X", "MI325X", "MI300X", "MI300A", "MI250X", "MI250", "MI210", "MI100", "V520"],
   intel: ["Gaudi", "Gaudi2", "Gaudi3"],
   tenstorrent: ["n150", "n300", "p100a", "p150a", "p150b"],
+  aws: ["Trainium", "Trainium2", "Inferentia", "Inferentia2"],
 };
 
 /** Names whose host CPU is ARM (Grace), used to infer `cpu.arch` when it is not written. */
