@@ -1,0 +1,2 @@
+import { register } from "node:module";
+register("./trace-loads-hooks.mjs", import.meta.url);
