@@ -117,6 +117,17 @@ function service(raw: RawObject, bag: DiagnosticBag, common: Common): ServiceSpe
   const delay = (key: string): number | null =>
     (parseField(bag, ["scaling", key], scaling?.[key], (r) => parseDuration(r, false)) as
       number | undefined) ?? null;
+  const replicas = parseField(bag, ["replicas"], raw.replicas, (r) =>
+    parseRange(r, parseCount, "a replica count", "1 or 1..4"),
+  ) ?? { min: 1, max: 1 };
+  if (replicas.min !== replicas.max && scaling === undefined && !bag.hasErrorAt(["replicas"])) {
+    bag.error({
+      code: "missing-key",
+      path: ["replicas"],
+      message: "a range of replicas needs scaling rules",
+      hint: "add scaling: {metric: rps, target: 10}, or give one number of replicas",
+    });
+  }
   return {
     type: "service",
     ...common,
@@ -126,9 +137,7 @@ function service(raw: RawObject, bag: DiagnosticBag, common: Common): ServiceSpe
     model: raw.model ?? null,
     https: boolOf(raw.https) ?? null,
     auth: boolOf(raw.auth) ?? true,
-    replicas: parseField(bag, ["replicas"], raw.replicas, (r) =>
-      parseRange(r, parseCount, "a replica count", "1 or 1..4"),
-    ) ?? { min: 1, max: 1 },
+    replicas,
     scaling:
       scaling === undefined || typeof scaling.target !== "number"
         ? null

@@ -226,6 +226,11 @@ describe("task, service, fleet, volume", () => {
       scaling: { metric: "rps", target: 10 },
     });
   });
+  it("service: a replica range needs scaling rules", () => {
+    expect(errorAt(run("type: service\ncommands: [serve]\nport: 8000\nreplicas: 1..4\n"))).toEqual([
+      "replicas missing-key 4:11",
+    ]);
+  });
   it.each([
     ["2", { min: 2, target: 2, max: 2 }],
     ["0..4", { min: 0, target: 0, max: 4 }],
