@@ -30,6 +30,11 @@ export function normalizeName(raw: unknown, bag: DiagnosticBag, what: string): s
   return name;
 }
 
+/** A number as it was written (`3.10`, not 3.1); any other scalar as its value. */
+export function writtenText(value: unknown, written: string | undefined): string {
+  return typeof value === "number" ? (written ?? String(value)) : scalarText(value);
+}
+
 /** `python: 3.10` unquoted is the float 3.1 in YAML: read the text as written. */
 export function normalizePython(
   raw: RawObject,
@@ -37,7 +42,7 @@ export function normalizePython(
   bag: DiagnosticBag,
 ): string | null {
   if (raw.python === undefined || bag.hasErrorAt(["python"])) return null;
-  const text = (written ?? scalarText(raw.python)).replace(/^["']|["']$/g, "");
+  const text = writtenText(raw.python, written);
   if (!(PYTHON_VERSIONS as readonly string[]).includes(text)) {
     bag.error({
       code: "invalid-value",

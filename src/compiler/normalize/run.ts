@@ -1,5 +1,5 @@
 // Stage 2 for dev environments, tasks and services: grammar, cross-field rules, merge and defaults.
-import { scalarText, type DiagnosticBag } from "../diagnostics.js";
+import type { DiagnosticBag } from "../diagnostics.js";
 import { parsePort } from "../grammar/ports.js";
 import { parseRange } from "../grammar/range.js";
 import { parseCount, parseDuration } from "../grammar/units.js";
@@ -13,7 +13,7 @@ import {
   type TaskSpec,
 } from "../spec.js";
 import { declareEnv, resolveEnv } from "./env.js";
-import { boolOf, parseField, stringOf, stringsOf, type RawObject } from "./field.js";
+import { asObject, boolOf, parseField, stringOf, stringsOf, type RawObject } from "./field.js";
 import { mergePlacement, type Layers } from "./layers.js";
 import { normalizePlacement } from "./placement.js";
 import { normalizeResources, resolveResources } from "./resources.js";
@@ -26,6 +26,7 @@ import {
   normalizeUser,
   normalizeVolumes,
   normalizeWorkingDir,
+  writtenText,
 } from "./run-fields.js";
 
 const RUN_IDLE_DEFAULT = 300;
@@ -44,10 +45,7 @@ export function normalizeRun(
     layers.cli.resources,
   ]);
   const env = resolveEnv(declareEnv(raw.env, bag, ["env"]), layers.env, bag, layers.cliBag, ["env"]);
-  const version =
-    raw.version === undefined
-      ? null
-      : (source.scalarSource(["version"]) ?? scalarText(raw.version)).replace(/^["']|["']$/g, "");
+  const version = raw.version === undefined ? null : writtenText(raw.version, source.scalarSource(["version"]));
   const common = {
     spec_version: SPEC_VERSION,
     name: layers.cli.name ?? normalizeName(raw.name, bag, "run"),
@@ -113,7 +111,7 @@ function task(raw: RawObject, bag: DiagnosticBag, common: Common): TaskSpec {
 }
 
 function service(raw: RawObject, bag: DiagnosticBag, common: Common): ServiceSpec {
-  const scaling = raw.scaling as RawObject | undefined;
+  const scaling = raw.scaling === undefined || raw.scaling === null ? undefined : asObject(raw.scaling);
   const delay = (key: string): number | null =>
     (parseField(bag, ["scaling", key], scaling?.[key], (r) => parseDuration(r, false)) as
       number | undefined) ?? null;

@@ -16,7 +16,7 @@ function parseVolumeSize(raw: unknown): Parsed<number> {
 
 export function normalizeVolume(raw: RawObject, bag: DiagnosticBag): VolumeSpec {
   const name = stringOf(raw.name) ?? "";
-  if (name !== "" && !VOLUME_NAME.test(name)) {
+  if (typeof raw.name === "string" && !VOLUME_NAME.test(name)) {
     bag.error({
       code: "invalid-value",
       path: ["name"],

@@ -1,5 +1,5 @@
 // Parse a YAML file keeping source positions, so every later diagnostic can say FILE:LINE:COL.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar } from "yaml";
 import type { Document, Node, Pair } from "yaml";
 import type { Diagnostic, Locator, Path, SourcePosition } from "../diagnostics.js";
 
@@ -112,7 +112,8 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     diagnostics,
     scalarSource: (path) => {
       const found = walk(doc, path);
-      if (!found.complete || !isScalar(found.node)) return undefined;
+      // Only plain scalars: quoted and block scalars already hold exactly what was meant.
+      if (!found.complete || !isScalar(found.node) || found.node.type !== Scalar.PLAIN) return undefined;
       const range = found.node.range;
       if (range === undefined || range === null) return undefined;
       return text.slice(range[0], range[1]).trim();

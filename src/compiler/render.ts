@@ -1,0 +1,113 @@
+// The inverse of normalization: a normalized Spec back to a raw configuration, written in the forms the
+// grammar reads (ranges `a..b`, sizes `80GB`/`512MB`, durations `2h`, ports `80:8080`, long-form volumes,
+// object-form cpu and gpu). Compiling the YAML of `renderConfig(spec)` gives `spec` back, except that
+// secrets (env values from outside the file, registry passwords) are written out and return as plain text.
+import { posix } from "node:path";
+import { formatRange } from "./grammar/range.js";
+import { formatDuration, formatSize } from "./grammar/units.js";
+import { REPO_DIR } from "./normalize/run-fields.js";
+import { compact, env, placement, port, resources, volumeMount, type RawConfig } from "./render-fields.js";
+import type { FleetSpec, RunSpec, Spec, SshHostSpec, VolumeSpec } from "./spec.js";
+
+export type { RawConfig };
+
+export function renderConfig(spec: Spec): RawConfig {
+  switch (spec.type) {
+    case "volume":
+      return renderVolume(spec);
+    case "fleet":
+      return renderFleet(spec);
+    default:
+      return renderRun(spec);
+  }
+}
+
+function renderRun(spec: RunSpec): RawConfig {
+  const common: RawConfig = {
+    type: spec.type,
+    name: spec.name,
+    image: spec.image,
+    python: spec.python,
+    nvcc: spec.nvcc || null,
+    user: spec.user,
+    privileged: spec.privileged,
+    entrypoint: spec.entrypoint,
+    working_dir: posix.relative(REPO_DIR, spec.working_dir) || ".",
+    registry_auth: spec.registry_auth && {
+      username: spec.registry_auth.username,
+      password: spec.registry_auth.password.reveal(),
+    },
+    single_branch: spec.single_branch,
+    env: env(spec.env),
+    resources: resources(spec.resources),
+    volumes: spec.volumes.map(volumeMount),
+    build: spec.build,
+    ...placement(spec),
+    max_duration: formatDuration(spec.max_duration),
+    stop_duration: formatDuration(spec.stop_duration),
+    idle_duration: formatDuration(spec.idle_duration),
+    creation_policy: spec.creation_policy,
+  };
+  switch (spec.type) {
+    case "dev-environment":
+      return compact({
+        ...common,
+        ide: spec.ide,
+        version: spec.version,
+        init: spec.init,
+        inactivity_duration: formatDuration(spec.inactivity_duration),
+        ports: spec.ports.map(port),
+      });
+    case "task":
+      return compact({ ...common, commands: spec.commands, nodes: spec.nodes, ports: spec.ports.map(port) });
+    case "service": {
+      const delay = (d: number | null): string | null => (d === null ? null : formatDuration(d));
+      const scaling = spec.scaling && {
+        ...spec.scaling,
+        scale_up_delay: delay(spec.scaling.scale_up_delay),
+        scale_down_delay: delay(spec.scaling.scale_down_delay),
+      };
+      return compact({
+        ...common,
+        commands: spec.commands,
+        port: port(spec.port),
+        gateway: spec.gateway,
+        model: spec.model,
+        https: spec.https,
+        auth: spec.auth,
+        replicas: formatRange(spec.replicas),
+        scaling: scaling && compact(scaling),
+      });
+    }
+  }
+}
+
+const host = (h: SshHostSpec): RawConfig => compact({ ...h });
+
+function renderFleet(spec: FleetSpec): RawConfig {
+  const ssh = spec.ssh_config;
+  return compact({
+    type: spec.type,
+    name: spec.name,
+    nodes: compact({ ...spec.nodes }),
+    placement: spec.placement,
+    resources: spec.resources && resources(spec.resources),
+    env: env(spec.env),
+    blocks: spec.blocks,
+    ssh_config: ssh && {
+      hosts: ssh.hosts.map(host),
+      ...compact({ proxy_jump: ssh.proxy_jump && compact({ ...ssh.proxy_jump, internal_ip: null }) }),
+      ...compact({ network: ssh.network }),
+    },
+    ...placement(spec),
+    idle_duration: formatDuration(spec.idle_duration),
+  });
+}
+
+function renderVolume(spec: VolumeSpec): RawConfig {
+  return compact({
+    ...spec,
+    spec_version: null,
+    size: spec.size === null ? null : formatSize(spec.size),
+  });
+}
