@@ -45,7 +45,8 @@ export function normalizeRun(
     layers.cli.resources,
   ]);
   const env = resolveEnv(declareEnv(raw.env, bag, ["env"]), layers.env, bag, layers.cliBag, ["env"]);
-  const version = raw.version === undefined ? null : writtenText(raw.version, source.scalarSource(["version"]));
+  const version =
+    raw.version === undefined ? null : writtenText(raw.version, source.scalarSource(["version"]));
   const common = {
     spec_version: SPEC_VERSION,
     name: layers.cli.name ?? normalizeName(raw.name, bag, "run"),
