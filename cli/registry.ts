@@ -1,5 +1,6 @@
 // Every command, as data. Implementations load lazily.
 import type { CommandSpec } from "./command.js";
+import { CATALOG_COMMAND, OFFER_COMMAND } from "./catalog-commands.js";
 import { CONFIG_FLAGS, CONFIG_HELP, OVERRIDE_FLAGS, OVERRIDE_HELP } from "./flags.js";
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -12,6 +13,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: { ...CONFIG_FLAGS, ...OVERRIDE_FLAGS },
     load: () => import("./commands/validate.js"),
   },
+  OFFER_COMMAND,
+  CATALOG_COMMAND,
   {
     name: "schema",
     summary: "print the JSON Schema of configuration files (or of profiles.yml)",

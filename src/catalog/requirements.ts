@@ -1,0 +1,56 @@
+// What an offer must satisfy: the normalized resources and the placement fields of a run or fleet spec.
+import { DEFAULT_CPU_COUNT } from "../compiler/grammar/cpu.js";
+import { DEFAULT_DISK, DEFAULT_MEMORY } from "../compiler/normalize/resources.js";
+import type { FleetSpec, PlacementSpec, ResourcesSpec, RunSpec } from "../compiler/spec.js";
+
+export type Requirements = Pick<
+  PlacementSpec,
+  "backends" | "regions" | "availability_zones" | "instance_types" | "spot_policy" | "max_price"
+> & {
+  /** `gpu: null` asks for nothing: offers with and without GPUs both match. */
+  resources: ResourcesSpec;
+};
+
+export const DEFAULT_RESOURCES: ResourcesSpec = {
+  cpu: { arch: null, count: DEFAULT_CPU_COUNT },
+  memory: DEFAULT_MEMORY,
+  shm_size: null,
+  disk: { size: DEFAULT_DISK },
+  gpu: null,
+};
+
+/**
+ * The requirements a spec places on offers. Like dstack's server, a run without `image` runs the
+ * CUDA base image, so its GPU vendor defaults to NVIDIA when neither vendor nor names say otherwise:
+ * without a GPU request that means "no GPU, or NVIDIA GPUs", never a TPU or an AMD card.
+ */
+export function requirementsOf(spec: RunSpec | FleetSpec): Requirements {
+  let resources = spec.resources ?? DEFAULT_RESOURCES;
+  if (spec.type !== "fleet" && spec.image === null) {
+    const gpu = resources.gpu;
+    if (gpu === null) {
+      resources = {
+        ...resources,
+        gpu: {
+          vendor: "nvidia",
+          name: null,
+          count: { min: 0, max: null },
+          memory: null,
+          total_memory: null,
+          compute_capability: null,
+        },
+      };
+    } else if (gpu.vendor === null && gpu.name === null) {
+      resources = { ...resources, gpu: { ...gpu, vendor: "nvidia" } };
+    }
+  }
+  return {
+    resources,
+    backends: spec.backends,
+    regions: spec.regions,
+    availability_zones: spec.availability_zones,
+    instance_types: spec.instance_types,
+    spot_policy: spec.spot_policy,
+    max_price: spec.max_price,
+  };
+}
