@@ -1,0 +1,171 @@
+// The thin executor over the Pulumi Automation API: inline programs, one stack per pool or volume,
+// preview as a structured plan, up, destroy, refresh. @pulumi/pulumi loads only here, lazily, so
+// commands that never touch the engine do not pay its ~0.8 s import.
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import type * as AutomationModule from "@pulumi/pulumi/automation/index.js";
+import type { EngineEvent, PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
+import { EngineError, classifyText, engineDetail } from "./errors.js";
+import { describeLock, readLockHolder } from "./lock-info.js";
+import { planFromEvents, type Plan } from "./plan.js";
+import type { StateBackend } from "./state-backend.js";
+
+export interface StackTarget {
+  project: string;
+  stack: string;
+  program: PulumiFn;
+  backend: StateBackend;
+  /** Folder holding the `pulumi` binary (and the Node language host) at the pinned version. */
+  pulumiBinDir: string;
+  /** Stack configuration, e.g. the compiled spec; secret values are encrypted by Pulumi. */
+  config?: Record<string, { value: string; secret?: boolean }>;
+  /** Extra environment for the engine and the providers it starts. */
+  env?: Record<string, string>;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Engine output lines, for -v and logs. */
+  onOutput?: (line: string) => void;
+}
+
+type Automation = typeof AutomationModule;
+let automation: Promise<Automation> | undefined;
+const loadAutomation = (): Promise<Automation> =>
+  (automation ??= import("@pulumi/pulumi/automation/index.js"));
+
+function engineEnv(target: StackTarget): Record<string, string> {
+  // The dynamic-provider plugin (pulumi-resource-pulumi-nodejs) ships inside the npm package.
+  const pulumiPackage = dirname(createRequire(import.meta.url).resolve("@pulumi/pulumi/package.json"));
+  const env: Record<string, string> = {
+    PATH: [target.pulumiBinDir, pulumiPackage, process.env.PATH ?? ""].filter((p) => p !== "").join(":"),
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_BACKEND_URL: target.backend.url,
+    ...target.env,
+  };
+  if (target.backend.passphrase !== undefined)
+    env.PULUMI_CONFIG_PASSPHRASE = target.backend.passphrase.reveal();
+  return env;
+}
+
+export async function openStack(target: StackTarget): Promise<Stack> {
+  const auto = await loadAutomation();
+  const pulumiCommand = await auto.PulumiCommand.get({
+    root: dirname(target.pulumiBinDir),
+    skipVersionCheck: false,
+  });
+  const stack = await auto.LocalWorkspace.createOrSelectStack(
+    { projectName: target.project, stackName: target.stack, program: target.program },
+    {
+      pulumiCommand,
+      envVars: engineEnv(target),
+      projectSettings: { name: target.project, runtime: "nodejs", backend: { url: target.backend.url } },
+      secretsProvider: target.backend.passphrase === undefined ? undefined : "passphrase",
+    },
+  );
+  if (target.config !== undefined) await stack.setAllConfig(target.config);
+  return stack;
+}
+
+async function guarded<T>(target: StackTarget, options: RunOptions, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    throw await classify(error, target, options);
+  }
+}
+
+async function classify(error: unknown, target: StackTarget, options: RunOptions): Promise<EngineError> {
+  const auto = await loadAutomation();
+  if (options.signal?.aborted === true) {
+    return new EngineError(
+      "cancelled",
+      `the ${target.stack} update was cancelled`,
+      "Pulumi finished its in-flight operations; every resource it created is in the state and `dstack stop` removes it",
+    );
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  if (error instanceof auto.ConcurrentUpdateError) {
+    const holder = readLockHolder(target.backend.url, target.stack);
+    return new EngineError(
+      "locked",
+      `stack ${target.stack} is locked: ${describeLock(holder)}`,
+      "wait for that update to finish; if it died, run `pulumi cancel` or remove the lock with `dstack stop --force-unlock`",
+      engineDetail(text),
+    );
+  }
+  const code = classifyText(text);
+  const hint =
+    code === "capacity"
+      ? "the cloud has no capacity for this offer; try another region or instance type"
+      : code === "quota"
+        ? "raise the quota in the cloud console, or ask for fewer resources"
+        : code === "credentials"
+          ? "check the cloud credentials (`dstack doctor` shows what is configured)"
+          : undefined;
+  return new EngineError(
+    code,
+    `the Pulumi ${code === "failed" ? "update failed" : `update failed: ${code}`}`,
+    hint,
+    engineDetail(text),
+  );
+}
+
+export async function preview(target: StackTarget, options: RunOptions = {}): Promise<Plan> {
+  return guarded(target, options, async () => {
+    const stack = await openStack(target);
+    const events: EngineEvent[] = [];
+    await stack.preview({
+      onEvent: (e) => events.push(e),
+      onOutput: options.onOutput,
+      signal: options.signal,
+      diff: true,
+    });
+    return planFromEvents(events);
+  });
+}
+
+export interface UpResult {
+  outputs: Record<string, unknown>;
+  plan: Plan;
+}
+
+export async function up(target: StackTarget, options: RunOptions = {}): Promise<UpResult> {
+  return guarded(target, options, async () => {
+    const stack = await openStack(target);
+    const events: EngineEvent[] = [];
+    const result = await stack.up({
+      onEvent: (e) => events.push(e),
+      onOutput: options.onOutput,
+      signal: options.signal,
+    });
+    const outputs = Object.fromEntries(
+      Object.entries(result.outputs).map(([k, v]) => [k, v.value as unknown]),
+    );
+    return { outputs, plan: planFromEvents(events) };
+  });
+}
+
+export async function destroy(
+  target: StackTarget,
+  options: RunOptions & { remove?: boolean } = {},
+): Promise<void> {
+  await guarded(target, options, async () => {
+    const stack = await openStack(target);
+    await stack.destroy({ onOutput: options.onOutput, signal: options.signal });
+    if (options.remove === true) await stack.workspace.removeStack(target.stack);
+  });
+}
+
+export async function refresh(target: StackTarget, options: RunOptions = {}): Promise<void> {
+  await guarded(target, options, async () => {
+    const stack = await openStack(target);
+    await stack.refresh({ onOutput: options.onOutput, signal: options.signal });
+  });
+}
+
+export async function outputs(target: StackTarget): Promise<Record<string, unknown>> {
+  const stack = await openStack(target);
+  const result = await stack.outputs();
+  return Object.fromEntries(Object.entries(result).map(([k, v]) => [k, v.value as unknown]));
+}

@@ -1,0 +1,57 @@
+// Where Pulumi state lives: a file backend under ~/.dstack/state by default, or any Pulumi backend URL
+// (s3://, file://, https://api.pulumi.com) given by --backend-url or DSTACK_BACKEND_URL. Stacks in file
+// and S3 backends encrypt secrets with a passphrase: from the environment, else a generated 0600 file.
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Secret } from "../compiler/secret.js";
+
+export interface StateBackend {
+  url: string;
+  kind: "file" | "s3" | "cloud" | "other";
+  /** Secrets provider passphrase; undefined for Pulumi Cloud, which keeps secrets itself. */
+  passphrase: Secret | undefined;
+  /** Where the passphrase came from, for `dstack doctor`. */
+  passphraseSource: "environment" | "file" | "none";
+}
+
+export interface BackendInput {
+  home: string;
+  env: Readonly<Record<string, string | undefined>>;
+  backendUrl?: string;
+}
+
+export function dstackDir(home: string): string {
+  return join(home, ".dstack");
+}
+
+function kindOf(url: string): StateBackend["kind"] {
+  if (url.startsWith("file://")) return "file";
+  if (url.startsWith("s3://")) return "s3";
+  if (url.startsWith("https://")) return "cloud";
+  return "other";
+}
+
+export function resolveStateBackend(input: BackendInput): StateBackend {
+  const url =
+    input.backendUrl ?? input.env.DSTACK_BACKEND_URL ?? `file://${join(dstackDir(input.home), "state")}`;
+  const kind = kindOf(url);
+  if (kind === "file") mkdirSync(url.slice("file://".length), { recursive: true, mode: 0o700 });
+  if (kind === "cloud") return { url, kind, passphrase: undefined, passphraseSource: "none" };
+  const fromEnv = input.env.PULUMI_CONFIG_PASSPHRASE ?? input.env.DSTACK_STATE_PASSPHRASE;
+  if (fromEnv !== undefined)
+    return { url, kind, passphrase: new Secret(fromEnv), passphraseSource: "environment" };
+  return { url, kind, passphrase: new Secret(passphraseFile(input.home)), passphraseSource: "file" };
+}
+
+/** Read, or create once, the generated passphrase; only the owner may read it. */
+function passphraseFile(home: string): string {
+  const dir = dstackDir(home);
+  const file = join(dir, "state-passphrase");
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, `${randomBytes(24).toString("base64url")}\n`, { mode: 0o600, flag: "wx" });
+  }
+  chmodSync(file, 0o600);
+  return readFileSync(file, "utf8").trim();
+}
