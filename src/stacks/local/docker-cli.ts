@@ -1,0 +1,36 @@
+// The Docker CLI at the local backend's edge: synchronous, with errors that carry Docker's own words.
+import { execFileSync } from "node:child_process";
+
+export class DockerError extends Error {}
+
+export function docker(args: readonly string[], input?: string): string {
+  try {
+    return execFileSync("docker", args, {
+      encoding: "utf8",
+      input,
+      stdio: ["pipe", "pipe", "pipe"],
+      timeout: 120_000,
+    }).trim();
+  } catch (error) {
+    const e = error as { stderr?: string; message: string; code?: string };
+    if (e.code === "ENOENT")
+      throw new DockerError("the docker CLI is not installed: run ./scripts/ensure-docker");
+    const stderr = (e.stderr ?? "").trim();
+    throw new DockerError(`docker ${args[0] ?? ""} failed: ${stderr || e.message}`);
+  }
+}
+
+/** Docker answers, or a message saying how to start it. */
+export function dockerProblem(): string | undefined {
+  try {
+    docker(["info", "--format", "{{.ServerVersion}}"]);
+    return undefined;
+  } catch (error) {
+    return `${(error as Error).message}\n  hint: start the engine with ./scripts/ensure-docker`;
+  }
+}
+
+export function containersWithLabel(label: string): string[] {
+  const out = docker(["ps", "-aq", "--filter", `label=${label}`]);
+  return out === "" ? [] : out.split("\n");
+}

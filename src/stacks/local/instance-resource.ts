@@ -1,0 +1,72 @@
+// The local "instance" as a Pulumi resource (a dynamic provider). Pulumi serializes this provider into
+// the state, so its methods capture nothing: each one runs the ops script in a child process.
+import * as pulumi from "@pulumi/pulumi";
+import type { InstanceInputs, InstanceOutputs } from "./instance-ops.js";
+
+interface ProviderInputs extends InstanceInputs {
+  /** Absolute path of dist/local-instance-ops.js. */
+  opsScript: string;
+}
+
+async function runOps(script: string, op: string, inputs: object): Promise<Record<string, unknown>> {
+  const { execFile } = await import("node:child_process");
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      [script, op],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error !== null) reject(new Error(stderr.trim() || error.message));
+        else resolve(JSON.parse(stdout || "{}") as Record<string, unknown>);
+      },
+    );
+    child.stdin?.end(JSON.stringify(inputs));
+  });
+}
+
+/** Inputs whose change means a new instance: user data is immutable, as on Azure. */
+const REPLACE_ON = ["name", "image", "userData"] as const;
+
+const provider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: ProviderInputs) {
+    const outs = await runOps(inputs.opsScript, "create", inputs);
+    return { id: String(outs.containerId), outs: { ...outs, opsScript: inputs.opsScript } };
+  },
+  diff(_id: string, olds: ProviderInputs, news: ProviderInputs) {
+    const replaces = REPLACE_ON.filter((key) => olds[key] !== news[key]);
+    return Promise.resolve({
+      changes: replaces.length > 0,
+      replaces: [...replaces],
+      deleteBeforeReplace: true,
+    });
+  },
+  async read(id: string, props: ProviderInputs) {
+    const state = await runOps(props.opsScript, "read", props);
+    // A vanished container reads as gone, so `refresh` drops it from the state.
+    return state.exists === true ? { id, props } : { id: "", props: {} };
+  },
+  async delete(_id: string, props: ProviderInputs) {
+    await runOps(props.opsScript, "delete", props);
+  },
+};
+
+export interface LocalInstanceArgs {
+  name: pulumi.Input<string>;
+  image: pulumi.Input<string>;
+  userData: pulumi.Input<string>;
+  root: pulumi.Input<string>;
+  bootTimeout: pulumi.Input<number>;
+  opsScript: pulumi.Input<string>;
+}
+
+export class LocalInstance extends pulumi.dynamic.Resource {
+  declare readonly containerId: pulumi.Output<string>;
+  declare readonly sshPort: pulumi.Output<number>;
+  declare readonly dataDir: pulumi.Output<string>;
+
+  constructor(name: string, args: LocalInstanceArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, { ...args, containerId: undefined, sshPort: undefined, dataDir: undefined }, opts);
+  }
+}
+
+export type { InstanceOutputs };
