@@ -1,11 +1,13 @@
-// Bundle the CLI into dist/ with esbuild: one ESM entry plus lazily loaded chunks per command, so start-up
+// Bundle the CLI (and the local instance operations) into dist/ with esbuild: one ESM entry plus lazily loaded chunks per command, so start-up
 // reads few files and `dstack --help` loads no command code. Type checking is `npm run typecheck`.
 import { build } from "esbuild";
+import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: "cli/main.ts" },
+  // The local backend's dynamic provider runs the instance operations as their own process.
+  entryPoints: { cli: "cli/main.ts", "local-instance-ops": "src/stacks/local/instance-ops.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,
@@ -19,4 +21,9 @@ await build({
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
+});
+
+// The runtime agent: its own Node-18 CommonJS bundle, shipped inside the user data.
+execFileSync(process.execPath, [new URL("./build-agent.mjs", import.meta.url).pathname], {
+  stdio: ["ignore", "ignore", "inherit"],
 });

@@ -1,0 +1,95 @@
+// The Docker Engine API calls the agent makes, each one request (see PROTOCOL.md for the list).
+import { DockerError, daemonMessage, dockerJson, dockerRequest } from "./docker-http.js";
+import { registryAuthHeader, splitImageRef } from "./image-ref.js";
+import { demuxDockerLogs } from "./log-demux.js";
+
+export interface ContainerState {
+  Running: boolean;
+  ExitCode: number;
+  Error: string;
+}
+
+export class Docker {
+  constructor(readonly socket: string) {}
+
+  async imageExists(image: string): Promise<boolean> {
+    const res = await dockerRequest(this.socket, "GET", `/images/${image}/json`);
+    if (res.status === 404) return false;
+    if (res.status !== 200) throw new DockerError(res.status, daemonMessage(res));
+    return true;
+  }
+
+  /** Pulls an image; the daemon reports most failures inside a 200 progress stream, so read it all. */
+  async pull(image: string, auth?: { username: string; password: string }): Promise<void> {
+    const { fromImage, tag } = splitImageRef(image);
+    const q = new URLSearchParams({ fromImage, tag });
+    const headers: Record<string, string> = auth
+      ? { "X-Registry-Auth": registryAuthHeader(image, auth) }
+      : {};
+    const res = await dockerRequest(
+      this.socket,
+      "POST",
+      `/images/create?${q.toString()}`,
+      undefined,
+      headers,
+    );
+    if (res.status !== 200) throw new DockerError(res.status, daemonMessage(res));
+    for (const line of res.body.toString("utf8").split("\n")) {
+      if (!line.trim()) continue;
+      const event = JSON.parse(line) as { error?: string };
+      if (event.error) throw new DockerError(500, event.error);
+    }
+  }
+
+  async runtimes(): Promise<string[]> {
+    const info = await dockerJson<{ Runtimes?: Record<string, unknown> }>(this.socket, "GET", "/info");
+    return Object.keys(info.Runtimes ?? {});
+  }
+
+  async ensureVolume(name: string, labels: Record<string, string>): Promise<void> {
+    await dockerJson(this.socket, "POST", "/volumes/create", { Name: name, Labels: labels });
+  }
+
+  async create(name: string, body: Record<string, unknown>): Promise<string> {
+    const q = new URLSearchParams({ name });
+    return (await dockerJson<{ Id: string }>(this.socket, "POST", `/containers/create?${q.toString()}`, body))
+      .Id;
+  }
+
+  async start(id: string): Promise<void> {
+    await dockerJson(this.socket, "POST", `/containers/${id}/start`);
+  }
+
+  /** null when the container no longer exists. */
+  async inspect(id: string): Promise<ContainerState | null> {
+    const res = await dockerRequest(this.socket, "GET", `/containers/${id}/json`);
+    if (res.status === 404) return null;
+    if (res.status !== 200) throw new DockerError(res.status, daemonMessage(res));
+    return (JSON.parse(res.body.toString("utf8")) as { State: ContainerState }).State;
+  }
+
+  async stop(id: string, timeoutS = 10): Promise<void> {
+    const res = await dockerRequest(this.socket, "POST", `/containers/${id}/stop?t=${timeoutS}`);
+    if (![204, 304, 404].includes(res.status)) throw new DockerError(res.status, daemonMessage(res));
+  }
+
+  async remove(id: string): Promise<void> {
+    const res = await dockerRequest(this.socket, "DELETE", `/containers/${id}?force=true`);
+    if (![204, 404].includes(res.status)) throw new DockerError(res.status, daemonMessage(res));
+  }
+
+  /** stdout and stderr combined, as raw bytes. */
+  async logs(id: string): Promise<Buffer> {
+    const res = await dockerRequest(this.socket, "GET", `/containers/${id}/logs?stdout=true&stderr=true`);
+    if (res.status === 404) return Buffer.alloc(0);
+    if (res.status !== 200) throw new DockerError(res.status, daemonMessage(res));
+    return demuxDockerLogs(res.body);
+  }
+
+  async listByLabel(label: string): Promise<string[]> {
+    const q = new URLSearchParams({ all: "true", filters: JSON.stringify({ label: [label] }) });
+    return (await dockerJson<{ Id: string }[]>(this.socket, "GET", `/containers/json?${q.toString()}`)).map(
+      (c) => c.Id,
+    );
+  }
+}

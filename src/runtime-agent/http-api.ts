@@ -1,0 +1,90 @@
+// The agent's HTTP API (PROTOCOL.md): JSON, versioned by the X-Dstack-Api-Version header, 127.0.0.1 only.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Agent } from "./agent.js";
+import { isObject } from "./fields.js";
+import { HttpError, readJson, sendJson } from "./http-util.js";
+import { errorText, log } from "./log.js";
+import { parseJobSpec } from "./spec.js";
+import { AGENT_API_VERSION, API_VERSION_HEADER, checkApiVersion } from "./version.js";
+
+const ROUTE = /^\/api\/runs(?:\/([a-z0-9-]+)(?:\/(stop|repo|logs))?)?$/;
+
+export function createApiServer(agent: Agent, startedAt: number): Server {
+  return createServer((req, res) => {
+    handle(agent, startedAt, req, res).catch((err: unknown) => {
+      const e = err instanceof HttpError ? err : new HttpError(500, "internal", errorText(err));
+      if (e.status === 500) log(`${req.method} ${req.url}: ${e.message}`);
+      if (!res.headersSent) sendJson(res, e.status, { code: e.code, error: e.message });
+      else res.destroy();
+    });
+  });
+}
+
+async function handle(
+  agent: Agent,
+  startedAt: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const refusal = checkApiVersion(req.headers[API_VERSION_HEADER] as string | undefined);
+  if (refusal) {
+    req.resume();
+    return sendJson(res, refusal.status, refusal.body);
+  }
+  const url = new URL(req.url ?? "/", "http://agent");
+  const method = req.method ?? "GET";
+  if (url.pathname === "/api/health" && method === "GET") {
+    return sendJson(res, 200, {
+      api_version: AGENT_API_VERSION,
+      instance_name: agent.ctx.config.instance_name,
+      uptime_seconds: Math.floor((agent.ctx.now() - startedAt) / 1000),
+      runs: Object.keys(agent.ctx.state.runs).length,
+    });
+  }
+  const m = ROUTE.exec(url.pathname);
+  if (!m) throw new HttpError(404, "not_found", `no endpoint ${method} ${url.pathname}`);
+  const [, name, action] = m;
+  const key = `${method} ${name ? ":name" : ""}${action ? `/${action}` : ""}`;
+  switch (key) {
+    case "GET ":
+      return sendJson(res, 200, agent.list());
+    case "POST ": {
+      const parsed = parseJobSpec(await readJson(req));
+      if ("errors" in parsed) throw new HttpError(422, "invalid_spec", parsed.errors.join("; "));
+      return sendJson(res, 201, await agent.submit(parsed.spec));
+    }
+    case "GET :name":
+      return sendJson(res, 200, agent.view(name ?? ""));
+    case "PATCH :name":
+      return sendJson(res, 200, agent.update(name ?? "", readLimits(await readJson(req))));
+    case "POST :name/stop":
+      return sendJson(res, 200, await agent.stop(name ?? ""));
+    case "PUT :name/repo": {
+      const gzip = /gzip/.test(
+        `${req.headers["content-encoding"] ?? ""} ${req.headers["content-type"] ?? ""}`,
+      );
+      return sendJson(res, 200, await agent.uploadRepo(name ?? "", req, gzip));
+    }
+    case "GET :name/logs":
+      return sendJson(
+        res,
+        200,
+        await agent.logs(name ?? "", Number(url.searchParams.get("since") ?? 0) || 0),
+      );
+  }
+  throw new HttpError(405, "method_not_allowed", `${method} is not allowed on ${url.pathname}`);
+}
+
+function readLimits(body: unknown): { inactivity_duration?: number | null; max_duration?: number | null } {
+  if (!isObject(body)) throw new HttpError(400, "invalid_body", "expected a JSON object");
+  const out: { inactivity_duration?: number | null; max_duration?: number | null } = {};
+  for (const k of ["inactivity_duration", "max_duration"] as const) {
+    const v = body[k];
+    if (v === undefined) continue;
+    if (v !== null && (typeof v !== "number" || v < 0)) {
+      throw new HttpError(422, "invalid_patch", `${k}: expected seconds >= 0 or null`);
+    }
+    out[k] = v;
+  }
+  return out;
+}

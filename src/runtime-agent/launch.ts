@@ -1,0 +1,72 @@
+// Getting a run's container going: the image (local, else pulled), volumes, then create and start.
+import { existsSync, mkdirSync } from "node:fs";
+import { buildCreateBody, containerName } from "./container-config.js";
+import { finish, save, type AgentContext } from "./context.js";
+import { DockerError } from "./docker-http.js";
+import { errorText, log } from "./log.js";
+import { instancePath } from "./paths.js";
+import type { RegistryAuth } from "./spec.js";
+import type { RunRecord } from "./state.js";
+
+/** Pull when the image is missing locally, or always when spec.pull (then a local copy is the fallback). */
+export async function prepareImage(ctx: AgentContext, r: RunRecord, auth?: RegistryAuth): Promise<boolean> {
+  const image = r.spec.image;
+  const present = await ctx.docker.imageExists(image);
+  if (present && !r.spec.pull) return true;
+  r.status = "pulling";
+  save(ctx);
+  log(`run ${r.spec.name}: pulling ${image}`);
+  try {
+    await ctx.docker.pull(image, auth);
+    return true;
+  } catch (err) {
+    if (present) {
+      log(`run ${r.spec.name}: pull failed, using the local ${image}: ${errorText(err)}`);
+      return true;
+    }
+    finish(ctx, r, "failed", "image_pull_failed", `cannot pull ${image}: ${errorText(err)}`);
+    return false;
+  }
+}
+
+export async function startContainer(ctx: AgentContext, r: RunRecord): Promise<void> {
+  const { config, docker } = ctx;
+  const spec = r.spec;
+  const nvidia = spec.gpus > 0 && (await docker.runtimes()).includes("nvidia");
+  if (spec.gpus > 0 && !nvidia) {
+    return finish(
+      ctx,
+      r,
+      "failed",
+      "error",
+      `${spec.gpus} GPU(s) requested but Docker has no nvidia runtime`,
+    );
+  }
+  const missingOptional: string[] = [];
+  for (const v of spec.volumes) {
+    if (v.kind === "network") {
+      await docker.ensureVolume(v.name, { "dstack.managed": "true", "dstack.volume": v.name });
+    } else if (!existsSync(instancePath(config, v.instance_path, "agent"))) {
+      if (v.optional) missingOptional.push(v.instance_path);
+      else mkdirSync(instancePath(config, v.instance_path, "agent"), { recursive: true });
+    }
+  }
+  const body = buildCreateBody(config, spec, { sshPort: r.ssh_port, missingOptional, nvidia });
+  const name = containerName(config, spec.name);
+  let id: string;
+  try {
+    id = await docker.create(name, body);
+  } catch (err) {
+    if (!(err instanceof DockerError && err.status === 409)) throw err;
+    log(`run ${spec.name}: removing a stale container named ${name}`);
+    await docker.remove(name);
+    id = await docker.create(name, body);
+  }
+  Object.assign(r, { container_id: id, connections: {}, last_active_at: null });
+  save(ctx);
+  await docker.start(id);
+  if (r.status === "stopped") return docker.stop(id); // stopped while starting
+  Object.assign(r, { status: "running", started_at: ctx.now() });
+  log(`run ${spec.name}: container ${id.slice(0, 12)} running, sshd port ${r.ssh_port}`);
+  save(ctx);
+}

@@ -1,0 +1,70 @@
+// The agent's persisted state: data_dir/state.json, written whole to a temp file and renamed, so a crash
+// leaves either the old or the new file. Registry credentials and env values (secrets, often) are never
+// written: a run needs them only until its container is created.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { ActivityState } from "./inactivity.js";
+import type { JobSpec } from "./spec.js";
+
+export type RunStatus = "pending" | "pulling" | "running" | "exited" | "failed" | "stopped";
+export type StopReason = "inactivity" | "max_duration" | "stopped_by_user" | "error" | "image_pull_failed";
+
+export interface RunRecord extends ActivityState {
+  spec: Omit<JobSpec, "registry_auth">;
+  status: RunStatus;
+  exit_code: number | null;
+  stop_reason: StopReason | null;
+  /** why it failed, in the daemon's or the agent's words */
+  message: string | null;
+  container_id: string | null;
+  ssh_port: number;
+  /** sshd listens on ssh_port (seen on the last supervision tick) */
+  ssh_ready: boolean;
+  repo_uploaded: boolean;
+  submitted_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface AgentState {
+  version: 1;
+  runs: Record<string, RunRecord>;
+}
+
+export function isFinished(status: RunStatus): boolean {
+  return status === "exited" || status === "failed" || status === "stopped";
+}
+
+/** Runs share the network namespace, so each live run gets its own sshd port: the lowest free one. */
+export function allocateSshPort(state: AgentState, base: number): number {
+  const used = new Set(
+    Object.values(state.runs)
+      .filter((r) => !isFinished(r.status))
+      .map((r) => r.ssh_port),
+  );
+  let port = base;
+  while (used.has(port)) port++;
+  return port;
+}
+
+export function loadState(path: string): AgentState {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return { version: 1, runs: {} };
+  }
+  const state = JSON.parse(text) as AgentState;
+  if (state.version !== 1) throw new Error(`${path}: unknown state version ${String(state.version)}`);
+  return state;
+}
+
+export function saveState(path: string, state: AgentState): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp`;
+  const json = JSON.stringify(state, (k, v: unknown) =>
+    k === "registry_auth" ? undefined : k === "env" ? {} : v,
+  );
+  writeFileSync(tmp, json, { mode: 0o600 });
+  renameSync(tmp, path);
+}
