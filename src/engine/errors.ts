@@ -13,7 +13,12 @@ export class EngineError extends UserError {
     /** The engine's own words, trimmed, for the failure report. */
     readonly detail?: string,
   ) {
-    super(`engine-${engineCode}`, message, hint);
+    // The engine's own words belong in what the user reads, not only in the report.
+    super(
+      `engine-${engineCode}`,
+      detail === undefined || detail === "" ? message : `${message}:\n${detail.replace(/^/gm, "  ")}`,
+      hint,
+    );
     this.name = "EngineError";
   }
 }

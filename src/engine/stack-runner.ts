@@ -39,6 +39,11 @@ function engineEnv(target: StackTarget): Record<string, string> {
   const pulumiPackage = dirname(createRequire(import.meta.url).resolve("@pulumi/pulumi/package.json"));
   const env: Record<string, string> = {
     PATH: [target.pulumiBinDir, pulumiPackage, process.env.PATH ?? ""].filter((p) => p !== "").join(":"),
+    // The dynamic-provider plugin resolves @pulumi/pulumi from its working directory, an inline program's
+    // temporary folder: point Node at the node_modules that holds it.
+    NODE_PATH: [dirname(dirname(pulumiPackage)), process.env.NODE_PATH ?? ""]
+      .filter((p) => p !== "")
+      .join(":"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_BACKEND_URL: target.backend.url,
     ...target.env,

@@ -1,5 +1,6 @@
 // The local "instance" as a Pulumi resource (a dynamic provider). Pulumi serializes this provider into
-// the state, so its methods capture nothing: each one runs the ops script in a child process.
+// the state, so its methods capture no module: they reach child_process through the `process` global
+// and run the ops script (dist/local-instance-ops.js) in a child process.
 import * as pulumi from "@pulumi/pulumi";
 import type { InstanceInputs, InstanceOutputs } from "./instance-ops.js";
 
@@ -8,8 +9,8 @@ interface ProviderInputs extends InstanceInputs {
   opsScript: string;
 }
 
-async function runOps(script: string, op: string, inputs: object): Promise<Record<string, unknown>> {
-  const { execFile } = await import("node:child_process");
+function runOps(script: string, op: string, inputs: object): Promise<Record<string, unknown>> {
+  const { execFile } = process.getBuiltinModule("node:child_process");
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
@@ -24,16 +25,14 @@ async function runOps(script: string, op: string, inputs: object): Promise<Recor
   });
 }
 
-/** Inputs whose change means a new instance: user data is immutable, as on Azure. */
-const REPLACE_ON = ["name", "image", "userData"] as const;
-
 const provider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: ProviderInputs) {
     const outs = await runOps(inputs.opsScript, "create", inputs);
     return { id: String(outs.containerId), outs: { ...outs, opsScript: inputs.opsScript } };
   },
   diff(_id: string, olds: ProviderInputs, news: ProviderInputs) {
-    const replaces = REPLACE_ON.filter((key) => olds[key] !== news[key]);
+    // A new name, image or user data means a new instance: user data is immutable, as on Azure.
+    const replaces = (["name", "image", "userData"] as const).filter((key) => olds[key] !== news[key]);
     return Promise.resolve({
       changes: replaces.length > 0,
       replaces: [...replaces],

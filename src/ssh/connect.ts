@@ -1,0 +1,60 @@
+// SSH to an instance with ssh2 (real OpenSSH on the other side), retrying while sshd starts.
+import { Client } from "ssh2";
+
+export interface SshTarget {
+  host: string;
+  port: number;
+  username: string;
+  privateKey: string;
+}
+
+function once(target: SshTarget): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    client
+      .once("ready", () => resolve(client))
+      .once("error", (error) => {
+        client.end();
+        reject(error);
+      })
+      .connect({
+        host: target.host,
+        port: target.port,
+        username: target.username,
+        privateKey: target.privateKey,
+        readyTimeout: 10_000,
+      });
+  });
+}
+
+export async function connectSsh(target: SshTarget, attempts = 10, delayMs = 500): Promise<Client> {
+  let last: unknown;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await once(target);
+    } catch (error) {
+      last = error;
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
+  throw new Error(
+    `cannot connect over SSH to ${target.username}@${target.host}:${target.port}: ${last instanceof Error ? last.message : String(last)}`,
+  );
+}
+
+/** Run a command and collect its output and exit code. */
+export function exec(
+  client: Client,
+  command: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (error, stream) => {
+      if (error !== undefined) return reject(error);
+      let stdout = "";
+      let stderr = "";
+      stream.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+      stream.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+      stream.on("close", (code: number | null) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+  });
+}

@@ -1,0 +1,52 @@
+// The Pulumi program of a local pool: one LocalInstance per instance, booted with the same user data a
+// cloud VM gets. Exports what the CLI needs to reach each instance.
+import type { PulumiFn } from "@pulumi/pulumi/automation/index.js";
+import { renderUserData } from "../../templates/user-data.js";
+import { localAgentConfig } from "./agent-config.js";
+import { instanceDirs } from "./instance-ops.js";
+import { LocalInstance } from "./instance-resource.js";
+
+export interface LocalPoolInput {
+  instances: readonly string[];
+  image: string;
+  /** Host folder for seeds and data, e.g. ~/.dstack/local/instances. */
+  root: string;
+  /** Absolute path of dist/local-instance-ops.js. */
+  opsScript: string;
+  agentSource: string;
+  sshAuthorizedKeys: readonly string[];
+  bootTimeout?: number;
+}
+
+export function userDataFor(input: LocalPoolInput, name: string): string {
+  const agentConfig = localAgentConfig(name, instanceDirs(input.root, name).data);
+  return renderUserData({
+    agentSource: input.agentSource,
+    agentConfig,
+    sshAuthorizedKeys: input.sshAuthorizedKeys,
+    instanceName: name,
+  });
+}
+
+export function localPoolProgram(input: LocalPoolInput): PulumiFn {
+  return () => {
+    const instances = input.instances.map(
+      (name) =>
+        new LocalInstance(name, {
+          name,
+          image: input.image,
+          userData: userDataFor(input, name),
+          root: input.root,
+          bootTimeout: input.bootTimeout ?? 120,
+          opsScript: input.opsScript,
+        }),
+    );
+    return Promise.resolve({
+      instances: instances.map((i, n) => ({
+        name: input.instances[n],
+        containerId: i.containerId,
+        sshPort: i.sshPort,
+      })),
+    });
+  };
+}
