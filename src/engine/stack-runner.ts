@@ -1,12 +1,11 @@
 // The thin executor over the Pulumi Automation API: inline programs, one stack per pool or volume,
 // preview as a structured plan, up, destroy, refresh. @pulumi/pulumi loads only here, lazily, so
 // commands that never touch the engine do not pay its ~0.8 s import.
-import { createRequire } from "node:module";
-import { dirname } from "node:path";
 import type * as AutomationModule from "@pulumi/pulumi/automation/index.js";
 import type { EngineEvent, PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
 import { EngineError, classifyText, engineDetail } from "./errors.js";
 import { describeLock, readLockHolder } from "./lock-info.js";
+import { pulumiEnv, pulumiRoot } from "./pulumi-cli.js";
 import { planFromEvents, type Plan } from "./plan.js";
 import type { StateBackend } from "./state-backend.js";
 
@@ -35,16 +34,8 @@ const loadAutomation = (): Promise<Automation> =>
   (automation ??= import("@pulumi/pulumi/automation/index.js"));
 
 function engineEnv(target: StackTarget): Record<string, string> {
-  // The dynamic-provider plugin (pulumi-resource-pulumi-nodejs) ships inside the npm package.
-  const pulumiPackage = dirname(createRequire(import.meta.url).resolve("@pulumi/pulumi/package.json"));
   const env: Record<string, string> = {
-    PATH: [target.pulumiBinDir, pulumiPackage, process.env.PATH ?? ""].filter((p) => p !== "").join(":"),
-    // The dynamic-provider plugin resolves @pulumi/pulumi from its working directory, an inline program's
-    // temporary folder: point Node at the node_modules that holds it.
-    NODE_PATH: [dirname(dirname(pulumiPackage)), process.env.NODE_PATH ?? ""]
-      .filter((p) => p !== "")
-      .join(":"),
-    PULUMI_SKIP_UPDATE_CHECK: "true",
+    ...pulumiEnv(target.pulumiBinDir),
     PULUMI_BACKEND_URL: target.backend.url,
     ...target.env,
   };
@@ -56,7 +47,7 @@ function engineEnv(target: StackTarget): Record<string, string> {
 export async function openStack(target: StackTarget): Promise<Stack> {
   const auto = await loadAutomation();
   const pulumiCommand = await auto.PulumiCommand.get({
-    root: dirname(target.pulumiBinDir),
+    root: pulumiRoot(target.pulumiBinDir),
     skipVersionCheck: false,
   });
   const stack = await auto.LocalWorkspace.createOrSelectStack(
