@@ -11,8 +11,12 @@ export interface LocalMachine {
   cpus: number;
   cpu_arch: CpuArch;
   memory_gb: number;
-  /** Free space where runs keep their files (the home directory's file system). */
-  free_disk_gb: number;
+  /**
+   * Size of the file system where runs keep their files (the home directory's). A local instance has no
+   * disk of its own: like a VM's root volume, this whole file system is what its runs see, so requests
+   * such as the default `100GB..` are matched against its size, not against what happens to be free.
+   */
+  disk_gb: number;
   gpus: LocalGpu[];
 }
 
@@ -24,15 +28,15 @@ export function probeLocalMachine(home: string = homedir()): LocalMachine {
     cpus: cpus().length,
     cpu_arch: arch() === "arm64" ? "arm" : "x86",
     memory_gb: round1(totalmem() / GB),
-    free_disk_gb: freeDiskGb(home),
+    disk_gb: diskGb(home),
     gpus: probeGpus(),
   };
 }
 
-function freeDiskGb(path: string): number {
+function diskGb(path: string): number {
   try {
     const stats = statfsSync(path);
-    return Math.floor((stats.bavail * stats.bsize) / GB);
+    return Math.floor((stats.blocks * stats.bsize) / GB);
   } catch {
     return 0;
   }
@@ -74,10 +78,10 @@ export function localOffer(machine: LocalMachine): Offer {
     gpu_memory_gb: first?.memory_gb ?? 0,
     compute_capability: first?.compute_capability ?? null,
     gpu_fraction: null,
-    local_disk_gb: machine.free_disk_gb,
-    // Runs use the host's disk: any size up to what is free.
-    disk_min_gb: Math.min(1, machine.free_disk_gb),
-    disk_max_gb: machine.free_disk_gb,
+    local_disk_gb: machine.disk_gb,
+    // Runs use the host's file system: any size up to its size.
+    disk_min_gb: Math.min(1, machine.disk_gb),
+    disk_max_gb: machine.disk_gb,
     deprecated: false,
     price_estimated: false,
   };

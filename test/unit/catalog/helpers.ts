@@ -14,7 +14,7 @@ export const MACHINE: LocalMachine = {
   cpus: 16,
   cpu_arch: "x86",
   memory_gb: 64,
-  free_disk_gb: 500,
+  disk_gb: 500,
   gpus: [],
 };
 

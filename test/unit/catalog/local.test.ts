@@ -67,7 +67,7 @@ describe("local offer", () => {
     const machine = probeLocalMachine();
     expect(machine.cpus).toBeGreaterThan(0);
     expect(machine.memory_gb).toBeGreaterThan(0);
-    expect(machine.free_disk_gb).toBeGreaterThanOrEqual(0);
+    expect(machine.disk_gb).toBeGreaterThanOrEqual(0);
     expect(Array.isArray(machine.gpus)).toBe(true);
   });
 });
