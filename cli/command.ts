@@ -26,5 +26,7 @@ export interface CommandSpec {
   help: readonly [flags: string, text: string][];
   options: Options;
   positionals?: boolean;
+  /** Internal commands are left out of `dstack --help`. */
+  hidden?: boolean;
   load(): Promise<CommandModule>;
 }

@@ -3,7 +3,8 @@ import type { CommandSpec } from "./command.js";
 
 export const VERSION = "0.1.0";
 
-export function mainHelp(commands: readonly CommandSpec[]): string {
+export function mainHelp(all: readonly CommandSpec[]): string {
+  const commands = all.filter((c) => c.hidden !== true);
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     "dstack: GPU dev environments, tasks, fleets and volumes from .dstack.yml, as Pulumi stacks",

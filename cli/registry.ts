@@ -2,6 +2,7 @@
 import type { CommandSpec } from "./command.js";
 import { CATALOG_COMMAND, OFFER_COMMAND } from "./catalog-commands.js";
 import { CONFIG_FLAGS, CONFIG_HELP, OVERRIDE_FLAGS, OVERRIDE_HELP } from "./flags.js";
+import { RUN_COMMANDS } from "./run-commands.js";
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -14,6 +15,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import("./commands/validate.js"),
   },
   OFFER_COMMAND,
+  ...RUN_COMMANDS,
   CATALOG_COMMAND,
   {
     name: "schema",
@@ -22,5 +24,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: [["--profiles", "the schema of .dstack/profiles.yml instead"]],
     options: { profiles: { type: "boolean" } },
     load: () => import("./commands/schema.js"),
+  },
+  {
+    name: "doctor",
+    summary: "check Node.js, Pulumi, Docker, the state backend and which backends have credentials",
+    usage: "dstack doctor [--backend-url URL] [--json]",
+    help: [
+      ["--backend-url URL", "check this Pulumi state backend instead of the configured one"],
+      ["--json", "print the checks as JSON on stdout"],
+    ],
+    options: { json: { type: "boolean" }, "backend-url": { type: "string" } },
+    load: () => import("./commands/doctor.js"),
   },
 ];

@@ -17,7 +17,8 @@ await build({
   sourcemap: "linked",
   logLevel: "warning",
   // Keep runtime dependencies out of the bundle only where they must stay separate packages.
-  external: ["@pulumi/*"],
+  // ssh2 stays a package: its bundled crypto locates files through __dirname.
+  external: ["@pulumi/*", "ssh2"],
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },

@@ -26,7 +26,9 @@ export async function agentRequest(
   body?: unknown,
 ): Promise<AgentResponse> {
   const stream = await channel(client, port);
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  // A Buffer body is sent as is (the repository archive, gzip); anything else as JSON.
+  const raw = Buffer.isBuffer(body);
+  const payload = body === undefined ? undefined : raw ? body : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -37,7 +39,10 @@ export async function agentRequest(
           "X-Dstack-Api-Version": AGENT_API_VERSION,
           ...(payload === undefined
             ? {}
-            : { "Content-Type": "application/json", "Content-Length": payload.length }),
+            : {
+                "Content-Type": raw ? "application/gzip" : "application/json",
+                "Content-Length": payload.length,
+              }),
         },
       },
       (res) => {

@@ -1,5 +1,10 @@
 // SSH to an instance with ssh2 (real OpenSSH on the other side), retrying while sshd starts.
-import { Client } from "ssh2";
+import ssh2 from "ssh2";
+import type { Client as SshClient } from "ssh2";
+
+// ssh2 is CommonJS: take its classes from the default export (named ESM imports are not detected).
+const { Client } = ssh2;
+type Client = SshClient;
 
 export interface SshTarget {
   host: string;

@@ -8,19 +8,21 @@ describe("dstack validate", () => {
     const r = dstack(["validate", "-f", "examples/.dstack.yml"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('examples/.dstack.yml: valid dev-environment "vscode"');
-    expect(r.stdout).toMatch(/resources: +2\.\.xCPU, 8GB\.\., 1\.\.xGPU:24GB, 100GB\.\. \(disk\)/);
+    expect(r.stdout).toMatch(/resources: +2\.\.xCPU, 4GB\.\., 100GB\.\. \(disk\)/);
+    const gpu = dstack(["validate", "-f", "examples/gpu.dstack.yml"]);
+    expect(gpu.stdout).toMatch(/resources: +2\.\.xCPU, 8GB\.\., 1\.\.xGPU:24GB, 100GB\.\. \(disk\)/);
     expect(r.stderr).toBe("");
   });
 
   it("--json prints the normalized configuration, and only that, on stdout", () => {
-    const r = dstack(["validate", "-f", "examples/.dstack.yml", "--json"]);
+    const r = dstack(["validate", "-f", "examples/gpu.dstack.yml", "--json"]);
     expect(r.code).toBe(0);
     const spec = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(spec).toMatchObject({
       type: "dev-environment",
-      name: "vscode",
+      name: "vscode-gpu",
       python: "3.11",
-      inactivity_duration: 7200,
+      inactivity_duration: "off",
       resources: {
         gpu: { vendor: null, name: null, count: { min: 1, max: null }, memory: { min: 24, max: 24 } },
       },

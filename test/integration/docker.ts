@@ -1,10 +1,6 @@
 // Helpers for integration tests against the real Docker engine: a thin CLI wrapper and polling.
 import { execFileSync, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 export const SETUP_HINT = "run ./scripts/ensure-docker && ./scripts/build-instance-image";
 
 export interface DockerResult {
@@ -34,12 +30,8 @@ export function tryDocker(args: string[], timeoutMs = 60_000): DockerResult {
   return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? String(r.error ?? "") };
 }
 
-/** The image tags build-instance-image produces for its current contents (version = hash of the script). */
-export function localImages(): { instance: string; base: string } {
-  const script = readFileSync(resolve(ROOT, "scripts/build-instance-image"));
-  const version = createHash("sha256").update(script).digest("hex").slice(0, 12);
-  return { instance: `dstack/local-instance:${version}`, base: "dstack/base:py3.11" };
-}
+/** The image tags build-instance-image produces for its current contents (shared with `dstack doctor`). */
+export { localImages } from "../../src/doctor/local-images.js";
 
 /** Fails (never skips) when the engine or an image is missing, saying how to provide it. */
 export function requireDockerImages(...images: string[]): void {

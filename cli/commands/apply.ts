@@ -1,0 +1,95 @@
+// `dstack apply`: plan (offers, then the infrastructure diff), confirm, provision or reuse, submit, and
+// stay attached (port forwards, logs) until Ctrl-C, which detaches without stopping. `-d` returns once
+// the run is up.
+import { apply } from "../../src/runs/apply.js";
+import { attach } from "../../src/runs/attach.js";
+import { localContext } from "../../src/runs/local-context.js";
+import { LOCAL_POOL } from "../../src/runs/local-pool.js";
+import { ensureReaper } from "../../src/runs/reaper-process.js";
+import { readPool } from "../../src/runs/store.js";
+import { ensureClientKey } from "../../src/ssh/keys.js";
+import { UserError } from "../../src/errors.js";
+import type { CommandContext, Values } from "../command.js";
+import { compileFromFlags } from "../compile-config.js";
+import { confirm } from "../prompt.js";
+import { offersTable } from "./offer-render.js";
+
+const SHOWN_OFFERS = 3;
+
+/** Whatever happens, an instance left in the pool is watched by the reaper. */
+async function applyKeepingReaper(
+  home: string,
+  input: Parameters<typeof apply>[0],
+): ReturnType<typeof apply> {
+  try {
+    return await apply(input);
+  } finally {
+    if (readPool(home, LOCAL_POOL).instances.length > 0) ensureReaper(home);
+  }
+}
+
+export async function run(ctx: CommandContext, values: Values): Promise<number> {
+  const { file, result } = compileFromFlags(ctx, values);
+  if (result.spec === null) return 1;
+  const spec = result.spec;
+  if (spec.type === "fleet" || spec.type === "volume") {
+    throw new UserError(
+      "unsupported",
+      `\`apply\` of a ${spec.type} is not supported yet: the local backend runs dev environments and tasks`,
+    );
+  }
+  const yes = values.yes === true;
+  const local = localContext({
+    home: ctx.home,
+    env: ctx.env,
+    backendUrl: typeof values["backend-url"] === "string" ? values["backend-url"] : undefined,
+    signal: ctx.signal,
+  });
+  const outcome = await applyKeepingReaper(ctx.home, {
+    spec,
+    configFile: file,
+    repoDir: ctx.cwd,
+    pool: local.pool,
+    baseImages: local.baseImages,
+    ui: {
+      offers: (matched) =>
+        ctx.out.error(
+          matched.length === 0 ? "No offers." : `${offersTable(matched.slice(0, SHOWN_OFFERS), matched)}\n`,
+        ),
+      plan: (text) => ctx.out.error(`${text}\n`),
+      confirm: (question) => confirm(question, yes, ctx.signal),
+      progress: (line) => ctx.out.error(line),
+    },
+  });
+  if (outcome.kind === "declined") return 0;
+  if (outcome.kind === "updated") {
+    ctx.out.print(`Updated ${outcome.run.name} in place: ${outcome.changed.join(", ")}`);
+    return 0;
+  }
+  const { run: record } = outcome;
+  if (record.type === "dev-environment") {
+    ctx.out.print(
+      `\nTo open in VS Code Desktop, use this link:\n  vscode://vscode-remote/ssh-remote+${record.name}/workflow\n\nTo connect via SSH:\n  ssh ${record.name}`,
+    );
+  }
+  if (values.detach === true) return 0;
+  if (record.type === "dev-environment")
+    ctx.out.error("\nAttached; press Ctrl-C to detach (the run keeps running).");
+  const ended = await attach(record, {
+    privateKey: ensureClientKey(ctx.home).privateKey,
+    signal: ctx.signal,
+    onLog: (text) => void process.stdout.write(text),
+    onForward: (local, container) =>
+      ctx.out.error(`Forwarding 127.0.0.1:${local} -> ${record.name}:${container}`),
+  });
+  if (ended === undefined) {
+    ctx.out.error(
+      `Detached from ${record.name}; it keeps running (dstack attach ${record.name}, dstack stop ${record.name}).`,
+    );
+    return 0;
+  }
+  ctx.out.error(
+    `${record.name} ${ended.status}${ended.stop_reason === null ? "" : ` (${ended.stop_reason})`}${ended.exit_code === null ? "" : `, exit code ${ended.exit_code}`}`,
+  );
+  return ended.exit_code ?? (ended.status === "exited" ? 0 : 1);
+}

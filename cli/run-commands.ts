@@ -1,0 +1,81 @@
+// The commands that run things on the local backend.
+import type { CommandSpec } from "./command.js";
+import { CONFIG_FLAGS, CONFIG_HELP, OVERRIDE_FLAGS, OVERRIDE_HELP } from "./flags.js";
+
+const YES = { yes: { type: "boolean", short: "y" } } as const;
+
+export const RUN_COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "apply",
+    summary: "plan, provision and run a dev environment or task (local backend)",
+    usage:
+      "dstack apply [-f FILE] [-y] [-d] [--profile NAME] [-e NAME=VALUE]... [overrides] [--backend-url URL]",
+    help: [
+      ["-y, --yes", "do not ask for confirmation"],
+      ["-d, --detach", "return once the run is up"],
+      ["--backend-url URL", "Pulumi state backend (default file://~/.dstack/state)"],
+      ...CONFIG_HELP.filter(([flags]) => flags !== "--json"),
+      ...OVERRIDE_HELP,
+    ],
+    options: {
+      ...CONFIG_FLAGS,
+      ...OVERRIDE_FLAGS,
+      ...YES,
+      detach: { type: "boolean", short: "d" },
+      "backend-url": { type: "string" },
+    },
+    load: () => import("./commands/apply.js"),
+  },
+  {
+    name: "ps",
+    summary: "list runs with their status",
+    usage: "dstack ps [-a] [-v] [--json]",
+    help: [
+      ["-a, --all", "include finished runs"],
+      ["-v, --verbose", "show how long dev environments have been inactive"],
+      ["--json", "machine-readable output"],
+    ],
+    options: {
+      all: { type: "boolean", short: "a" },
+      verbose: { type: "boolean", short: "v" },
+      json: { type: "boolean" },
+    },
+    load: () => import("./commands/ps.js"),
+  },
+  {
+    name: "stop",
+    summary: "stop a run (its instance idles, then is torn down)",
+    usage: "dstack stop NAME [-y]",
+    help: [["-y, --yes", "do not ask for confirmation"]],
+    options: { ...YES },
+    positionals: true,
+    load: () => import("./commands/stop.js"),
+  },
+  {
+    name: "attach",
+    summary: "forward ports and follow the logs of a run",
+    usage: "dstack attach NAME",
+    help: [],
+    options: {},
+    positionals: true,
+    load: () => import("./commands/attach.js"),
+  },
+  {
+    name: "logs",
+    summary: "print the output of a run",
+    usage: "dstack logs NAME",
+    help: [],
+    options: {},
+    positionals: true,
+    load: () => import("./commands/logs.js"),
+  },
+  {
+    name: "_reap",
+    summary: "internal: tear down idle local instances",
+    usage: "dstack _reap",
+    help: [],
+    options: {},
+    hidden: true,
+    load: () => import("./commands/reap.js"),
+  },
+];

@@ -1,0 +1,179 @@
+// ~/.dstack/config.yml: which backends the user configured and their settings, read with positions so a
+// problem is reported as FILE:LINE:COL. Only the settings doctor shows are read; anything else in the file
+// (credentials included) is left alone and never echoed.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DiagnosticBag, type Diagnostic, type Path } from "../compiler/diagnostics.js";
+import { parseYamlSource } from "../compiler/source/yaml-source.js";
+import { closest } from "../compiler/suggest.js";
+
+export const BACKEND_TYPES = ["aws", "gcp", "azure", "local"] as const;
+export type BackendType = (typeof BACKEND_TYPES)[number];
+
+export interface ConfiguredBackend {
+  type: BackendType;
+  regions: string[];
+  project?: string;
+  subscriptionId?: string;
+  vpcName?: string;
+}
+
+export interface DstackConfig {
+  file: string;
+  present: boolean;
+  backends: ConfiguredBackend[];
+  diagnostics: Diagnostic[];
+}
+
+const KEYS = ["type", "regions", "project", "subscription_id", "vpc_name", "creds"];
+/** Which settings mean something for which backend. */
+const APPLIES: Record<string, readonly BackendType[]> = {
+  project: ["gcp"],
+  subscription_id: ["azure"],
+  vpc_name: ["aws", "gcp"],
+  regions: ["aws", "gcp", "azure"],
+};
+
+export function dstackConfigPath(home: string): string {
+  return join(home, ".dstack", "config.yml");
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+function optionalString(
+  bag: DiagnosticBag,
+  entry: Record<string, unknown>,
+  key: string,
+  path: Path,
+): string | undefined {
+  const value = entry[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string" && value !== "") return value;
+  bag.error({ code: "invalid-value", path: [...path, key], message: `expected a non-empty string` });
+  return undefined;
+}
+
+function regionsOf(bag: DiagnosticBag, value: unknown, path: Path): string[] {
+  if (value === undefined || value === null) return [];
+  const list: unknown[] | undefined = Array.isArray(value) ? value : undefined;
+  if (list?.every((r): r is string => typeof r === "string") === true) return list;
+  bag.error({
+    code: "invalid-value",
+    path,
+    message: "expected a list of region names",
+    hint: "write `regions: [us-east-1, us-west-2]`",
+  });
+  return [];
+}
+
+function backendOf(bag: DiagnosticBag, entry: unknown, path: Path): ConfiguredBackend | undefined {
+  if (!isRecord(entry)) {
+    bag.error({
+      code: "invalid-value",
+      path,
+      message: "expected a mapping like `{type: aws, regions: [...]}`",
+    });
+    return undefined;
+  }
+  for (const key of Object.keys(entry).filter((k) => !KEYS.includes(k))) {
+    const near = closest(key, KEYS);
+    if (near !== undefined)
+      bag.warning({
+        code: "unknown-key",
+        path: [...path, key],
+        message: `unknown key`,
+        hint: `did you mean "${near}"?`,
+        atKey: true,
+      });
+  }
+  const type = entry.type;
+  if (typeof type !== "string" || !(BACKEND_TYPES as readonly string[]).includes(type)) {
+    const near = typeof type === "string" ? closest(type, BACKEND_TYPES) : undefined;
+    bag.error({
+      code: type === undefined ? "missing-key" : "invalid-value",
+      path: type === undefined ? path : [...path, "type"],
+      message: type === undefined ? "`type` is required" : `unknown backend type ${JSON.stringify(type)}`,
+      hint: near !== undefined ? `did you mean "${near}"?` : `one of ${BACKEND_TYPES.join(", ")}`,
+    });
+    return undefined;
+  }
+  const backend: ConfiguredBackend = {
+    type: type as BackendType,
+    regions: regionsOf(bag, entry.regions, [...path, "regions"]),
+  };
+  const project = optionalString(bag, entry, "project", path);
+  const subscriptionId = optionalString(bag, entry, "subscription_id", path);
+  const vpcName = optionalString(bag, entry, "vpc_name", path);
+  if (project !== undefined) backend.project = project;
+  if (subscriptionId !== undefined) backend.subscriptionId = subscriptionId;
+  if (vpcName !== undefined) backend.vpcName = vpcName;
+  for (const [key, types] of Object.entries(APPLIES))
+    if (entry[key] !== undefined && !types.includes(backend.type))
+      bag.warning({
+        code: "ignored-key",
+        path: [...path, key],
+        message: `does not apply to a ${backend.type} backend (only ${types.join(", ")}) and is ignored`,
+        atKey: true,
+      });
+  return backend;
+}
+
+/** Parses and checks the text of a config.yml (pure). */
+export function parseDstackConfig(text: string, file: string): DstackConfig {
+  const source = parseYamlSource(text, file);
+  const bag = new DiagnosticBag(source.locator);
+  bag.items.push(...source.diagnostics);
+  const backends: ConfiguredBackend[] = [];
+  const data = source.data;
+  if (source.diagnostics.some((d) => d.severity === "error") || data === undefined || data === null) {
+    return { file, present: true, backends, diagnostics: bag.items };
+  }
+  if (!isRecord(data)) {
+    bag.error({ code: "invalid-value", path: [], message: "expected a mapping with a `backends` list" });
+  } else if (data.backends !== undefined && data.backends !== null) {
+    if (!Array.isArray(data.backends)) {
+      bag.error({ code: "invalid-value", path: ["backends"], message: "expected a list of backends" });
+    } else {
+      data.backends.forEach((entry: unknown, i) => {
+        const backend = backendOf(bag, entry, ["backends", i]);
+        if (backend === undefined) return;
+        if (backends.some((b) => b.type === backend.type))
+          bag.warning({
+            code: "duplicate",
+            path: ["backends", i, "type"],
+            message: `a second ${backend.type} backend; the first one is used`,
+          });
+        else backends.push(backend);
+      });
+    }
+  }
+  return { file, present: true, backends, diagnostics: bag.items };
+}
+
+/** Reads ~/.dstack/config.yml under the given home; absent is not a problem. */
+export function readDstackConfig(home: string): DstackConfig {
+  const file = dstackConfigPath(home);
+  if (!existsSync(file)) return { file, present: false, backends: [], diagnostics: [] };
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      file,
+      present: true,
+      backends: [],
+      diagnostics: [
+        {
+          severity: "error",
+          code: "unreadable",
+          path: "",
+          message: `cannot read it: ${message}`,
+          position: { file, line: 0, col: 0 },
+        },
+      ],
+    };
+  }
+  return parseDstackConfig(text, file);
+}

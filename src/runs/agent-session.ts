@@ -1,0 +1,95 @@
+// One SSH session to an instance and the agent calls the CLI makes through it.
+import type { Client } from "ssh2";
+import { UserError } from "../errors.js";
+import type { JobSpec } from "../runtime-agent/spec.js";
+import type { RunView } from "../runtime-agent/run-view.js";
+import { agentRequest, type AgentResponse } from "../ssh/agent-client.js";
+import { connectSsh } from "../ssh/connect.js";
+import { AGENT_PORT } from "../stacks/local/agent-config.js";
+
+export class AgentSession {
+  private constructor(readonly client: Client) {}
+
+  /** `attempts`: sshd may still be starting on a new instance; a probe of a known one tries once. */
+  static async open(sshPort: number, privateKey: string, attempts = 10): Promise<AgentSession> {
+    const client = await connectSsh(
+      { host: "127.0.0.1", port: sshPort, username: "root", privateKey },
+      attempts,
+    );
+    return new AgentSession(client);
+  }
+
+  close(): void {
+    this.client.end();
+  }
+
+  private async call(method: string, path: string, body?: unknown): Promise<AgentResponse> {
+    return agentRequest(this.client, AGENT_PORT, method, path, body);
+  }
+
+  private async expect<T>(method: string, path: string, body: unknown, ok: number[]): Promise<T> {
+    const response = await this.call(method, path, body);
+    if (!ok.includes(response.status)) {
+      const detail =
+        (response.body as { error?: string } | undefined)?.error ?? JSON.stringify(response.body);
+      throw new UserError(
+        "agent",
+        `the instance agent refused ${method} ${path} (${response.status}): ${detail}`,
+      );
+    }
+    return response.body as T;
+  }
+
+  /** Wait until the agent answers (it starts at the end of cloud-init). */
+  async waitHealthy(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const response = await this.call("GET", "/api/health").catch(() => undefined);
+      if (response?.status === 200) return;
+      if (Date.now() > deadline)
+        throw new UserError(
+          "agent-down",
+          `the instance agent did not answer within ${timeoutMs / 1000}s`,
+          "see /var/log/dstack-agent.log on the instance (ssh <run>-host)",
+        );
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  submit(job: JobSpec): Promise<RunView> {
+    return this.expect("POST", "/api/runs", job, [201]);
+  }
+
+  uploadRepo(run: string, archive: Buffer): Promise<RunView> {
+    return this.expect("PUT", `/api/runs/${run}/repo`, archive, [200]);
+  }
+
+  run(run: string): Promise<RunView | undefined> {
+    return this.call("GET", `/api/runs/${run}`).then((r) =>
+      r.status === 200 ? (r.body as RunView) : undefined,
+    );
+  }
+
+  runs(): Promise<RunView[]> {
+    return this.expect("GET", "/api/runs", undefined, [200]);
+  }
+
+  stop(run: string): Promise<RunView> {
+    return this.expect("POST", `/api/runs/${run}/stop`, undefined, [200]);
+  }
+
+  update(
+    run: string,
+    patch: { inactivity_duration?: number | null; max_duration?: number | null },
+  ): Promise<RunView> {
+    return this.expect("PATCH", `/api/runs/${run}`, patch, [200]);
+  }
+
+  logs(run: string, since: number): Promise<{ text: string; next_offset: number }> {
+    return this.expect("GET", `/api/runs/${run}/logs?since=${since}`, undefined, [200]);
+  }
+}
+
+/** Active: the run holds its instance. */
+export const isActive = (view: RunView): boolean =>
+  view.status === "pending" || view.status === "pulling" || view.status === "running";

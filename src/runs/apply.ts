@@ -1,0 +1,247 @@
+// `dstack apply` as a library: offers, the infrastructure plan, confirmation, provisioning (or reuse of
+// an idle instance, or an in-place update), submission to the agent, repo upload, and SSH access.
+import { matchOffers } from "../catalog/match.js";
+import type { MatchedOffer } from "../catalog/offer.js";
+import { loadOffers } from "../catalog/offers.js";
+import { requirementsOf } from "../catalog/requirements.js";
+import { formatResources } from "../compiler/format.js";
+import type { DevEnvironmentSpec, RunSpec, TaskSpec } from "../compiler/spec.js";
+import { renderPlan } from "../engine/plan.js";
+import { UserError } from "../errors.js";
+import type { RunView } from "../runtime-agent/run-view.js";
+import { ensureClientKey } from "../ssh/keys.js";
+import { ensureSshInclude, upsertRunSshEntry } from "../ssh/ssh-config.js";
+import { AgentSession, isActive } from "./agent-session.js";
+import { changedFields, inPlaceOnly } from "./changes.js";
+import { buildJobSpec } from "./job-spec.js";
+import {
+  addInstance,
+  newInstanceName,
+  previewAdd,
+  updatePoolInstance,
+  type PoolContext,
+} from "./local-pool.js";
+import { randomRunName } from "./names.js";
+import { createRepoArchive, repoIdOf } from "./repo.js";
+import { findIdleInstance } from "./reuse.js";
+import { listRuns, readRun, writeRun, type RunRecord } from "./store.js";
+
+export interface ApplyUi {
+  offers(matched: readonly MatchedOffer[], requirements: string): void;
+  plan(text: string): void;
+  confirm(question: string): Promise<boolean>;
+  progress(line: string): void;
+}
+
+export interface ApplyInput {
+  spec: RunSpec;
+  configFile: string;
+  repoDir: string;
+  pool: Omit<PoolContext, "publicKey">;
+  baseImages: readonly string[];
+  ui: ApplyUi;
+}
+
+export type ApplyResult =
+  | { kind: "submitted"; run: RunRecord; view: RunView; reused: string | null }
+  | { kind: "updated"; run: RunRecord; changed: string[] }
+  | { kind: "declined" };
+
+const SUBMIT_TIMEOUT_MS = 10 * 60_000;
+
+function runnable(spec: RunSpec): DevEnvironmentSpec | TaskSpec {
+  if (spec.type === "service")
+    throw new UserError(
+      "unsupported",
+      "services are parsed and validated, but `apply` does not run them yet",
+      "run it as a task for now",
+    );
+  return spec;
+}
+
+export async function apply(input: ApplyInput): Promise<ApplyResult> {
+  const spec = runnable(input.spec);
+  const home = input.pool.home;
+  const keys = ensureClientKey(home);
+  const pool: PoolContext = { ...input.pool, publicKey: keys.publicKey };
+  const redacted = JSON.parse(JSON.stringify(spec)) as Record<string, unknown>;
+
+  const requirements = requirementsOf(spec);
+  const matched = matchOffers(loadOffers({ backends: requirements.backends, home }).offers, requirements);
+  input.ui.offers(matched, formatResources(requirements.resources));
+  const offer = matched.find((o) => o.backend === "local");
+  if (offer === undefined) {
+    const elsewhere =
+      matched.length > 0
+        ? `; ${matched.length} cloud offers match, but provisioning on clouds arrives with the cloud backends`
+        : "";
+    throw new UserError(
+      "no-offer",
+      `this machine (the local backend) does not match ${formatResources(requirements.resources)}${elsewhere}`,
+      "relax the resources (dstack offer -b local shows this machine), or drop a GPU requirement",
+    );
+  }
+
+  const name = spec.name ?? randomRunName(new Set(listRuns(home).map((r) => r.name)));
+  const existing = readRun(home, name);
+  if (existing !== undefined) {
+    const update = await updateInPlace(home, existing, redacted, keys.privateKey, input.ui);
+    if (update !== undefined) return update;
+  }
+
+  const idle = await findIdleInstance(pool, keys.privateKey, spec.idle_duration);
+  const instanceName = idle?.name ?? newInstanceName();
+  if (idle !== undefined) input.ui.plan(`Reusing idle instance ${idle.name}: no infrastructure changes.`);
+  else input.ui.plan(renderPlan(await previewAdd(pool, instanceName)));
+  if (!(await input.ui.confirm(`Submit the run ${name}?`))) return { kind: "declined" };
+
+  const address =
+    idle ??
+    (input.ui.progress(`Provisioning instance ${instanceName}...`),
+    await addInstance(pool, {
+      name: instanceName,
+      created_at: new Date().toISOString(),
+      idle_duration: spec.idle_duration,
+    }));
+  const session = await AgentSession.open(address.sshPort, keys.privateKey);
+  try {
+    await session.waitHealthy();
+    const built = buildJobSpec(spec, {
+      runName: name,
+      repoId: repoIdOf(input.repoDir),
+      sshAuthorizedKeys: [keys.publicKey],
+      gpus: offer.gpu_count,
+      availableBaseImages: input.baseImages,
+    });
+    if ("error" in built) throw new UserError("job-spec", built.error, built.hint);
+    const repo = await createRepoArchive(input.repoDir);
+    input.ui.progress(`Launching ${name}...`);
+    const submitted = await session.submit(built.job);
+    let view: RunView;
+    try {
+      // The agent may fail the run at once (an image it cannot have): say so, not "upload refused".
+      if (submitted.status === "failed") throwRunFailure(submitted);
+      input.ui.progress(
+        `Uploading the repository (${repo.files} files, ${(repo.bytes / 1024).toFixed(0)} KB)...`,
+      );
+      await session.uploadRepo(name, repo.archive).catch(async (error: unknown) => {
+        // A refused upload usually means the run already failed (e.g. its image): report that instead.
+        const current = await session.run(name);
+        if (current?.status === "failed" || current?.status === "stopped") throwRunFailure(current);
+        throw error;
+      });
+      view = await waitStarted(session, name, spec.type, input.ui);
+    } catch (error) {
+      // A run that never started must not hold its instance: stop it, so the instance idles and the
+      // reaper tears it down after idle_duration.
+      await session.stop(name).catch(() => undefined);
+      throw error;
+    }
+    const run: RunRecord = {
+      name,
+      type: spec.type,
+      backend: "local",
+      pool: "local",
+      instance: address.name,
+      instance_ssh_port: address.sshPort,
+      run_ssh_port: view.ssh_port,
+      resources: formatResources(spec.resources),
+      price: offer.price,
+      submitted_at: new Date().toISOString(),
+      config_file: input.configFile,
+      spec: redacted,
+      ports: spec.ports,
+    };
+    writeRun(home, run);
+    upsertRunSshEntry(home, {
+      run: name,
+      instanceHost: "127.0.0.1",
+      instancePort: address.sshPort,
+      runPort: view.ssh_port,
+      user: "root",
+      identityFile: keys.privateKeyPath,
+    });
+    ensureSshInclude(home);
+    return { kind: "submitted", run, view, reused: idle?.name ?? null };
+  } finally {
+    session.close();
+    // The claim only guards the placement; from here the run (or its absence) tells the reaper.
+    updatePoolInstance(home, address.name, { claimed_at: undefined });
+  }
+}
+
+async function updateInPlace(
+  home: string,
+  existing: RunRecord,
+  next: Record<string, unknown>,
+  privateKey: string,
+  ui: ApplyUi,
+): Promise<ApplyResult | undefined> {
+  const session = await AgentSession.open(existing.instance_ssh_port, privateKey).catch(() => undefined);
+  if (session === undefined) return undefined;
+  try {
+    const view = await session.run(existing.name);
+    if (view === undefined || !isActive(view)) return undefined;
+    const changed = changedFields(existing.spec, next);
+    if (changed.length === 0)
+      throw new UserError(
+        "run-exists",
+        `run ${existing.name} is already running with this configuration`,
+        `attach to it with dstack attach ${existing.name}, or stop it with dstack stop ${existing.name}`,
+      );
+    if (!inPlaceOnly(changed)) {
+      throw new UserError(
+        "run-exists",
+        `run ${existing.name} is running with a different configuration (${changed.join(", ")})`,
+        `stop it first (dstack stop ${existing.name}) or use another name`,
+      );
+    }
+    ui.plan(`Detected configuration changes that can be updated in-place: ${JSON.stringify(changed)}`);
+    if (!(await ui.confirm("Update the run?"))) return { kind: "declined" };
+    const inactivity = next.inactivity_duration;
+    await session.update(existing.name, {
+      inactivity_duration: typeof inactivity === "number" ? inactivity : null,
+    });
+    const run = { ...existing, spec: next };
+    writeRun(home, run);
+    return { kind: "updated", run, changed };
+  } finally {
+    session.close();
+  }
+}
+
+async function waitStarted(
+  session: AgentSession,
+  name: string,
+  type: RunSpec["type"],
+  ui: ApplyUi,
+): Promise<RunView> {
+  const deadline = Date.now() + SUBMIT_TIMEOUT_MS;
+  let last = "";
+  for (;;) {
+    const view = await session.run(name);
+    if (view === undefined) throw new UserError("run-lost", `the agent lost run ${name}`);
+    if (view.status !== last) ui.progress(`  ${name}: ${view.status}`);
+    last = view.status;
+    // A task that ran and exited non-zero is an outcome to report, not a failure to start.
+    const ended = view.status === "exited" || view.status === "failed" || view.status === "stopped";
+    if (ended && !(type === "task" && view.exit_code !== null)) throwRunFailure(view);
+    if (ended || (view.status === "running" && (view.ssh_ready || type === "task"))) return view;
+    if (Date.now() > deadline)
+      throw new UserError(
+        "run-timeout",
+        `run ${name} did not start within ${SUBMIT_TIMEOUT_MS / 60_000} minutes (status ${view.status})`,
+      );
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+function throwRunFailure(view: RunView): never {
+  throw new UserError(
+    "run-failed",
+    `run ${view.name} ${view.status}${view.stop_reason === null ? "" : ` (${view.stop_reason})`}: ${view.message ?? "no message"}`,
+    view.stop_reason === "image_pull_failed"
+      ? "the image is neither present locally nor pullable here; build it locally or use one that exists (docker images)"
+      : undefined,
+  );
+}

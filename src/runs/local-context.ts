@@ -1,0 +1,67 @@
+// Everything the local backend needs before it can do anything: the Pulumi CLI at the pinned version, a
+// Docker engine, the locally built images, and the state backend. Each missing piece is a UserError that
+// says which set-up step provides it.
+import { execFileSync } from "node:child_process";
+import { findPulumi, pinnedPulumiVersion } from "../engine/pulumi-cli.js";
+import { resolveStateBackend } from "../engine/state-backend.js";
+import { UserError } from "../errors.js";
+import { localImages } from "../doctor/local-images.js";
+import type { PoolContext } from "./local-pool.js";
+
+export interface LocalContextInput {
+  home: string;
+  env: Readonly<Record<string, string | undefined>>;
+  backendUrl?: string;
+  signal?: AbortSignal;
+  onOutput?: (line: string) => void;
+}
+
+function dockerImages(repository: string): string[] {
+  try {
+    const out = execFileSync("docker", ["images", repository, "--format", "{{.Repository}}:{{.Tag}}"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 10_000,
+    });
+    return out.split("\n").filter((l) => l !== "");
+  } catch (error) {
+    const stderr = ((error as { stderr?: string }).stderr ?? "").trim();
+    throw new UserError(
+      "docker",
+      `the Docker engine does not answer${stderr === "" ? "" : `: ${stderr.split("\n")[0]!}`}`,
+      "start it with ./scripts/ensure-docker",
+    );
+  }
+}
+
+export function localContext(input: LocalContextInput): {
+  pool: Omit<PoolContext, "publicKey">;
+  baseImages: string[];
+} {
+  const pulumi = findPulumi();
+  if (pulumi === undefined)
+    throw new UserError(
+      "pulumi-missing",
+      `the Pulumi CLI v${pinnedPulumiVersion()} is not installed`,
+      "run ./scripts/ensure-pulumi (or ./scripts/setup)",
+    );
+  const images = localImages();
+  if (!dockerImages("dstack/local-instance").includes(images.instance)) {
+    throw new UserError(
+      "image-missing",
+      `the local instance image ${images.instance} is not built`,
+      "run ./scripts/build-instance-image (or ./scripts/setup)",
+    );
+  }
+  return {
+    pool: {
+      home: input.home,
+      backend: resolveStateBackend({ home: input.home, env: input.env, backendUrl: input.backendUrl }),
+      pulumiBinDir: pulumi.binDir,
+      image: images.instance,
+      signal: input.signal,
+      onOutput: input.onOutput,
+    },
+    baseImages: dockerImages("dstack/base"),
+  };
+}

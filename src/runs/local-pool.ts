@@ -1,0 +1,124 @@
+// The local pool: one Pulumi stack whose program holds one LocalInstance per instance in the pool file.
+// Adding or removing an instance is an `up` of that stack with the new list, so the engine computes the
+// diff and the state records exactly what exists.
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { destroy, outputs, preview, up, type StackTarget } from "../engine/stack-runner.js";
+import type { StateBackend } from "../engine/state-backend.js";
+import type { Plan } from "../engine/plan.js";
+import { packageRoot } from "../package-root.js";
+import { localPoolProgram } from "../stacks/local/program.js";
+import { readPool, writePool, type PoolInstance } from "./store.js";
+import { UserError } from "../errors.js";
+
+export const LOCAL_POOL = "local";
+
+export interface PoolContext {
+  home: string;
+  backend: StateBackend;
+  pulumiBinDir: string;
+  publicKey: string;
+  /** The locally built instance image (scripts/build-instance-image). */
+  image: string;
+  signal?: AbortSignal;
+  onOutput?: (line: string) => void;
+}
+
+export interface InstanceAddress {
+  name: string;
+  sshPort: number;
+}
+
+function builtFile(relative: string): string {
+  const path = join(packageRoot(), "dist", relative);
+  if (!existsSync(path))
+    throw new UserError("not-built", `${path} is missing`, "run ./scripts/setup (or npm run build)");
+  return path;
+}
+
+function target(ctx: PoolContext, instances: readonly string[]): StackTarget {
+  return {
+    project: "dstack",
+    stack: `pool-${LOCAL_POOL}`,
+    backend: ctx.backend,
+    pulumiBinDir: ctx.pulumiBinDir,
+    program: localPoolProgram({
+      instances,
+      image: ctx.image,
+      root: join(ctx.home, ".dstack", "local", "instances"),
+      opsScript: builtFile("local-instance-ops.js"),
+      agentSource: readFileSync(builtFile(join("agent", "dstack-agent.js")), "utf8"),
+      sshAuthorizedKeys: [ctx.publicKey],
+    }),
+  };
+}
+
+export function newInstanceName(): string {
+  return `local-${randomBytes(3).toString("hex")}`;
+}
+
+function addresses(outputs: Record<string, unknown>): InstanceAddress[] {
+  return ((outputs.instances as { name: string; sshPort: number }[] | undefined) ?? []).map((i) => ({
+    name: i.name,
+    sshPort: i.sshPort,
+  }));
+}
+
+/** The infrastructure diff of adding `name` to the pool, without changing anything. */
+export function previewAdd(ctx: PoolContext, name: string): Promise<Plan> {
+  const names = readPool(ctx.home, LOCAL_POOL).instances.map((i) => i.name);
+  return preview(target(ctx, [...names, name]), { signal: ctx.signal, onOutput: ctx.onOutput });
+}
+
+export async function addInstance(ctx: PoolContext, instance: PoolInstance): Promise<InstanceAddress> {
+  const pool = readPool(ctx.home, LOCAL_POOL);
+  const names = [...pool.instances.map((i) => i.name), instance.name];
+  // Record the instance before `up`: if the update is interrupted, the next command still knows the
+  // instance may exist and tears it down through the same stack.
+  writePool(ctx.home, {
+    ...pool,
+    instances: [...pool.instances, { ...instance, claimed_at: new Date().toISOString() }],
+  });
+  try {
+    const result = await up(target(ctx, names), { signal: ctx.signal, onOutput: ctx.onOutput });
+    const address = addresses(result.outputs).find((a) => a.name === instance.name);
+    if (address === undefined) throw new Error(`the pool stack did not report instance ${instance.name}`);
+    updatePoolInstance(ctx.home, instance.name, { ssh_port: address.sshPort });
+    return address;
+  } catch (error) {
+    // The provider removes a half-created container itself; drop the instance from the pool again so
+    // the stack and the pool file agree.
+    await removeInstance({ ...ctx, signal: undefined }, instance.name).catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function instanceAddresses(ctx: PoolContext): Promise<InstanceAddress[]> {
+  const names = readPool(ctx.home, LOCAL_POOL).instances.map((i) => i.name);
+  if (names.length === 0) return [];
+  return addresses(await outputs(target(ctx, names)));
+}
+
+export function updatePoolInstance(home: string, name: string, patch: Partial<PoolInstance>): void {
+  const pool = readPool(home, LOCAL_POOL);
+  writePool(home, {
+    ...pool,
+    instances: pool.instances.map((i) => (i.name === name ? { ...i, ...patch } : i)),
+  });
+}
+
+export async function removeInstance(ctx: PoolContext, name: string): Promise<void> {
+  const pool = readPool(ctx.home, LOCAL_POOL);
+  const rest = pool.instances.filter((i) => i.name !== name);
+  if (rest.length === 0) await destroy(target(ctx, []), { signal: ctx.signal, onOutput: ctx.onOutput });
+  else
+    await up(
+      target(
+        ctx,
+        rest.map((i) => i.name),
+      ),
+      { signal: ctx.signal, onOutput: ctx.onOutput },
+    );
+  writePool(ctx.home, { ...pool, instances: rest });
+}

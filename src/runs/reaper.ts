@@ -1,0 +1,59 @@
+// Idle instances are torn down through Pulumi once they have had no active run for their idle_duration
+// (dstack: 5m for runs). A detached `dstack _reap` process does this for the local pool, so it happens
+// after the terminal that started the run is closed.
+import type { RunView } from "../runtime-agent/run-view.js";
+import { AgentSession, isActive } from "./agent-session.js";
+import { LOCAL_POOL, removeInstance, type PoolContext } from "./local-pool.js";
+import { readPool, type PoolInstance } from "./store.js";
+
+/** A claim protects an instance while a run is being placed on it. */
+const CLAIM_MS = 2 * 60_000;
+
+/** When the instance became idle: the last run's end, else its claim or creation. Null while busy. */
+export function idleSince(instance: PoolInstance, runs: readonly RunView[]): number | null {
+  if (runs.some(isActive)) return null;
+  const times = [
+    Date.parse(instance.created_at),
+    ...(instance.claimed_at === undefined ? [] : [Date.parse(instance.claimed_at)]),
+  ];
+  for (const run of runs) if (run.finished_at !== null) times.push(Date.parse(run.finished_at));
+  return Math.max(...times.filter((t) => !Number.isNaN(t)));
+}
+
+export function isExpired(instance: PoolInstance, since: number | null, now: number): boolean {
+  if (since === null || instance.idle_duration === "off") return false;
+  if (
+    instance.claimed_at !== undefined &&
+    now - Date.parse(instance.claimed_at) < CLAIM_MS &&
+    since <= Date.parse(instance.claimed_at)
+  )
+    return false;
+  return now - since >= instance.idle_duration * 1000;
+}
+
+export interface ReapResult {
+  removed: string[];
+  remaining: number;
+}
+
+export async function reapOnce(ctx: PoolContext, privateKey: string, now = Date.now()): Promise<ReapResult> {
+  const removed: string[] = [];
+  for (const instance of readPool(ctx.home, LOCAL_POOL).instances) {
+    if (instance.ssh_port === undefined) continue;
+    const session = await AgentSession.open(instance.ssh_port, privateKey, 2).catch(() => undefined);
+    if (session === undefined) continue; // unreachable: leave it to `dstack stop`/refresh, never guess
+    let runs: RunView[];
+    try {
+      runs = await session.runs();
+    } catch {
+      continue;
+    } finally {
+      session.close();
+    }
+    if (isExpired(instance, idleSince(instance, runs), now)) {
+      await removeInstance(ctx, instance.name);
+      removed.push(instance.name);
+    }
+  }
+  return { removed, remaining: readPool(ctx.home, LOCAL_POOL).instances.length };
+}

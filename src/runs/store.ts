@@ -1,0 +1,68 @@
+// What the CLI remembers between commands: each run (where it runs, how to reach it) and each local pool
+// (which instances its Pulumi stack holds). Pulumi's state stays the truth about infrastructure; these
+// files only say which stack and which agent to ask.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { dstackDir } from "../engine/state-backend.js";
+import { readJson, removeFile, writeJson } from "./files.js";
+
+export interface RunRecord {
+  name: string;
+  type: "dev-environment" | "task";
+  backend: "local";
+  pool: string;
+  instance: string;
+  /** The instance's sshd, published on 127.0.0.1. */
+  instance_ssh_port: number;
+  /** The run's sshd inside the instance's network namespace. */
+  run_ssh_port: number;
+  resources: string;
+  price: number;
+  submitted_at: string;
+  config_file: string;
+  /** The normalized configuration as applied (secrets redacted), to detect in-place changes. */
+  spec: Record<string, unknown>;
+  ports: { local: number | null; container: number }[];
+}
+
+export interface PoolInstance {
+  name: string;
+  created_at: string;
+  idle_duration: number | "off";
+  /** The instance's sshd on 127.0.0.1, once it exists. */
+  ssh_port?: number;
+  /** Set when a run is being placed on it, so the reaper leaves it alone meanwhile. */
+  claimed_at?: string;
+  /** When the reaper first saw it without active runs. */
+  idle_since?: string;
+}
+
+export interface PoolRecord {
+  name: string;
+  instances: PoolInstance[];
+}
+
+const runsDir = (home: string): string => join(dstackDir(home), "runs");
+const runFile = (home: string, name: string): string => join(runsDir(home), `${name}.json`);
+const poolFile = (home: string, pool: string): string => join(dstackDir(home), "pools", `${pool}.json`);
+
+export const readRun = (home: string, name: string): RunRecord | undefined =>
+  readJson<RunRecord>(runFile(home, name));
+export const writeRun = (home: string, run: RunRecord): void => writeJson(runFile(home, run.name), run);
+export const removeRun = (home: string, name: string): void => removeFile(runFile(home, name));
+
+export function listRuns(home: string): RunRecord[] {
+  let files: string[];
+  try {
+    files = readdirSync(runsDir(home)).filter((f) => f.endsWith(".json"));
+  } catch {
+    return [];
+  }
+  return files
+    .flatMap((f) => readRun(home, f.slice(0, -".json".length)) ?? [])
+    .sort((a, b) => a.submitted_at.localeCompare(b.submitted_at));
+}
+
+export const readPool = (home: string, pool: string): PoolRecord =>
+  readJson<PoolRecord>(poolFile(home, pool)) ?? { name: pool, instances: [] };
+export const writePool = (home: string, pool: PoolRecord): void => writeJson(poolFile(home, pool.name), pool);

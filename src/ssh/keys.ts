@@ -1,0 +1,64 @@
+// The CLI's own SSH key (~/.dstack/ssh/id_ed25519): generated once, then reused for every instance and run,
+// and named as IdentityFile in ~/.dstack/ssh/config so plain `ssh <run>` uses it.
+import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import ssh2 from "ssh2";
+
+// ssh2 is CommonJS and `utils` is not detected as a named export under Node's ESM loader.
+const { utils } = ssh2;
+
+export interface ClientKey {
+  privateKey: string;
+  /** OpenSSH one-line form, `ssh-ed25519 AAAA… dstack`, for authorized_keys. */
+  publicKey: string;
+  privateKeyPath: string;
+}
+
+export function sshDir(home: string): string {
+  return join(home, ".dstack", "ssh");
+}
+
+function publicLine(privateKey: string, path: string): string {
+  const key = utils.parseKey(privateKey);
+  if (key instanceof Error) throw new Error(`cannot read the SSH key ${path}: ${key.message}`);
+  return `${key.type} ${key.getPublicSSH().toString("base64")} dstack`;
+}
+
+function readKey(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+export function ensureClientKey(home: string): ClientKey {
+  const dir = sshDir(home);
+  const path = join(dir, "id_ed25519");
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let privateKey = readKey(path);
+  if (privateKey === null) {
+    const pair = utils.generateKeyPairSync("ed25519", { comment: "dstack" });
+    const temp = `${path}.${process.pid}.tmp`;
+    writeFileSync(temp, pair.private, { mode: 0o600 });
+    try {
+      // link() fails if the key exists: when two commands race, the first key wins and both use it.
+      linkSync(temp, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      rmSync(temp, { force: true });
+    }
+    privateKey = readFileSync(path, "utf8");
+  }
+  // OpenSSH ignores a private key that others can read ("UNPROTECTED PRIVATE KEY FILE").
+  chmodSync(path, 0o600);
+  // The public key is derived from the private one, so a missing or stale .pub is simply rewritten.
+  const publicKey = publicLine(privateKey, path);
+  if (readKey(`${path}.pub`)?.trim() !== publicKey) {
+    const temp = `${path}.pub.${process.pid}.tmp`;
+    writeFileSync(temp, `${publicKey}\n`, { mode: 0o644 });
+    renameSync(temp, `${path}.pub`);
+  }
+  return { privateKey, publicKey, privateKeyPath: path };
+}
