@@ -32,6 +32,8 @@ export default tseslint.config(
         URL: "readonly",
         performance: "readonly",
         require: "readonly",
+        Buffer: "readonly",
+        setTimeout: "readonly",
       },
     },
     rules: { ...plainJs.rules, "no-console": "off" },

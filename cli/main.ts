@@ -27,9 +27,16 @@ export async function main(
     return 0;
   }
   const controller = new AbortController();
-  const onSignal = (): void => controller.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  // Ctrl-C cancels through the AbortSignal (Pulumi finishes in-flight operations, so nothing it created
+  // goes untracked); a second one forces the exit. Listeners stay registered (`on`, not `once`): libraries
+  // such as execa re-raise a signal when they see no other listener, which would kill us mid-cleanup.
+  const onSignal = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    out.error("Cancelling... (press Ctrl-C again to force)");
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
     const command = COMMANDS.find((c) => c.name === name);
     if (command === undefined) {

@@ -18,6 +18,8 @@ export class EngineError extends UserError {
       `engine-${engineCode}`,
       detail === undefined || detail === "" ? message : `${message}:\n${detail.replace(/^/gm, "  ")}`,
       hint,
+      // Cancelled by Ctrl-C: the shell's convention for an interrupted command.
+      engineCode === "cancelled" ? 130 : 1,
     );
     this.name = "EngineError";
   }

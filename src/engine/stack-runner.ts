@@ -77,7 +77,7 @@ async function classify(error: unknown, target: StackTarget, options: RunOptions
     return new EngineError(
       "cancelled",
       `the ${target.stack} update was cancelled`,
-      "Pulumi finished its in-flight operations; every resource it created is in the state and `dstack stop` removes it",
+      "Pulumi finished its in-flight operations, so every resource it created is recorded in the stack state",
     );
   }
   const text = error instanceof Error ? error.message : String(error);

@@ -18,6 +18,7 @@ import {
   addInstance,
   newInstanceName,
   previewAdd,
+  removeInstance,
   updatePoolInstance,
   type PoolContext,
 } from "./local-pool.js";
@@ -103,6 +104,12 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
       created_at: new Date().toISOString(),
       idle_duration: spec.idle_duration,
     }));
+  if (pool.signal?.aborted === true) {
+    // Cancelled once the instance was up: nothing ran on it, so a new one goes away again at once.
+    if (idle === undefined) await removeInstance({ ...pool, signal: undefined }, address.name);
+    else updatePoolInstance(home, address.name, { claimed_at: undefined });
+    throw cancelled();
+  }
   const session = await AgentSession.open(address.sshPort, keys.privateKey);
   try {
     await session.waitHealthy();
@@ -243,5 +250,14 @@ function throwRunFailure(view: RunView): never {
     view.stop_reason === "image_pull_failed"
       ? "the image is neither present locally nor pullable here; build it locally or use one that exists (docker images)"
       : undefined,
+  );
+}
+
+export function cancelled(): UserError {
+  return new UserError(
+    "cancelled",
+    "cancelled: the run was not submitted",
+    "nothing was left behind; run dstack apply again when ready",
+    130,
   );
 }

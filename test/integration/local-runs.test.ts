@@ -1,7 +1,7 @@
 // `dstack apply` end to end on the local backend, as a user runs it: the built CLI, a real git repository
 // with an uncommitted change, the real Pulumi engine, real cloud-init, the agent, and OpenSSH's `ssh`
 // through the generated ~/.dstack/ssh/config. Scenarios follow issue 4, section 5.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -194,4 +194,32 @@ describe("dstack apply on the local backend", () => {
       ]).stdout.trim(),
     ).toBe("");
   }, 240_000);
+
+  it("Ctrl-C during provisioning leaves nothing orphaned", async () => {
+    writeFileSync(
+      join(repo, "cfg", "interrupted.dstack.yml"),
+      "type: task\nname: e2e-interrupted\ncommands: [ls]\n",
+    );
+    const child = spawn(process.execPath, [BIN, "apply", "-f", "cfg/interrupted.dstack.yml", "-y"], {
+      cwd: repo,
+      env,
+    });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+    await until(
+      "provisioning to start",
+      () => (out.includes("Provisioning instance") ? true : undefined),
+      60_000,
+    );
+    const instance = /Provisioning instance (\S+)\.\.\./.exec(out)![1]!;
+    instances.add(instance);
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code, out).not.toBe(0);
+    expect(out).not.toMatch(/\n\s+at /);
+    // The interrupted update finished its in-flight create; dstack then removed the instance again.
+    expect(pool(), out).toEqual([]);
+    expect(containersWithLabel(`dstack.instance=${instance}`)).toEqual([]);
+  }, 180_000);
 });
