@@ -15,6 +15,7 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
       ["-d, --detach", "return once the run is up"],
       ["--backend-url URL", "Pulumi state backend (default file://~/.dstack/state)"],
       ...CONFIG_HELP.filter(([flags]) => flags !== "--json"),
+      ["--json", "print the plan and the run as JSON on stdout (progress goes to stderr)"],
       ...OVERRIDE_HELP,
     ],
     options: {

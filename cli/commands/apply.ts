@@ -62,12 +62,32 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
     },
   });
   if (outcome.kind === "declined") return 0;
+  const json = values.json === true;
   if (outcome.kind === "updated") {
-    ctx.out.print(`Updated ${outcome.run.name} in place: ${outcome.changed.join(", ")}`);
+    if (json) ctx.out.json({ run: outcome.run.name, updated_in_place: outcome.changed });
+    else ctx.out.print(`Updated ${outcome.run.name} in place: ${outcome.changed.join(", ")}`);
     return 0;
   }
   const { run: record } = outcome;
-  if (record.type === "dev-environment") {
+  if (json) {
+    // Machine output: the plan and where the run is, on stdout; everything human went to stderr.
+    ctx.out.json({
+      run: {
+        name: record.name,
+        type: record.type,
+        backend: record.backend,
+        instance: record.instance,
+        status: outcome.view.status,
+      },
+      reused_instance: outcome.reused,
+      plan: outcome.plan,
+      ssh: record.type === "dev-environment" ? `ssh ${record.name}` : null,
+      ide_link:
+        record.type === "dev-environment"
+          ? `vscode://vscode-remote/ssh-remote+${record.name}/workflow`
+          : null,
+    });
+  } else if (record.type === "dev-environment") {
     ctx.out.print(
       `\nTo open in VS Code Desktop, use this link:\n  vscode://vscode-remote/ssh-remote+${record.name}/workflow\n\nTo connect via SSH:\n  ssh ${record.name}`,
     );
@@ -78,7 +98,7 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
   const ended = await attach(record, {
     privateKey: ensureClientKey(ctx.home).privateKey,
     signal: ctx.signal,
-    onLog: (text) => void process.stdout.write(text),
+    onLog: (text) => void (json ? process.stderr : process.stdout).write(text),
     onForward: (local, container) =>
       ctx.out.error(`Forwarding 127.0.0.1:${local} -> ${record.name}:${container}`),
   });

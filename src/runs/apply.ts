@@ -6,7 +6,7 @@ import { loadOffers } from "../catalog/offers.js";
 import { requirementsOf } from "../catalog/requirements.js";
 import { formatResources } from "../compiler/format.js";
 import type { DevEnvironmentSpec, RunSpec, TaskSpec } from "../compiler/spec.js";
-import { renderPlan } from "../engine/plan.js";
+import { renderPlan, type Plan } from "../engine/plan.js";
 import { UserError } from "../errors.js";
 import type { RunView } from "../runtime-agent/run-view.js";
 import { ensureClientKey } from "../ssh/keys.js";
@@ -44,7 +44,7 @@ export interface ApplyInput {
 }
 
 export type ApplyResult =
-  | { kind: "submitted"; run: RunRecord; view: RunView; reused: string | null }
+  | { kind: "submitted"; run: RunRecord; view: RunView; reused: string | null; plan: Plan }
   | { kind: "updated"; run: RunRecord; changed: string[] }
   | { kind: "declined" };
 
@@ -92,8 +92,10 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
 
   const idle = await findIdleInstance(pool, keys.privateKey, spec.idle_duration);
   const instanceName = idle?.name ?? newInstanceName();
-  if (idle !== undefined) input.ui.plan(`Reusing idle instance ${idle.name}: no infrastructure changes.`);
-  else input.ui.plan(renderPlan(await previewAdd(pool, instanceName)));
+  const plan: Plan = idle !== undefined ? { steps: [], unchanged: 1 } : await previewAdd(pool, instanceName);
+  input.ui.plan(
+    idle !== undefined ? `Reusing idle instance ${idle.name}: no infrastructure changes.` : renderPlan(plan),
+  );
   if (!(await input.ui.confirm(`Submit the run ${name}?`))) return { kind: "declined" };
 
   const address =
@@ -169,7 +171,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
       identityFile: keys.privateKeyPath,
     });
     ensureSshInclude(home);
-    return { kind: "submitted", run, view, reused: idle?.name ?? null };
+    return { kind: "submitted", run, view, reused: idle?.name ?? null, plan };
   } finally {
     session.close();
     // The claim only guards the placement; from here the run (or its absence) tells the reaper.

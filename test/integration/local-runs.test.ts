@@ -141,6 +141,23 @@ describe("dstack apply on the local backend", () => {
       30_000,
     );
 
+    // 3b. Only inactivity_duration changed: updated in place, without a restart or any infrastructure change.
+    const devConfig = join(repo, "cfg", "dev.dstack.yml");
+    writeFileSync(
+      devConfig,
+      readFileSync(devConfig, "utf8").replace("inactivity_duration: 20s", "inactivity_duration: 25s"),
+    );
+    const updated = cli(["apply", "-f", "cfg/dev.dstack.yml", "-y"]);
+    expect(updated.code, updated.out).toBe(0);
+    expect(updated.out).toContain(
+      `Detected configuration changes that can be updated in-place: ["inactivity_duration"]`,
+    );
+    expect(updated.out).not.toContain("Provisioning");
+    expect(ps().find((r) => r.name === "e2e-dev")).toMatchObject({
+      status: "running",
+      instance: dev.instance,
+    });
+
     // 4. Nobody connected: the run stops after inactivity_duration.
     const stopped = await until(
       "the inactivity stop",
