@@ -2,7 +2,7 @@
 // not built, or built from an older build script, are a warning with the command that builds them.
 import { check, type Check } from "./check.js";
 import type { DockerProbe, EngineState } from "./docker-probe.js";
-import { BUILD_SCRIPT } from "./local-images.js";
+import { BUILD_SCRIPT } from "../stacks/local/images.js";
 
 const ENSURE = "./scripts/ensure-docker";
 

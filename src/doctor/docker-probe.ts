@@ -1,6 +1,6 @@
 // Facts about the Docker engine and the local backend's images, through the `docker` CLI.
 import { firstLine, type Exec } from "./exec.js";
-import { INSTANCE_REPOSITORY, localImages, type LocalImages } from "./local-images.js";
+import { INSTANCE_REPOSITORY, localImages, type LocalImages } from "../stacks/local/images.js";
 
 export type EngineState =
   | { state: "up"; version: string }

@@ -9,7 +9,7 @@ import { dockerChecks } from "./docker-checks.js";
 import { probeDocker } from "./docker-probe.js";
 import { readDstackConfig, type BackendType } from "./dstack-config.js";
 import type { Exec } from "./exec.js";
-import type { LocalImages } from "./local-images.js";
+import type { LocalImages } from "../stacks/local/images.js";
 import { nodeCheck } from "./node-check.js";
 import { pulumiChecks } from "./pulumi-checks.js";
 import { probePulumi, type PulumiLookup } from "./pulumi-probe.js";

@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { findPulumi, pinnedPulumiVersion } from "../engine/pulumi-cli.js";
 import { resolveStateBackend } from "../engine/state-backend.js";
 import { UserError } from "../errors.js";
-import { localImages } from "../doctor/local-images.js";
+import { localImages } from "../stacks/local/images.js";
 import type { PoolContext } from "./local-pool.js";
 
 export interface LocalContextInput {

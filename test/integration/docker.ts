@@ -31,7 +31,7 @@ export function tryDocker(args: string[], timeoutMs = 60_000): DockerResult {
 }
 
 /** The image tags build-instance-image produces for its current contents (shared with `dstack doctor`). */
-export { localImages } from "../../src/doctor/local-images.js";
+export { localImages } from "../../src/stacks/local/images.js";
 
 /** Fails (never skips) when the engine or an image is missing, saying how to provide it. */
 export function requireDockerImages(...images: string[]): void {

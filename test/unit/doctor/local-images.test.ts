@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BASE_IMAGE, instanceTag, localImages } from "../../../src/doctor/local-images.js";
+import { BASE_IMAGE, instanceTag, localImages } from "../../../src/stacks/local/images.js";
 import { packageRoot } from "../../../src/package-root.js";
 import { withFiles } from "./fakes.js";
 

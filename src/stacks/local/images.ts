@@ -1,10 +1,10 @@
 // The Docker images the local backend runs, under the tags `scripts/build-instance-image` gives them:
 // the instance image is versioned by the script's own contents, so editing the script makes the old image
-// stale. Shared by `dstack doctor` and the integration tests.
+// stale. Used by the local backend, `dstack doctor` and the integration tests.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { packageRoot } from "../package-root.js";
+import { packageRoot } from "../../package-root.js";
 
 export const INSTANCE_REPOSITORY = "dstack/local-instance";
 export const BASE_IMAGE = "dstack/base:py3.11";
