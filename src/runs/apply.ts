@@ -11,8 +11,9 @@ import { UserError } from "../errors.js";
 import type { RunView } from "../runtime-agent/run-view.js";
 import { ensureClientKey } from "../ssh/keys.js";
 import { ensureSshInclude, upsertRunSshEntry } from "../ssh/ssh-config.js";
-import { AgentSession, isActive } from "./agent-session.js";
-import { changedFields, inPlaceOnly } from "./changes.js";
+import { AgentSession } from "./agent-session.js";
+import { updateInPlace } from "./in-place.js";
+import { cancelled, throwRunFailure, waitStarted } from "./run-start.js";
 import { buildJobSpec } from "./job-spec.js";
 import {
   addInstance,
@@ -47,8 +48,6 @@ export type ApplyResult =
   | { kind: "submitted"; run: RunRecord; view: RunView; reused: string | null; plan: Plan }
   | { kind: "updated"; run: RunRecord; changed: string[] }
   | { kind: "declined" };
-
-const SUBMIT_TIMEOUT_MS = 10 * 60_000;
 
 function runnable(spec: RunSpec): DevEnvironmentSpec | TaskSpec {
   if (spec.type === "service")
@@ -177,89 +176,4 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
     // The claim only guards the placement; from here the run (or its absence) tells the reaper.
     updatePoolInstance(home, address.name, { claimed_at: undefined });
   }
-}
-
-async function updateInPlace(
-  home: string,
-  existing: RunRecord,
-  next: Record<string, unknown>,
-  privateKey: string,
-  ui: ApplyUi,
-): Promise<ApplyResult | undefined> {
-  const session = await AgentSession.open(existing.instance_ssh_port, privateKey).catch(() => undefined);
-  if (session === undefined) return undefined;
-  try {
-    const view = await session.run(existing.name);
-    if (view === undefined || !isActive(view)) return undefined;
-    const changed = changedFields(existing.spec, next);
-    if (changed.length === 0)
-      throw new UserError(
-        "run-exists",
-        `run ${existing.name} is already running with this configuration`,
-        `attach to it with dstack attach ${existing.name}, or stop it with dstack stop ${existing.name}`,
-      );
-    if (!inPlaceOnly(changed)) {
-      throw new UserError(
-        "run-exists",
-        `run ${existing.name} is running with a different configuration (${changed.join(", ")})`,
-        `stop it first (dstack stop ${existing.name}) or use another name`,
-      );
-    }
-    ui.plan(`Detected configuration changes that can be updated in-place: ${JSON.stringify(changed)}`);
-    if (!(await ui.confirm("Update the run?"))) return { kind: "declined" };
-    const inactivity = next.inactivity_duration;
-    await session.update(existing.name, {
-      inactivity_duration: typeof inactivity === "number" ? inactivity : null,
-    });
-    const run = { ...existing, spec: next };
-    writeRun(home, run);
-    return { kind: "updated", run, changed };
-  } finally {
-    session.close();
-  }
-}
-
-async function waitStarted(
-  session: AgentSession,
-  name: string,
-  type: RunSpec["type"],
-  ui: ApplyUi,
-): Promise<RunView> {
-  const deadline = Date.now() + SUBMIT_TIMEOUT_MS;
-  let last = "";
-  for (;;) {
-    const view = await session.run(name);
-    if (view === undefined) throw new UserError("run-lost", `the agent lost run ${name}`);
-    if (view.status !== last) ui.progress(`  ${name}: ${view.status}`);
-    last = view.status;
-    // A task that ran and exited non-zero is an outcome to report, not a failure to start.
-    const ended = view.status === "exited" || view.status === "failed" || view.status === "stopped";
-    if (ended && !(type === "task" && view.exit_code !== null)) throwRunFailure(view);
-    if (ended || (view.status === "running" && (view.ssh_ready || type === "task"))) return view;
-    if (Date.now() > deadline)
-      throw new UserError(
-        "run-timeout",
-        `run ${name} did not start within ${SUBMIT_TIMEOUT_MS / 60_000} minutes (status ${view.status})`,
-      );
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
-function throwRunFailure(view: RunView): never {
-  throw new UserError(
-    "run-failed",
-    `run ${view.name} ${view.status}${view.stop_reason === null ? "" : ` (${view.stop_reason})`}: ${view.message ?? "no message"}`,
-    view.stop_reason === "image_pull_failed"
-      ? "the image is neither present locally nor pullable here; build it locally or use one that exists (docker images)"
-      : undefined,
-  );
-}
-
-export function cancelled(): UserError {
-  return new UserError(
-    "cancelled",
-    "cancelled: the run was not submitted",
-    "nothing was left behind; run dstack apply again when ready",
-    130,
-  );
 }
