@@ -6,7 +6,8 @@ import { findPulumi, pinnedPulumiVersion } from "../engine/pulumi-cli.js";
 import { resolveStateBackend } from "../engine/state-backend.js";
 import { UserError } from "../errors.js";
 import { localImages } from "../stacks/local/images.js";
-import type { PoolContext } from "./local-pool.js";
+import { LOCAL_POOL, type PoolContext } from "./local-pool.js";
+import { readPool } from "./store.js";
 
 export interface LocalContextInput {
   home: string;
@@ -34,6 +35,12 @@ function dockerImages(repository: string): string[] {
   }
 }
 
+/** Without --backend-url, a pool that has instances keeps using the backend its stack lives in. */
+function poolBackend(home: string): string | undefined {
+  const pool = readPool(home, LOCAL_POOL);
+  return pool.instances.length > 0 ? pool.backend_url : undefined;
+}
+
 export function localContext(input: LocalContextInput): {
   pool: Omit<PoolContext, "publicKey">;
   baseImages: string[];
@@ -56,7 +63,11 @@ export function localContext(input: LocalContextInput): {
   return {
     pool: {
       home: input.home,
-      backend: resolveStateBackend({ home: input.home, env: input.env, backendUrl: input.backendUrl }),
+      backend: resolveStateBackend({
+        home: input.home,
+        env: input.env,
+        backendUrl: input.backendUrl ?? poolBackend(input.home),
+      }),
       pulumiBinDir: pulumi.binDir,
       image: images.instance,
       signal: input.signal,

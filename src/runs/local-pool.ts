@@ -76,8 +76,16 @@ export async function addInstance(ctx: PoolContext, instance: PoolInstance): Pro
   const names = [...pool.instances.map((i) => i.name), instance.name];
   // Record the instance before `up`: if the update is interrupted, the next command still knows the
   // instance may exist and tears it down through the same stack.
+  if (pool.instances.length > 0 && pool.backend_url !== undefined && pool.backend_url !== ctx.backend.url) {
+    throw new UserError(
+      "backend-mismatch",
+      `the local pool's stack lives in ${pool.backend_url}, not ${ctx.backend.url}`,
+      `pass --backend-url ${pool.backend_url}, or wait until the pool's instances are gone`,
+    );
+  }
   writePool(ctx.home, {
     ...pool,
+    backend_url: ctx.backend.url,
     instances: [...pool.instances, { ...instance, claimed_at: new Date().toISOString() }],
   });
   try {

@@ -40,6 +40,8 @@ export interface PoolInstance {
 export interface PoolRecord {
   name: string;
   instances: PoolInstance[];
+  /** The Pulumi state backend holding the pool's stack, so the reaper and later commands use the same one. */
+  backend_url?: string;
 }
 
 const runsDir = (home: string): string => join(dstackDir(home), "runs");
