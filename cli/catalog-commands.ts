@@ -33,8 +33,10 @@ export const CATALOG_COMMAND: CommandSpec = {
   summary: "refresh offer prices from the clouds' public price APIs (dstack catalog update)",
   usage: "dstack catalog update [--timeout SECONDS] [--json]",
   help: [
-    ["--timeout SECONDS", "how long to wait for each price API (default 5)"],
+    ["--timeout SECONDS", "how long to wait for each request to a price API (default 5)"],
     ["--json", "print machine-readable JSON on stdout"],
+    ["", "Azure prices are refreshed into ~/.dstack/catalog/azure.json; AWS and GCP are only checked."],
+    ["", "DSTACK_PRICE_API_URL sends every request to another server (a mirror)."],
   ],
   options: { timeout: { type: "string" }, json: { type: "boolean" } },
   positionals: true,

@@ -1,7 +1,9 @@
-// The effectful edge of the catalog: read the bundled files of the backends wanted, probe this machine
-// for the `local` backend, and expand both into offers for the pure matcher.
+// The effectful edge of the catalog: read the catalog files of the backends wanted (bundled, or the user's
+// refreshed copy under `home` when newer), probe this machine for the `local` backend, and expand both
+// into offers for the pure matcher.
 import type { Backend } from "../compiler/spec.js";
 import { CLOUD_BACKENDS, type CatalogFile } from "./data-format.js";
+import { userCatalogDir } from "./data-dir.js";
 import { expandCatalog } from "./expand.js";
 import { loadCatalog } from "./load.js";
 import { localOffer, probeLocalMachine, type LocalMachine } from "./local.js";
@@ -12,6 +14,10 @@ export interface OfferSource {
   backends?: readonly Backend[] | null;
   /** The bundled data folder (tests point elsewhere). */
   dataDir?: string;
+  /**
+   * The user's home: its ~/.dstack/catalog copies (from `dstack catalog update`) win over the bundled
+   * files when newer. Absent: bundled files only (tests stay independent of the real home).
+   */
   home?: string;
   /** Describe this machine instead of probing it. */
   machine?: LocalMachine;
@@ -25,7 +31,8 @@ export interface OfferSet {
 export function loadOffers(source: OfferSource = {}): OfferSet {
   const wanted = source.backends ?? null;
   const clouds = CLOUD_BACKENDS.filter((b) => wanted === null || wanted.includes(b));
-  const files = loadCatalog(clouds, source.dataDir);
+  const cacheDir = source.home === undefined ? undefined : userCatalogDir(source.home);
+  const files = loadCatalog(clouds, source.dataDir, cacheDir);
   const offers = files.flatMap(expandCatalog);
   if (wanted === null || wanted.includes("local"))
     offers.push(localOffer(source.machine ?? probeLocalMachine(source.home)));

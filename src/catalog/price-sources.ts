@@ -21,7 +21,28 @@ export const PRICE_SOURCES: readonly PriceSource[] = [
   },
 ];
 
+/** The Azure Retail Prices endpoint that `dstack catalog update` reads prices from (azure-prices.ts). */
+export const AZURE_PRICES_URL = "https://prices.azure.com/api/retail/prices";
+
+/**
+ * The URL to ask instead when a base URL is set (DSTACK_PRICE_API_URL): the same path on that server,
+ * without the query. Absent or empty base: the URL itself.
+ */
+export function redirectUrl(url: string, base: string | undefined): string {
+  if (base === undefined || base === "") return url;
+  return new URL(new URL(url).pathname, base).href;
+}
+
 /** Send every source to one base URL instead (a mirror, or a test server). */
 export function redirectSources(sources: readonly PriceSource[], base: string): PriceSource[] {
-  return sources.map((s) => ({ ...s, url: new URL(new URL(s.url).pathname, base).href }));
+  return sources.map((s) => ({ ...s, url: redirectUrl(s.url, base) }));
+}
+
+/** Why a request got no answer: a timeout, or the network error's code (ECONNREFUSED, ENOTFOUND...). */
+export function fetchFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))
+    return `no answer within ${timeoutMs / 1000}s`;
+  const cause =
+    error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
