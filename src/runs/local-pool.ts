@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { destroy, outputs, preview, up, type StackTarget } from "../engine/stack-runner.js";
+import { destroy, preview, up, type StackTarget } from "../engine/stack-runner.js";
 import type { StateBackend } from "../engine/state-backend.js";
 import type { Plan } from "../engine/plan.js";
 import { packageRoot } from "../package-root.js";
@@ -100,12 +100,6 @@ export async function addInstance(ctx: PoolContext, instance: PoolInstance): Pro
     await removeInstance({ ...ctx, signal: undefined }, instance.name).catch(() => undefined);
     throw error;
   }
-}
-
-export async function instanceAddresses(ctx: PoolContext): Promise<InstanceAddress[]> {
-  const names = readPool(ctx.home, LOCAL_POOL).instances.map((i) => i.name);
-  if (names.length === 0) return [];
-  return addresses(await outputs(target(ctx, names)));
 }
 
 export function updatePoolInstance(home: string, name: string, patch: Partial<PoolInstance>): void {

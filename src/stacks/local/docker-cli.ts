@@ -20,16 +20,6 @@ export function docker(args: readonly string[], input?: string): string {
   }
 }
 
-/** Docker answers, or a message saying how to start it. */
-export function dockerProblem(): string | undefined {
-  try {
-    docker(["info", "--format", "{{.ServerVersion}}"]);
-    return undefined;
-  } catch (error) {
-    return `${(error as Error).message}\n  hint: start the engine with ./scripts/ensure-docker`;
-  }
-}
-
 export function containersWithLabel(label: string): string[] {
   const out = docker(["ps", "-aq", "--filter", `label=${label}`]);
   return out === "" ? [] : out.split("\n");
