@@ -2,7 +2,8 @@
 // dev environment has been inactive), asked of each instance's agent.
 import type { RunView } from "../../src/runtime-agent/run-view.js";
 import { isActive } from "../../src/runs/agent-session.js";
-import { listRuns, type RunRecord } from "../../src/runs/store.js";
+import { LOCAL_POOL } from "../../src/runs/local-pool.js";
+import { listRuns, readPool, type RunRecord } from "../../src/runs/store.js";
 import type { CommandContext, Values } from "../command.js";
 import { formatPrice, table } from "./offer-render.js";
 import { openAgent } from "./runs-common.js";
@@ -26,8 +27,16 @@ export function formatAge(seconds: number): string {
   return h > 0 ? `${h}h ${m % 60}m` : m > 0 ? `${m}m ${s}s` : `${s}s`;
 }
 
-function status(view: RunView | undefined, verbose: boolean): string {
-  if (view === undefined) return "unreachable (instance or agent not answering)";
+/** Without an answer: a run whose instance the reaper tore down has ended; otherwise we cannot tell. */
+function unanswered(record: RunRecord, pooled: ReadonlySet<string>): string {
+  return pooled.has(record.instance) ? "unreachable" : "ended";
+}
+
+function status(view: RunView | undefined, verbose: boolean, fallback: string): string {
+  if (view === undefined)
+    return fallback === "ended"
+      ? "ended (instance torn down)"
+      : "unreachable (instance or agent not answering)";
   const reason = view.stop_reason === null ? "" : ` (${view.stop_reason.replace(/_/g, " ")})`;
   const inactive =
     verbose && view.status === "running" && view.inactive_seconds !== null
@@ -39,6 +48,7 @@ function status(view: RunView | undefined, verbose: boolean): string {
 export async function run(ctx: CommandContext, values: Values): Promise<number> {
   const runs = listRuns(ctx.home);
   const views = await Promise.all(runs.map((r) => viewOf(ctx, r)));
+  const pooled = new Set(readPool(ctx.home, LOCAL_POOL).instances.map((i) => i.name));
   const rows = runs
     .map((r, i) => ({ record: r, view: views[i] }))
     .filter(({ view }) => values.all === true || (view !== undefined && isActive(view)));
@@ -51,7 +61,7 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
         instance: record.instance,
         resources: record.resources,
         price: record.price,
-        status: view?.status ?? "unreachable",
+        status: view?.status ?? unanswered(record, pooled),
         stop_reason: view?.stop_reason ?? null,
         exit_code: view?.exit_code ?? null,
         inactive_seconds: view?.inactive_seconds ?? null,
@@ -73,7 +83,7 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
         record.backend,
         record.resources,
         formatPrice(record.price),
-        status(view, verbose),
+        status(view, verbose, unanswered(record, pooled)),
         `${formatAge((Date.now() - Date.parse(record.submitted_at)) / 1000)} ago`,
       ]),
     ]),
