@@ -13,6 +13,8 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
     help: [
       ["-y, --yes", "do not ask for confirmation"],
       ["-d, --detach", "return once the run is up"],
+      ["--dry-run", "show the offers, the attempt order and the infrastructure plan; change nothing"],
+      ["-v, --verbose", "also show the attempt order"],
       ["--backend-url URL", "Pulumi state backend (default file://~/.dstack/state)"],
       ...CONFIG_HELP.filter(([flags]) => flags !== "--json"),
       ["--json", "print the plan and the run as JSON on stdout (progress goes to stderr)"],
@@ -23,6 +25,8 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
       ...OVERRIDE_FLAGS,
       ...YES,
       detach: { type: "boolean", short: "d" },
+      "dry-run": { type: "boolean" },
+      verbose: { type: "boolean", short: "v" },
       "backend-url": { type: "string" },
     },
     load: () => import("./commands/apply.js"),

@@ -51,6 +51,8 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
     repoDir: ctx.cwd,
     pool: local.pool,
     baseImages: local.baseImages,
+    dryRun: values["dry-run"] === true,
+    verbose: values.verbose === true,
     ui: {
       offers: (matched) =>
         ctx.out.error(
@@ -62,6 +64,16 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
     },
   });
   if (outcome.kind === "declined") return 0;
+  if (outcome.kind === "dry-run") {
+    if (values.json === true)
+      ctx.out.json({
+        dry_run: true,
+        plan: outcome.plan,
+        attempts: outcome.attempts.map(({ offer: _offer, ...a }) => a),
+      });
+    else ctx.out.error("Dry run: nothing was changed.");
+    return 0;
+  }
   const json = values.json === true;
   if (outcome.kind === "updated") {
     if (json) ctx.out.json({ run: outcome.run.name, updated_in_place: outcome.changed });

@@ -7,6 +7,7 @@ import { requirementsOf } from "../catalog/requirements.js";
 import { formatResources } from "../compiler/format.js";
 import type { DevEnvironmentSpec, RunSpec, TaskSpec } from "../compiler/spec.js";
 import { renderPlan, type Plan } from "../engine/plan.js";
+import { planAttempts, renderAttemptPlan, type Attempt } from "../planner/attempt-plan.js";
 import { UserError } from "../errors.js";
 import type { RunView } from "../runtime-agent/run-view.js";
 import { ensureClientKey } from "../ssh/keys.js";
@@ -42,12 +43,16 @@ export interface ApplyInput {
   pool: Omit<PoolContext, "publicKey">;
   baseImages: readonly string[];
   ui: ApplyUi;
+  /** Show the plan and stop before anything changes. */
+  dryRun?: boolean;
+  verbose?: boolean;
 }
 
 export type ApplyResult =
   | { kind: "submitted"; run: RunRecord; view: RunView; reused: string | null; plan: Plan }
   | { kind: "updated"; run: RunRecord; changed: string[] }
-  | { kind: "declined" };
+  | { kind: "declined" }
+  | { kind: "dry-run"; plan: Plan; attempts: Attempt[] };
 
 function runnable(spec: RunSpec): DevEnvironmentSpec | TaskSpec {
   if (spec.type === "service")
@@ -69,6 +74,10 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
   const requirements = requirementsOf(spec);
   const matched = matchOffers(loadOffers({ backends: requirements.backends, home }).offers, requirements);
   input.ui.offers(matched, formatResources(requirements.resources));
+  // The order offers would be tried in (issue 6 wires the failover; today only `local` provisions).
+  const attempts = planAttempts(matched, { spotPolicy: spec.spot_policy });
+  if (input.dryRun === true || input.verbose === true)
+    input.ui.plan(`Attempt order:\n${renderAttemptPlan(attempts)}\n`);
   const offer = matched.find((o) => o.backend === "local");
   if (offer === undefined) {
     const elsewhere =
@@ -95,6 +104,10 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
   input.ui.plan(
     idle !== undefined ? `Reusing idle instance ${idle.name}: no infrastructure changes.` : renderPlan(plan),
   );
+  if (input.dryRun === true) {
+    if (idle !== undefined) updatePoolInstance(home, idle.name, { claimed_at: undefined });
+    return { kind: "dry-run", plan, attempts };
+  }
   if (!(await input.ui.confirm(`Submit the run ${name}?`))) return { kind: "declined" };
 
   const address =

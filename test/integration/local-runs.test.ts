@@ -112,6 +112,14 @@ describe("dstack apply on the local backend", () => {
   it("runs a dev environment, reuses its idle instance, and tears everything down", async () => {
     requirePulumi();
     requireDockerImages(localImages().instance, localImages().base);
+    // 0. --dry-run shows the attempt order and the infrastructure plan, and changes nothing.
+    const dry = cli(["apply", "-f", "cfg/dev.dstack.yml", "--dry-run"]);
+    expect(dry.code, dry.out).toBe(0);
+    expect(dry.out).toMatch(/Attempt order:\n #  BACKEND/);
+    expect(dry.out).toContain("+  create");
+    expect(dry.out).toContain("Dry run: nothing was changed.");
+    expect(pool()).toEqual([]);
+
     // 1. apply -d: plan, provision, upload, ssh-ready.
     const applied = cli(["apply", "-f", "cfg/dev.dstack.yml", "-y", "-d"]);
     expect(applied.out).toContain("+  create");
