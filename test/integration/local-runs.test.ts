@@ -115,7 +115,7 @@ describe("dstack apply on the local backend", () => {
     // 0. --dry-run shows the attempt order and the infrastructure plan, and changes nothing.
     const dry = cli(["apply", "-f", "cfg/dev.dstack.yml", "--dry-run"]);
     expect(dry.code, dry.out).toBe(0);
-    expect(dry.out).toMatch(/Attempt order:\n #  BACKEND/);
+    expect(dry.out).toMatch(/Attempt order:\n #\s+BACKEND/);
     expect(dry.out).toContain("+  create");
     expect(dry.out).toContain("Dry run: nothing was changed.");
     expect(pool()).toEqual([]);
