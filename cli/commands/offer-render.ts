@@ -2,10 +2,7 @@
 // (`#  BACKEND  REGION  RESOURCES  INSTANCE  SPOT  PRICE`) and a footer with the count and price span.
 import type { GpuGroup } from "../../src/catalog/group.js";
 import type { MatchedOffer } from "../../src/catalog/offer.js";
-
-export function formatPrice(usd: number): string {
-  return `$${Number(usd.toFixed(4))}`;
-}
+import { formatPrice, textTable as table } from "../../src/text-table.js";
 
 const gb = (n: number): string => `${Number(n.toFixed(1))}GB`;
 
@@ -16,11 +13,6 @@ export function formatOfferResources(o: MatchedOffer): string {
     parts.push(`${o.gpu_name.replace(/\s+/g, "")}:${gb(o.gpu_memory_gb)}:${o.gpu_count}${slice}`);
   }
   return parts.join(" ");
-}
-
-export function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => ` ${r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ")}`.trimEnd()).join("\n");
 }
 
 export function offersTable(shown: readonly MatchedOffer[], all: readonly MatchedOffer[]): string {

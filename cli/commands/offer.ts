@@ -10,7 +10,8 @@ import { formatResources } from "../../src/compiler/format.js";
 import { usageError } from "../../src/errors.js";
 import type { CommandContext, Values } from "../command.js";
 import { offerSpec } from "./offer-spec.js";
-import { formatPrice, groupsTable, offerJson, offersTable } from "./offer-render.js";
+import { formatPrice } from "../../src/text-table.js";
+import { groupsTable, offerJson, offersTable } from "./offer-render.js";
 
 export const DEFAULT_MAX_OFFERS = 50;
 

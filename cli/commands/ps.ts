@@ -5,7 +5,7 @@ import { isActive } from "../../src/runs/agent-session.js";
 import { LOCAL_POOL } from "../../src/runs/local-pool.js";
 import { listRuns, readPool, type RunRecord } from "../../src/runs/store.js";
 import type { CommandContext, Values } from "../command.js";
-import { formatPrice, table } from "./offer-render.js";
+import { formatPrice, textTable as table } from "../../src/text-table.js";
 import { openAgent } from "./runs-common.js";
 
 async function viewOf(ctx: CommandContext, run: RunRecord): Promise<RunView | undefined> {

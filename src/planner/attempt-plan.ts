@@ -1,7 +1,7 @@
 // The attempt plan: the order in which provisioning tries the matched offers. Pure, so that
 // `dstack apply --dry-run` and `-v` can show exactly what a real apply would try, in that order.
 import type { MatchedOffer } from "../catalog/offer.js";
-import { formatPrice, textTable } from "./table.js";
+import { formatPrice, textTable } from "../text-table.js";
 
 export type SpotPolicy = "spot" | "on-demand" | "auto";
 

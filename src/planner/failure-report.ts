@@ -2,7 +2,7 @@
 // user could relax. The text is for people; the JSON (`--json`) carries the same facts in full.
 import type { Attempt } from "./attempt-plan.js";
 import { ERROR_TABLE, type ErrorKind } from "./error-table.js";
-import { formatPrice, textTable } from "./table.js";
+import { formatPrice, textTable } from "../text-table.js";
 
 export interface FailedTry {
   attempt: Attempt;

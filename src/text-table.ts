@@ -1,5 +1,5 @@
-// A plain text table in the layout of `dstack offer`: a leading space, columns two spaces apart, no
-// trailing blanks. Kept here (not imported from cli/) because src/ must not depend on the CLI.
+// Plain text tables in the layout of `dstack offer` (a leading space, columns two spaces apart, no
+// trailing blanks) and prices as the tables print them; shared by the CLI and the planner's reports.
 export function textTable(rows: readonly (readonly string[])[]): string {
   if (rows.length === 0) return "";
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
