@@ -1,10 +1,10 @@
 // Everything the local backend needs before it can do anything: the Pulumi CLI at the pinned version, a
 // Docker engine, the locally built images, and the state backend. Each missing piece is a UserError that
 // says which set-up step provides it.
-import { execFileSync } from "node:child_process";
 import { findPulumi, pinnedPulumiVersion } from "../engine/pulumi-cli.js";
 import { resolveStateBackend } from "../engine/state-backend.js";
 import { UserError } from "../errors.js";
+import { DockerError, docker } from "../stacks/local/docker-cli.js";
 import { localImages } from "../stacks/local/images.js";
 import { LOCAL_POOL, type PoolContext } from "./local-pool.js";
 import { readPool } from "./store.js";
@@ -19,17 +19,13 @@ export interface LocalContextInput {
 
 function dockerImages(repository: string): string[] {
   try {
-    const out = execFileSync("docker", ["images", repository, "--format", "{{.Repository}}:{{.Tag}}"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 10_000,
-    });
+    const out = docker(["images", repository, "--format", "{{.Repository}}:{{.Tag}}"], undefined, 10_000);
     return out.split("\n").filter((l) => l !== "");
   } catch (error) {
-    const stderr = ((error as { stderr?: string }).stderr ?? "").trim();
+    const detail = error instanceof DockerError ? error.message.replace(/^docker images failed: /, "") : "";
     throw new UserError(
       "docker",
-      `the Docker engine does not answer${stderr === "" ? "" : `: ${stderr.split("\n")[0]!}`}`,
+      `the Docker engine does not answer${detail === "" ? "" : `: ${detail.split("\n")[0]!}`}`,
       "start it with ./scripts/ensure-docker",
     );
   }

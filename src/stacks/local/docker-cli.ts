@@ -3,13 +3,13 @@ import { execFileSync } from "node:child_process";
 
 export class DockerError extends Error {}
 
-export function docker(args: readonly string[], input?: string): string {
+export function docker(args: readonly string[], input?: string, timeoutMs = 120_000): string {
   try {
     return execFileSync("docker", args, {
       encoding: "utf8",
       input,
       stdio: ["pipe", "pipe", "pipe"],
-      timeout: 120_000,
+      timeout: timeoutMs,
     }).trim();
   } catch (error) {
     const e = error as { stderr?: string; message: string; code?: string };
