@@ -1,0 +1,27 @@
+// User data of a cloud instance: the same cloud-init document a local instance gets, with the agent
+// configured for a VM (runs on the host network, data in /var/lib/dstack, systemd restarts it).
+import { AGENT_API_VERSION } from "../runtime-agent/version.js";
+import { renderUserData } from "../templates/user-data.js";
+
+export const CLOUD_AGENT_PORT = 8765;
+
+export function cloudAgentConfig(instanceName: string): Record<string, unknown> {
+  return {
+    api_version: AGENT_API_VERSION,
+    listen_port: CLOUD_AGENT_PORT,
+    data_dir: "/var/lib/dstack",
+    docker_socket: "/var/run/docker.sock",
+    network_mode: "host",
+    instance_name: instanceName,
+    ssh_port_base: 10022,
+  };
+}
+
+export function cloudUserData(agentSource: string, instanceName: string, keys: readonly string[]): string {
+  return renderUserData({
+    agentSource,
+    agentConfig: cloudAgentConfig(instanceName),
+    sshAuthorizedKeys: keys,
+    instanceName,
+  });
+}
