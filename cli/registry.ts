@@ -2,6 +2,7 @@
 import type { CommandSpec } from "./command.js";
 import { CATALOG_COMMAND, OFFER_COMMAND } from "./catalog-commands.js";
 import { CONFIG_FLAGS, CONFIG_HELP, OVERRIDE_FLAGS, OVERRIDE_HELP } from "./flags.js";
+import { GENERATE_COMMAND } from "./generate-command.js";
 import { RUN_COMMANDS } from "./run-commands.js";
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -16,6 +17,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   OFFER_COMMAND,
   ...RUN_COMMANDS,
+  GENERATE_COMMAND,
   CATALOG_COMMAND,
   {
     name: "schema",
