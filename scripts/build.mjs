@@ -2,7 +2,7 @@
 // reads few files and `dstack --help` loads no command code. Type checking is `npm run typecheck`.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
@@ -12,9 +12,8 @@ await build({
     "local-instance-ops": "src/stacks/local/instance-ops.ts",
     // The stack builder as a library (`dstack/stacks`) for generated projects, and the root Pulumi.yaml's
     // program: both load the cloud packages only for the cloud a pool uses.
-    ...(["aws", "gcp", "azure"].every((c) => existsSync(`src/stacks/${c}/pool.ts`))
-      ? { stacks: "src/stacks/index.ts", "pulumi-program": "src/stacks/root-program.ts" }
-      : {}), // TEMPORARY while the backends are written
+    stacks: "src/stacks/index.ts",
+    "pulumi-program": "src/stacks/root-program.ts",
   },
   outdir: "dist",
   bundle: true,

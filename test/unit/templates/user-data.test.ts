@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -49,6 +50,17 @@ describe("cloud-init user data", () => {
     expect(start).toMatch(
       /setsid \/opt\/dstack\/supervise\.sh >>\/var\/log\/dstack-agent\.log 2>&1 <\/dev\/null &/,
     );
+  });
+
+  it("gets Node >= 18 and a Docker engine on images that lack them, with a valid shell script", () => {
+    const script = doc.write_files.find((f) => f.path === "/opt/dstack/ensure-node.sh")?.content ?? "";
+    expect(script).toMatch(/-ge 18/);
+    // The download is checked against nodejs.org's published SHA-256 sums before use.
+    expect(script).toMatch(/SHASUMS256\.txt \| grep " \$F\\\$" \| sha256sum -c -/);
+    expect(execFileSync("sh", ["-n"], { input: script }).toString()).toBe("");
+    const start = doc.runcmd.map((c) => c.join(" ")).join("\n");
+    expect(start).toContain("sh /opt/dstack/ensure-node.sh");
+    expect(start).toMatch(/docker\.sock \] \|\| command -v docker .*apt-get install -y -q docker\.io/);
   });
 
   it(`stays under AWS's 16 KB limit (${AWS_USER_DATA_LIMIT} bytes)`, () => {
