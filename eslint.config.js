@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 const plainJs = tseslint.configs.disableTypeChecked;
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "src/catalog/data/**"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "src/catalog/data/**", "examples/stacks/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -9,6 +9,7 @@ export const GENERATE_COMMAND: CommandSpec = {
     "dstack generate -f FILE -o DIR [--stack NAME] [--project NAME] [--ssh-public-key FILE]... [overrides]",
   help: [
     ["-o, --output DIR", "the project folder (created; files dstack did not write are never overwritten)"],
+    ["--check", "write nothing; exit 1 when the folder differs from what would be generated (for CI)"],
     ["--stack NAME", "the Pulumi stack whose settings file is written (default: dev)"],
     ["--project NAME", "the dstack project used in names and tags (default: main)"],
     [
@@ -23,6 +24,7 @@ export const GENERATE_COMMAND: CommandSpec = {
     ...OVERRIDE_FLAGS,
     output: { type: "string", short: "o" },
     stack: { type: "string" },
+    check: { type: "boolean" },
     project: { type: "string" },
     "ssh-public-key": { type: "string", multiple: true },
   },

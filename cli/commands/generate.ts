@@ -47,6 +47,20 @@ function networkSettings(ctx: CommandContext): (backend: PoolSpec["backend"]) =>
   };
 }
 
+/** The command that regenerates the project: the flags given (long forms, -e values left out). */
+function regenerateCommand(file: string, values: Values): string {
+  const parts = ["dstack generate -f", file];
+  for (const [key, value] of Object.entries(values)) {
+    if (["file", "json", "check"].includes(key) || value === undefined || value === false) continue;
+    for (const v of Array.isArray(value) ? value : [value]) {
+      // -e values may be secrets: the stamp names the variable only (`-e NAME` reads it from the env).
+      const shown = key === "env" ? String(v).split("=")[0] : String(v);
+      parts.push(v === true ? `--${key}` : `--${key} ${shown}`);
+    }
+  }
+  return parts.join(" ");
+}
+
 export function run(ctx: CommandContext, values: Values): Promise<number> {
   if (typeof values.output !== "string")
     throw usageError("missing -o DIR", "e.g. dstack generate -f gpu.dstack.yml -o infra/gpu");
@@ -54,10 +68,7 @@ export function run(ctx: CommandContext, values: Values): Promise<number> {
   if (result.spec === null) return Promise.resolve(1);
   const stack = nameFlag(values, "stack", "dev");
   const project = nameFlag(values, "project", "main");
-  const keyFlags = Array.isArray(values["ssh-public-key"])
-    ? values["ssh-public-key"].map((k) => ` --ssh-public-key ${String(k)}`).join("")
-    : "";
-  const regenerate = `dstack generate -f ${file} -o ${values.output}${values.stack === undefined ? "" : ` --stack ${stack}`}${keyFlags}`;
+  const regenerate = regenerateCommand(file, values);
   const generated = generate({
     spec: result.spec,
     configFile: file,
@@ -69,6 +80,7 @@ export function run(ctx: CommandContext, values: Values): Promise<number> {
     sshPublicKeys: result.spec.type === "volume" ? [] : publicKeys(ctx, values),
     network: networkSettings(ctx),
     regenerate,
+    check: values.check === true,
   });
   if (values.json === true) {
     ctx.out.json({
@@ -79,6 +91,13 @@ export function run(ctx: CommandContext, values: Values): Promise<number> {
     return Promise.resolve(0);
   }
   const changed = [...generated.files].filter(([, s]) => s !== "unchanged");
+  if (values.check === true) {
+    if (changed.length === 0) return Promise.resolve(0);
+    ctx.out.error(
+      `${generated.dir} is out of date (${changed.map(([f, s]) => `${f}: ${s === "created" ? "missing" : "differs"}`).join(", ")}); regenerate: ${regenerate}`,
+    );
+    return Promise.resolve(1);
+  }
   const pool = generated.pool;
   const where =
     generated.attempt === null

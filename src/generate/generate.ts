@@ -29,6 +29,8 @@ export interface GenerateInput {
   sshPublicKeys: readonly string[];
   network: (backend: PoolSpec["backend"]) => NetworkSettings;
   regenerate: string;
+  /** Compare with what is in outDir and write nothing. */
+  check?: boolean;
 }
 
 export interface GenerateResult {
@@ -112,5 +114,5 @@ export function generate(input: GenerateInput): GenerateResult {
     versions: pkg.dependencies,
     kind: spec.type === "volume" ? "volume" : spec.type === "fleet" ? "fleet" : "run",
   });
-  return { dir, pool, attempt, files: writeProject(dir, files) };
+  return { dir, pool, attempt, files: writeProject(dir, files, { check: input.check }) };
 }

@@ -11,10 +11,14 @@ export const STACK_YAML = `# {{{stamp}}}
 # Stack settings. The pool itself is described by dstack-pool.json; no secret is kept here (a pool has
 # none: SSH keys are public, registry passwords and secret env values stay with the runs).
 config:
+{{#if keys.length}}
   dstack:sshPublicKeys:
 {{#each keys}}
     - {{{this}}}
 {{/each}}
+{{else}}
+  dstack:sshPublicKeys: []
+{{/if}}
 `;
 
 export const INDEX_JS = `// {{{stamp}}}
@@ -24,7 +28,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { poolStack } from "dstack/stacks";
 
 const spec = JSON.parse(readFileSync(new URL("./dstack-pool.json", import.meta.url), "utf8"));
-const keys = new pulumi.Config("dstack").requireObject("sshPublicKeys");
+const keys = new pulumi.Config("dstack").getObject("sshPublicKeys") ?? [];
 
 export default () => poolStack({ ...spec, ssh_public_keys: keys });
 `;

@@ -11,7 +11,11 @@ import { pathToFileURL } from "node:url";
 
 // The engine starts us as `pulumi-language-nodejs [flags] <engine address>`; the project's folder is
 // our working directory.
-const engineAddress = process.argv.slice(2).filter((a) => !a.startsWith("-")).pop() ?? "";
+const engineAddress =
+  process.argv
+    .slice(2)
+    .filter((a) => !a.startsWith("-"))
+    .pop() ?? "";
 const requireFromProject = createRequire(resolve(process.cwd(), "package.json"));
 const grpc = requireFromProject("@grpc/grpc-js");
 const langrpc = requireFromProject("@pulumi/pulumi/proto/language_grpc_pb.js");
