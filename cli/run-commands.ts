@@ -37,7 +37,10 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
     usage: "dstack ps [-a] [-v] [--json]",
     help: [
       ["-a, --all", "include finished runs"],
-      ["-v, --verbose", "show how long dev environments have been inactive"],
+      [
+        "-v, --verbose",
+        "show each run's instance and zone, and how long dev environments have been inactive",
+      ],
       ["--json", "machine-readable output"],
     ],
     options: {

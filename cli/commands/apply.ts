@@ -5,6 +5,9 @@ import { apply } from "../../src/runs/apply.js";
 import { attach } from "../../src/runs/attach.js";
 import { localContext } from "../../src/runs/local-context.js";
 import { LOCAL_POOL } from "../../src/runs/local-pool.js";
+import { provisionTuning } from "../../src/runs/provision-tuning.js";
+import { ProvisionFailed } from "../../src/runs/provision.js";
+import { failureReportJson } from "../../src/planner/failure-report.js";
 import { ensureReaper } from "../../src/runs/reaper-process.js";
 import { readPool } from "../../src/runs/store.js";
 import { ensureClientKey } from "../../src/ssh/keys.js";
@@ -39,6 +42,8 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
     );
   }
   const yes = values.yes === true;
+  const json = values.json === true;
+  const tuning = provisionTuning(ctx.env);
   const local = localContext({
     home: ctx.home,
     env: ctx.env,
@@ -46,6 +51,7 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
     signal: ctx.signal,
   });
   const outcome = await applyKeepingReaper(ctx.home, {
+    tuning,
     spec,
     configFile: file,
     repoDir: ctx.cwd,
@@ -62,10 +68,19 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
       confirm: (question) => confirm(question, yes, ctx.signal),
       progress: (line) => ctx.out.error(line),
     },
+  }).catch((error: unknown) => {
+    // Every attempt failed: the report goes to stderr (as the error), the same facts as JSON to stdout.
+    if (json && error instanceof ProvisionFailed)
+      ctx.out.json({
+        provisioned: false,
+        passes: error.passes,
+        failure_report: failureReportJson(error.tries),
+      });
+    throw error;
   });
   if (outcome.kind === "declined") return 0;
   if (outcome.kind === "dry-run") {
-    if (values.json === true)
+    if (json)
       ctx.out.json({
         dry_run: true,
         plan: outcome.plan,
@@ -74,7 +89,6 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
     else ctx.out.error("Dry run: nothing was changed.");
     return 0;
   }
-  const json = values.json === true;
   if (outcome.kind === "updated") {
     if (json) ctx.out.json({ run: outcome.run.name, updated_in_place: outcome.changed });
     else ctx.out.print(`Updated ${outcome.run.name} in place: ${outcome.changed.join(", ")}`);
@@ -88,6 +102,8 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
         name: record.name,
         type: record.type,
         backend: record.backend,
+        region: record.region ?? null,
+        zone: record.zone ?? null,
         instance: record.instance,
         status: outcome.view.status,
       },

@@ -1,5 +1,5 @@
-// `dstack ps [-a] [-v] [--json]`: runs with backend, resources, price and status (with -v, how long a
-// dev environment has been inactive), asked of each instance's agent.
+// `dstack ps [-a] [-v] [--json]`: runs with backend, resources, price and status (with -v, the instance
+// and zone, and how long a dev environment has been inactive), asked of each instance's agent.
 import type { RunView } from "../../src/runtime-agent/run-view.js";
 import { isActive } from "../../src/runs/agent-session.js";
 import { LOCAL_POOL } from "../../src/runs/local-pool.js";
@@ -58,6 +58,8 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
         name: record.name,
         type: record.type,
         backend: record.backend,
+        region: record.region ?? null,
+        zone: record.zone ?? null,
         instance: record.instance,
         resources: record.resources,
         price: record.price,
@@ -75,12 +77,22 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
     return 0;
   }
   const verbose = values.verbose === true;
+  // -v adds where the run landed: its instance and the (simulated) availability zone.
   ctx.out.print(
     table([
-      ["NAME", "BACKEND", "RESOURCES", "PRICE", "STATUS", "SUBMITTED"],
+      [
+        "NAME",
+        "BACKEND",
+        ...(verbose ? ["INSTANCE", "ZONE"] : []),
+        "RESOURCES",
+        "PRICE",
+        "STATUS",
+        "SUBMITTED",
+      ],
       ...rows.map(({ record, view }) => [
         record.name,
         record.backend,
+        ...(verbose ? [record.instance, record.zone ?? "-"] : []),
         record.resources,
         formatPrice(record.price),
         status(view, verbose, unanswered(record, pooled)),

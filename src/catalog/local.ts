@@ -56,14 +56,15 @@ function probeGpus(): LocalGpu[] {
   }
 }
 
-export function localOffer(machine: LocalMachine): Offer {
+/** `zones`: the simulated availability zones of ~/.dstack/config.yml, one attempt each. */
+export function localOffer(machine: LocalMachine, zones: readonly string[] = []): Offer {
   // Offers describe one GPU model; a mixed machine is offered with its first model only.
   const first = machine.gpus[0];
   const same = first === undefined ? [] : machine.gpus.filter((g) => g.name === first.name);
   return {
     backend: "local",
     region: "local",
-    zones: [],
+    zones: [...zones],
     instance_type: "local",
     instance_id: "local",
     accelerator: null,

@@ -21,6 +21,8 @@ export interface OfferSource {
   home?: string;
   /** Describe this machine instead of probing it. */
   machine?: LocalMachine;
+  /** The local backend's simulated availability zones (~/.dstack/config.yml `zones`). */
+  localZones?: readonly string[];
 }
 
 export interface OfferSet {
@@ -35,6 +37,6 @@ export function loadOffers(source: OfferSource = {}): OfferSet {
   const files = loadCatalog(clouds, source.dataDir, cacheDir);
   const offers = files.flatMap(expandCatalog);
   if (wanted === null || wanted.includes("local"))
-    offers.push(localOffer(source.machine ?? probeLocalMachine(source.home)));
+    offers.push(localOffer(source.machine ?? probeLocalMachine(source.home), source.localZones));
   return { offers, files };
 }

@@ -151,7 +151,17 @@ export function azureCheck(f: AzureFacts, b: ConfiguredBackend | undefined, show
 }
 
 /** The local backend needs only the Docker engine and the locally built images. */
-export function localCheck(docker: Check, images: Check): Check {
+/** The local backend's simulated zones and injected faults (config.yml), said aloud: they fail creates. */
+function localSimulation(b: ConfiguredBackend | undefined): string {
+  if (b?.zones === undefined) return "";
+  const zones = `; simulated zones ${b.zones.join(", ")}`;
+  const f = b.faults;
+  if (f === undefined || f.noCapacity.length === 0) return zones;
+  const clears = f.noCapacityFor === null ? "" : `, clearing ${f.noCapacityFor}s after the first attempt`;
+  return `${zones}; FAULT INJECTION: no capacity in ${f.noCapacity.join(", ")}${clears}`;
+}
+
+export function localCheck(docker: Check, images: Check, configured?: ConfiguredBackend): Check {
   if (docker.status !== "ok")
     return check("backend:local", "error", "needs the Docker engine, which does not answer", docker.hint);
   if (images.status !== "ok")
@@ -161,5 +171,17 @@ export function localCheck(docker: Check, images: Check): Check {
       "Docker answers, but the local images are not ready",
       images.hint,
     );
-  return check("backend:local", "ok", "Docker engine and local images ready (no credentials needed)");
+  const simulation = localSimulation(configured);
+  if (configured?.faults !== undefined && configured.faults.noCapacity.length > 0)
+    return check(
+      "backend:local",
+      "warning",
+      `Docker engine and local images ready${simulation}`,
+      "a testing aid for rehearsing `retry`: remove `faults` from the local backend in ~/.dstack/config.yml to provision normally",
+    );
+  return check(
+    "backend:local",
+    "ok",
+    `Docker engine and local images ready (no credentials needed)${simulation}`,
+  );
 }

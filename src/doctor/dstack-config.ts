@@ -1,14 +1,16 @@
 // ~/.dstack/config.yml: which backends the user configured and their settings, read with positions so a
-// problem is reported as FILE:LINE:COL. Only the settings doctor shows are read; anything else in the file
-// (credentials included) is left alone and never echoed.
+// problem is reported as FILE:LINE:COL. Only the settings listed in SETTINGS are read; anything else in
+// the file (credentials included) is left alone and never echoed.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DiagnosticBag, type Diagnostic, type Path } from "../compiler/diagnostics.js";
 import { parseYamlSource } from "../compiler/source/yaml-source.js";
 import { closest } from "../compiler/suggest.js";
+import { isRecord, readLocalFaults, readZones, type LocalFaults } from "./local-backend-config.js";
 
 export const BACKEND_TYPES = ["aws", "gcp", "azure", "local"] as const;
 export type BackendType = (typeof BACKEND_TYPES)[number];
+export type { LocalFaults } from "./local-backend-config.js";
 
 export interface ConfiguredBackend {
   type: BackendType;
@@ -16,6 +18,10 @@ export interface ConfiguredBackend {
   project?: string;
   subscriptionId?: string;
   vpcName?: string;
+  /** local: the simulated availability zones of this machine. */
+  zones?: string[];
+  /** local: injected capacity faults, a testing aid (see README). */
+  faults?: LocalFaults;
 }
 
 export interface DstackConfig {
@@ -25,33 +31,23 @@ export interface DstackConfig {
   diagnostics: Diagnostic[];
 }
 
-const KEYS = ["type", "regions", "project", "subscription_id", "vpc_name", "creds"];
-/** Which settings mean something for which backend. */
-const APPLIES: Record<string, readonly BackendType[]> = {
-  project: ["gcp"],
-  subscription_id: ["azure"],
-  vpc_name: ["aws", "gcp"],
-  regions: ["aws", "gcp", "azure"],
-};
+/** Reads one setting's value into the backend; reports problems at `path` (the setting's own). */
+type Reader = (bag: DiagnosticBag, value: unknown, path: Path, backend: ConfiguredBackend) => void;
 
-export function dstackConfigPath(home: string): string {
-  return join(home, ".dstack", "config.yml");
+interface Setting {
+  /** The backend types the setting means something for; any other type gets an "ignored" warning. */
+  applies: readonly BackendType[];
+  read: Reader;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+const CLOUDS = ["aws", "gcp", "azure"] as const;
 
-function optionalString(
-  bag: DiagnosticBag,
-  entry: Record<string, unknown>,
-  key: string,
-  path: Path,
-): string | undefined {
-  const value = entry[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "string" && value !== "") return value;
-  bag.error({ code: "invalid-value", path: [...path, key], message: `expected a non-empty string` });
-  return undefined;
+function optionalString(set: (b: ConfiguredBackend, value: string) => void): Reader {
+  return (bag, value, path, backend) => {
+    if (value === undefined || value === null) return;
+    if (typeof value === "string" && value !== "") set(backend, value);
+    else bag.error({ code: "invalid-value", path, message: `expected a non-empty string` });
+  };
 }
 
 function regionsOf(bag: DiagnosticBag, value: unknown, path: Path): string[] {
@@ -65,6 +61,39 @@ function regionsOf(bag: DiagnosticBag, value: unknown, path: Path): string[] {
     hint: "write `regions: [us-east-1, us-west-2]`",
   });
   return [];
+}
+
+/**
+ * Every key a backend entry may have, besides `type`. A new setting is one row here (and a field of
+ * ConfiguredBackend); its reader validates the value and reports with the file position.
+ */
+const SETTINGS: Record<string, Setting> = {
+  regions: { applies: CLOUDS, read: (bag, v, path, b) => (b.regions = regionsOf(bag, v, path)) },
+  project: { applies: ["gcp"], read: optionalString((b, v) => (b.project = v)) },
+  subscription_id: { applies: ["azure"], read: optionalString((b, v) => (b.subscriptionId = v)) },
+  vpc_name: { applies: ["aws", "gcp"], read: optionalString((b, v) => (b.vpcName = v)) },
+  // Credentials stay where they are: never read, never shown.
+  creds: { applies: CLOUDS, read: () => undefined },
+  zones: {
+    applies: ["local"],
+    read: (bag, v, path, b) => {
+      const zones = readZones(bag, v, path);
+      if (zones !== undefined) b.zones = zones;
+    },
+  },
+  // Read after `zones` (key order below), since the faults name zones.
+  faults: {
+    applies: ["local"],
+    read: (bag, v, path, b) => {
+      const faults = readLocalFaults(bag, v, path, b.zones);
+      if (faults !== undefined) b.faults = faults;
+    },
+  },
+};
+const KEYS = ["type", ...Object.keys(SETTINGS)];
+
+export function dstackConfigPath(home: string): string {
+  return join(home, ".dstack", "config.yml");
 }
 
 function backendOf(bag: DiagnosticBag, entry: unknown, path: Path): ConfiguredBackend | undefined {
@@ -98,24 +127,18 @@ function backendOf(bag: DiagnosticBag, entry: unknown, path: Path): ConfiguredBa
     });
     return undefined;
   }
-  const backend: ConfiguredBackend = {
-    type: type as BackendType,
-    regions: regionsOf(bag, entry.regions, [...path, "regions"]),
-  };
-  const project = optionalString(bag, entry, "project", path);
-  const subscriptionId = optionalString(bag, entry, "subscription_id", path);
-  const vpcName = optionalString(bag, entry, "vpc_name", path);
-  if (project !== undefined) backend.project = project;
-  if (subscriptionId !== undefined) backend.subscriptionId = subscriptionId;
-  if (vpcName !== undefined) backend.vpcName = vpcName;
-  for (const [key, types] of Object.entries(APPLIES))
-    if (entry[key] !== undefined && !types.includes(backend.type))
+  const backend: ConfiguredBackend = { type: type as BackendType, regions: [] };
+  for (const [key, setting] of Object.entries(SETTINGS)) {
+    if (entry[key] === undefined) continue;
+    if (setting.applies.includes(backend.type)) setting.read(bag, entry[key], [...path, key], backend);
+    else
       bag.warning({
         code: "ignored-key",
         path: [...path, key],
-        message: `does not apply to a ${backend.type} backend (only ${types.join(", ")}) and is ignored`,
+        message: `does not apply to a ${backend.type} backend (only ${setting.applies.join(", ")}) and is ignored`,
         atKey: true,
       });
+  }
   return backend;
 }
 

@@ -58,7 +58,7 @@ export function runDoctor(input: DoctorInput): DoctorReport {
       }),
     ),
     configCheck(config, show),
-    localCheck(docker, images),
+    localCheck(docker, images, entry("local")),
     awsCheck(probeAws(env, home), entry("aws"), show),
     gcpCheck(probeGcp(env, home), entry("gcp"), show),
     azureCheck(probeAzure(env, home), entry("azure"), show),

@@ -107,9 +107,18 @@ async function classify(error: unknown, target: StackTarget, options: RunOptions
   );
 }
 
+/**
+ * The Automation API ignores a signal that was already aborted when a command starts, so a deadline
+ * that passed while the stack was being opened must be noticed here.
+ */
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new Error("aborted before the engine started");
+}
+
 export async function preview(target: StackTarget, options: RunOptions = {}): Promise<Plan> {
   return guarded(target, options, async () => {
     const stack = await openStack(target);
+    throwIfAborted(options.signal);
     const events: EngineEvent[] = [];
     await stack.preview({
       onEvent: (e) => events.push(e),
@@ -129,6 +138,7 @@ export interface UpResult {
 export async function up(target: StackTarget, options: RunOptions = {}): Promise<UpResult> {
   return guarded(target, options, async () => {
     const stack = await openStack(target);
+    throwIfAborted(options.signal);
     const events: EngineEvent[] = [];
     const result = await stack.up({
       onEvent: (e) => events.push(e),

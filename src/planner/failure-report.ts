@@ -6,12 +6,17 @@ import { formatPrice, textTable } from "../text-table.js";
 
 export interface FailedTry {
   attempt: Attempt;
-  /** From classifyCloudError; null when the text matched no row of the table. */
+  /** From classifyCloudError (or ATTEMPT_TIMEOUT); null when the text matched no row of the table. */
   code: string | null;
   /** The error text as the update reported it. */
   message: string;
   decision: string;
+  /** Which pass over the plan (1 = the first; later ones come from `retry` on no-capacity). */
+  pass?: number;
 }
+
+/** The code of an attempt cancelled at its own deadline (not a cloud's code). */
+export const ATTEMPT_TIMEOUT = "AttemptTimeout";
 
 const MAX_SUMMARY = 120;
 
@@ -73,7 +78,12 @@ export function relaxHints(tries: readonly FailedTry[]): string[] {
     if (tries.every((t) => t.attempt.spot))
       hints.push("Only spot was tried: `spot_policy: auto` falls back to on-demand.");
   }
-  if (kinds.includes(null)) hints.push("Some errors are not recognised: see their messages above.");
+  if (tries.some((t) => t.code === ATTEMPT_TIMEOUT))
+    hints.push(
+      "Some attempts did not finish within their deadline and were cancelled (DSTACK_ATTEMPT_TIMEOUT, default 10m): the cloud may have been retrying a capacity error.",
+    );
+  if (tries.some((t) => t.code !== ATTEMPT_TIMEOUT && kindOfCode(t.code) === null))
+    hints.push("Some errors are not recognised: see their messages above.");
   if (has("transient") && hints.length === 0)
     hints.push("The clouds throttled the requests: try again later.");
   return hints;
@@ -94,7 +104,7 @@ export function renderFailureReport(tries: readonly FailedTry[]): string {
       summarizeMessage(t.message, t.code),
     ]),
   ];
-  const head = ` Provisioning failed: ${tries.length} offer${tries.length === 1 ? "" : "s"} tried.`;
+  const head = ` Provisioning failed: ${tries.length} attempt${tries.length === 1 ? "" : "s"} failed.`;
   const hints = relaxHints(tries).map((h) => ` Could relax: ${h}`);
   return [head, "", ...(tries.length > 0 ? [textTable(rows), ""] : []), ...hints].join("\n");
 }
@@ -117,6 +127,7 @@ export function failureReportJson(tries: readonly FailedTry[]): {
       kind: kindOfCode(t.code),
       decision: t.decision,
       message: t.message,
+      ...(t.pass === undefined ? {} : { pass: t.pass }),
     })),
     relax: relaxHints(tries),
   };

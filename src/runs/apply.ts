@@ -8,6 +8,9 @@ import { formatResources } from "../compiler/format.js";
 import type { DevEnvironmentSpec, RunSpec, TaskSpec } from "../compiler/spec.js";
 import { renderPlan, type Plan } from "../engine/plan.js";
 import { planAttempts, renderAttemptPlan, type Attempt } from "../planner/attempt-plan.js";
+import type { ProvisionTuning } from "./provision-tuning.js";
+import { provisionLocal } from "./provision-local.js";
+import { localSettings } from "./local-settings.js";
 import { UserError } from "../errors.js";
 import type { RunView } from "../runtime-agent/run-view.js";
 import { ensureClientKey } from "../ssh/keys.js";
@@ -17,11 +20,11 @@ import { updateInPlace } from "./in-place.js";
 import { cancelled, throwRunFailure, waitStarted } from "./run-start.js";
 import { buildJobSpec } from "./job-spec.js";
 import {
-  addInstance,
   newInstanceName,
   previewAdd,
   removeInstance,
   updatePoolInstance,
+  type InstanceAddress,
   type PoolContext,
 } from "./local-pool.js";
 import { randomRunName } from "./names.js";
@@ -46,7 +49,12 @@ export interface ApplyInput {
   /** Show the plan and stop before anything changes. */
   dryRun?: boolean;
   verbose?: boolean;
+  /** The per-attempt deadline and the backoff scale (provisionTuning(env)); defaults: 10m and 1. */
+  tuning?: ProvisionTuning;
 }
+
+/** The backends `apply` can provision on today; the cloud backends join with their stacks. */
+const PROVISIONABLE: ReadonlySet<string> = new Set(["local"]);
 
 export type ApplyResult =
   | { kind: "submitted"; run: RunRecord; view: RunView; reused: string | null; plan: Plan }
@@ -66,19 +74,32 @@ function runnable(spec: RunSpec): DevEnvironmentSpec | TaskSpec {
 
 export async function apply(input: ApplyInput): Promise<ApplyResult> {
   const spec = runnable(input.spec);
+  const submittedAt = Date.now();
   const home = input.pool.home;
+  const settings = localSettings(home);
   const keys = ensureClientKey(home);
-  const pool: PoolContext = { ...input.pool, publicKey: keys.publicKey };
+  const pool: PoolContext = { ...input.pool, publicKey: keys.publicKey, faults: settings.faults };
   const redacted = JSON.parse(JSON.stringify(spec)) as Record<string, unknown>;
 
   const requirements = requirementsOf(spec);
-  const matched = matchOffers(loadOffers({ backends: requirements.backends, home }).offers, requirements);
+  const matched = matchOffers(
+    loadOffers({ backends: requirements.backends, home, localZones: settings.zones }).offers,
+    requirements,
+  );
   input.ui.offers(matched, formatResources(requirements.resources));
-  // The order offers would be tried in (issue 6 wires the failover; today only `local` provisions).
-  const attempts = planAttempts(matched, { spotPolicy: spec.spot_policy });
-  if (input.dryRun === true || input.verbose === true)
-    input.ui.plan(`Attempt order:\n${renderAttemptPlan(attempts)}\n`);
-  const offer = matched.find((o) => o.backend === "local");
+  // The order offers are tried in: every zone of an offer, cheapest offer first (spot first for auto).
+  const provisionable = matched.filter((o) => PROVISIONABLE.has(o.backend));
+  const planNow = (): Attempt[] => planAttempts(provisionable, { spotPolicy: spec.spot_policy });
+  const attempts = planNow();
+  if (input.dryRun === true || input.verbose === true) {
+    const others = matched.length - provisionable.length;
+    const note =
+      others > 0
+        ? `\n (${others} cloud offer${others === 1 ? "" : "s"} match too; provisioning on clouds arrives with the cloud backends)`
+        : "";
+    input.ui.plan(`Attempt order:\n${renderAttemptPlan(attempts)}${note}\n`);
+  }
+  const offer = provisionable[0];
   if (offer === undefined) {
     const elsewhere =
       matched.length > 0
@@ -100,7 +121,10 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
 
   const idle = await findIdleInstance(pool, keys.privateKey, spec.idle_duration);
   const instanceName = idle?.name ?? newInstanceName();
-  const plan: Plan = idle !== undefined ? { steps: [], unchanged: 1 } : await previewAdd(pool, instanceName);
+  const plan: Plan =
+    idle !== undefined
+      ? { steps: [], unchanged: 1 }
+      : await previewAdd(pool, { name: instanceName, zone: attempts[0]?.zone ?? null });
   input.ui.plan(
     idle !== undefined ? `Reusing idle instance ${idle.name}: no infrastructure changes.` : renderPlan(plan),
   );
@@ -110,14 +134,23 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
   }
   if (!(await input.ui.confirm(`Submit the run ${name}?`))) return { kind: "declined" };
 
-  const address =
-    idle ??
-    (input.ui.progress(`Provisioning instance ${instanceName}...`),
-    await addInstance(pool, {
-      name: instanceName,
-      created_at: new Date().toISOString(),
-      idle_duration: spec.idle_duration,
-    }));
+  let address: InstanceAddress;
+  let placed = offer;
+  if (idle !== undefined) address = idle;
+  else {
+    input.ui.progress(`Provisioning instance ${instanceName}...`);
+    const provisioned = await provisionLocal({
+      pool,
+      instance: { name: instanceName, idle_duration: spec.idle_duration },
+      plan: planNow,
+      retry: spec.retry,
+      submittedAt,
+      tuning: input.tuning,
+      progress: (line) => input.ui.progress(line),
+    });
+    address = provisioned.value;
+    placed = provisioned.attempt.offer;
+  }
   if (pool.signal?.aborted === true) {
     // Cancelled once the instance was up: nothing ran on it, so a new one goes away again at once.
     if (idle === undefined) await removeInstance({ ...pool, signal: undefined }, address.name);
@@ -131,7 +164,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
       runName: name,
       repoId: repoIdOf(input.repoDir),
       sshAuthorizedKeys: [keys.publicKey],
-      gpus: offer.gpu_count,
+      gpus: placed.gpu_count,
       availableBaseImages: input.baseImages,
     });
     if ("error" in built) throw new UserError("job-spec", built.error, built.hint);
@@ -164,10 +197,12 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
       backend: "local",
       pool: "local",
       instance: address.name,
+      region: placed.region,
+      zone: address.zone,
       instance_ssh_port: address.sshPort,
       run_ssh_port: view.ssh_port,
       resources: formatResources(spec.resources),
-      price: offer.price,
+      price: placed.price,
       submitted_at: new Date().toISOString(),
       config_file: input.configFile,
       spec: redacted,

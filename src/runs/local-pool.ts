@@ -8,9 +8,11 @@ import { destroy, preview, up, type StackTarget } from "../engine/stack-runner.j
 import type { StateBackend } from "../engine/state-backend.js";
 import type { Plan } from "../engine/plan.js";
 import { packageRoot } from "../package-root.js";
-import { localPoolProgram } from "../stacks/local/program.js";
+import type { FaultInputs } from "../stacks/local/faults.js";
+import { localPoolProgram, type LocalPoolMember } from "../stacks/local/program.js";
 import { readPool, writePool, type PoolInstance } from "./store.js";
 import { UserError } from "../errors.js";
+import { CleanupFailed } from "./cleanup-failed.js";
 
 export const LOCAL_POOL = "local";
 
@@ -23,11 +25,14 @@ export interface PoolContext {
   image: string;
   signal?: AbortSignal;
   onOutput?: (line: string) => void;
+  /** Injected capacity faults (config.yml, a testing aid); only creates look at them. */
+  faults?: FaultInputs;
 }
 
 export interface InstanceAddress {
   name: string;
   sshPort: number;
+  zone: string | null;
 }
 
 function builtFile(relative: string): string {
@@ -37,7 +42,10 @@ function builtFile(relative: string): string {
   return path;
 }
 
-function target(ctx: PoolContext, instances: readonly string[]): StackTarget {
+const members = (instances: readonly PoolInstance[]): LocalPoolMember[] =>
+  instances.map((i) => ({ name: i.name, zone: i.zone ?? null }));
+
+function target(ctx: PoolContext, instances: readonly LocalPoolMember[]): StackTarget {
   return {
     project: "dstack",
     stack: `pool-${LOCAL_POOL}`,
@@ -50,6 +58,7 @@ function target(ctx: PoolContext, instances: readonly string[]): StackTarget {
       opsScript: builtFile("local-instance-ops.js"),
       agentSource: readFileSync(builtFile(join("agent", "dstack-agent.js")), "utf8"),
       sshAuthorizedKeys: [ctx.publicKey],
+      ...(ctx.faults === undefined ? {} : { faults: ctx.faults }),
     }),
   };
 }
@@ -58,22 +67,25 @@ export function newInstanceName(): string {
   return `local-${randomBytes(3).toString("hex")}`;
 }
 
+type OutputInstance = { name: string; sshPort: number; zone?: string | null };
+
 function addresses(outputs: Record<string, unknown>): InstanceAddress[] {
-  return ((outputs.instances as { name: string; sshPort: number }[] | undefined) ?? []).map((i) => ({
+  return ((outputs.instances as OutputInstance[] | undefined) ?? []).map((i) => ({
     name: i.name,
     sshPort: i.sshPort,
+    zone: i.zone ?? null,
   }));
 }
 
-/** The infrastructure diff of adding `name` to the pool, without changing anything. */
-export function previewAdd(ctx: PoolContext, name: string): Promise<Plan> {
-  const names = readPool(ctx.home, LOCAL_POOL).instances.map((i) => i.name);
-  return preview(target(ctx, [...names, name]), { signal: ctx.signal, onOutput: ctx.onOutput });
+/** The infrastructure diff of adding `member` to the pool, without changing anything. */
+export function previewAdd(ctx: PoolContext, member: LocalPoolMember): Promise<Plan> {
+  const current = members(readPool(ctx.home, LOCAL_POOL).instances);
+  return preview(target(ctx, [...current, member]), { signal: ctx.signal, onOutput: ctx.onOutput });
 }
 
 export async function addInstance(ctx: PoolContext, instance: PoolInstance): Promise<InstanceAddress> {
   const pool = readPool(ctx.home, LOCAL_POOL);
-  const names = [...pool.instances.map((i) => i.name), instance.name];
+  const wanted = members([...pool.instances, instance]);
   // Record the instance before `up`: if the update is interrupted, the next command still knows the
   // instance may exist and tears it down through the same stack.
   if (pool.instances.length > 0 && pool.backend_url !== undefined && pool.backend_url !== ctx.backend.url) {
@@ -89,15 +101,19 @@ export async function addInstance(ctx: PoolContext, instance: PoolInstance): Pro
     instances: [...pool.instances, { ...instance, claimed_at: new Date().toISOString() }],
   });
   try {
-    const result = await up(target(ctx, names), { signal: ctx.signal, onOutput: ctx.onOutput });
+    const result = await up(target(ctx, wanted), { signal: ctx.signal, onOutput: ctx.onOutput });
     const address = addresses(result.outputs).find((a) => a.name === instance.name);
     if (address === undefined) throw new Error(`the pool stack did not report instance ${instance.name}`);
     updatePoolInstance(ctx.home, instance.name, { ssh_port: address.sshPort });
     return address;
   } catch (error) {
     // The provider removes a half-created container itself; drop the instance from the pool again so
-    // the stack and the pool file agree.
-    await removeInstance({ ...ctx, signal: undefined }, instance.name).catch(() => undefined);
+    // the stack and the pool file agree. This runs even when the update was cancelled (no signal).
+    try {
+      await removeInstance({ ...ctx, signal: undefined }, instance.name);
+    } catch (cleanup) {
+      throw new CleanupFailed(instance.name, error, cleanup);
+    }
     throw error;
   }
 }
@@ -114,13 +130,6 @@ export async function removeInstance(ctx: PoolContext, name: string): Promise<vo
   const pool = readPool(ctx.home, LOCAL_POOL);
   const rest = pool.instances.filter((i) => i.name !== name);
   if (rest.length === 0) await destroy(target(ctx, []), { signal: ctx.signal, onOutput: ctx.onOutput });
-  else
-    await up(
-      target(
-        ctx,
-        rest.map((i) => i.name),
-      ),
-      { signal: ctx.signal, onOutput: ctx.onOutput },
-    );
+  else await up(target(ctx, members(rest)), { signal: ctx.signal, onOutput: ctx.onOutput });
   writePool(ctx.home, { ...pool, instances: rest });
 }

@@ -22,7 +22,7 @@ export async function findIdleInstance(
         idle_since: undefined,
         idle_duration: idleDuration,
       });
-      return { name: instance.name, sshPort: instance.ssh_port };
+      return { name: instance.name, sshPort: instance.ssh_port, zone: instance.zone ?? null };
     } catch {
       continue;
     } finally {

@@ -12,6 +12,9 @@ export interface RunRecord {
   backend: "local";
   pool: string;
   instance: string;
+  /** Where the instance landed; absent in records written before zones were recorded. */
+  region?: string;
+  zone?: string | null;
   /** The instance's sshd, published on 127.0.0.1. */
   instance_ssh_port: number;
   /** The run's sshd inside the instance's network namespace. */
@@ -27,6 +30,8 @@ export interface RunRecord {
 
 export interface PoolInstance {
   name: string;
+  /** The (simulated) availability zone it was created in; null or absent when none was chosen. */
+  zone?: string | null;
   created_at: string;
   idle_duration: number | "off";
   /** The instance's sshd on 127.0.0.1, once it exists. */

@@ -42,7 +42,7 @@ describe("local backend through the Pulumi engine", () => {
       backend: resolveStateBackend({ home, env: {} }),
       pulumiBinDir: pulumi.binDir,
       program: localPoolProgram({
-        instances: [name],
+        instances: [{ name }],
         image: images.instance,
         root,
         opsScript: join(ROOT, "dist", "local-instance-ops.js"),

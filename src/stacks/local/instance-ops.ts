@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { containersWithLabel, docker } from "./docker-cli.js";
+import { checkCapacityFault, type FaultInputs } from "./faults.js";
 
 export interface InstanceInputs {
   name: string;
@@ -14,6 +15,10 @@ export interface InstanceInputs {
   root: string;
   /** Seconds to wait for cloud-init to finish before the create fails (and cleans up). */
   bootTimeout: number;
+  /** The simulated availability zone (config.yml `zones`); absent when none are configured. */
+  zone?: string;
+  /** Injected capacity faults (config.yml `faults`), checked before anything is created. */
+  faults?: FaultInputs;
 }
 
 export interface InstanceOutputs extends InstanceInputs {
@@ -35,6 +40,9 @@ function sleep(ms: number): void {
 }
 
 export function createInstance(inputs: InstanceInputs): InstanceOutputs {
+  // A simulated capacity error fails the create before anything exists, as a cloud's would.
+  const fault = inputs.faults === undefined ? null : checkCapacityFault(inputs.faults, inputs.zone);
+  if (fault !== null) throw new Error(fault);
   const dirs = instanceDirs(inputs.root, inputs.name);
   mkdirSync(dirs.seed, { recursive: true });
   mkdirSync(dirs.data, { recursive: true });
@@ -57,6 +65,7 @@ export function createInstance(inputs: InstanceInputs): InstanceOutputs {
       instanceLabel(inputs.name),
       "--label",
       "dstack.role=instance",
+      ...(typeof inputs.zone === "string" ? ["--label", `dstack.zone=${inputs.zone}`] : []),
       "-p",
       "127.0.0.1::22",
       "-v",

@@ -2,6 +2,7 @@
 // the state, so its methods capture no module: they reach child_process through the `process` global
 // and run the ops script (dist/local-instance-ops.js) in a child process.
 import * as pulumi from "@pulumi/pulumi";
+import type { FaultInputs } from "./faults.js";
 import type { InstanceInputs, InstanceOutputs } from "./instance-ops.js";
 
 interface ProviderInputs extends InstanceInputs {
@@ -31,7 +32,8 @@ const provider: pulumi.dynamic.ResourceProvider = {
     return { id: String(outs.containerId), outs: { ...outs, opsScript: inputs.opsScript } };
   },
   diff(_id: string, olds: ProviderInputs, news: ProviderInputs) {
-    // A new name, image or user data means a new instance: user data is immutable, as on Azure.
+    // A new name, image or user data means a new instance: user data is immutable, as on Azure. The
+    // zone and the faults only matter when an instance is created, so they never change one.
     const replaces = (["name", "image", "userData"] as const).filter((key) => olds[key] !== news[key]);
     return Promise.resolve({
       changes: replaces.length > 0,
@@ -56,6 +58,10 @@ export interface LocalInstanceArgs {
   root: pulumi.Input<string>;
   bootTimeout: pulumi.Input<number>;
   opsScript: pulumi.Input<string>;
+  /** The (simulated) availability zone the instance is created in; recorded, never changed in place. */
+  zone?: pulumi.Input<string>;
+  /** Injected capacity faults, a testing aid: a create in a faulted zone fails like a cloud's. */
+  faults?: pulumi.Input<FaultInputs>;
 }
 
 export class LocalInstance extends pulumi.dynamic.Resource {

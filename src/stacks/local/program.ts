@@ -3,11 +3,18 @@
 import type { PulumiFn } from "@pulumi/pulumi/automation/index.js";
 import { renderUserData } from "../../templates/user-data.js";
 import { localAgentConfig } from "./agent-config.js";
+import type { FaultInputs } from "./faults.js";
 import { instanceDirs } from "./instance-ops.js";
 import { LocalInstance } from "./instance-resource.js";
 
+export interface LocalPoolMember {
+  name: string;
+  /** The simulated availability zone it was created in (config.yml `zones`), if any. */
+  zone?: string | null;
+}
+
 export interface LocalPoolInput {
-  instances: readonly string[];
+  instances: readonly LocalPoolMember[];
   image: string;
   /** Host folder for seeds and data, e.g. ~/.dstack/local/instances. */
   root: string;
@@ -16,6 +23,8 @@ export interface LocalPoolInput {
   agentSource: string;
   sshAuthorizedKeys: readonly string[];
   bootTimeout?: number;
+  /** Injected capacity faults (a testing aid), applied when an instance is created. */
+  faults?: FaultInputs;
 }
 
 export function userDataFor(input: LocalPoolInput, name: string): string {
@@ -31,7 +40,7 @@ export function userDataFor(input: LocalPoolInput, name: string): string {
 export function localPoolProgram(input: LocalPoolInput): PulumiFn {
   return () => {
     const instances = input.instances.map(
-      (name) =>
+      ({ name, zone }) =>
         new LocalInstance(name, {
           name,
           image: input.image,
@@ -39,11 +48,14 @@ export function localPoolProgram(input: LocalPoolInput): PulumiFn {
           root: input.root,
           bootTimeout: input.bootTimeout ?? 120,
           opsScript: input.opsScript,
+          ...(zone === null || zone === undefined ? {} : { zone }),
+          ...(input.faults === undefined ? {} : { faults: input.faults }),
         }),
     );
     return Promise.resolve({
       instances: instances.map((i, n) => ({
-        name: input.instances[n],
+        name: input.instances[n]?.name,
+        zone: input.instances[n]?.zone ?? null,
         containerId: i.containerId,
         sshPort: i.sshPort,
       })),

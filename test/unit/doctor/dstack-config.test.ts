@@ -1,5 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { check as makeCheck } from "../../../src/doctor/check.js";
+import { localCheck } from "../../../src/doctor/cloud-checks.js";
 import { configCheck } from "../../../src/doctor/config-check.js";
 import { parseDstackConfig, readDstackConfig } from "../../../src/doctor/dstack-config.js";
 import { homeRelative } from "../../../src/doctor/run-doctor.js";
@@ -82,5 +84,113 @@ describe("~/.dstack/config.yml", () => {
     const c = readDstackConfig(home);
     expect(c).toMatchObject({ file: join(home, ".dstack", "config.yml"), present: true, backends: [] });
     expect(configCheck(c, homeRelative(home)).detail).toBe("~/.dstack/config.yml: no backends listed");
+  });
+
+  it("reads the local backend's simulated zones and faults", () => {
+    const c = parseDstackConfig(
+      [
+        "backends:",
+        "  - type: local",
+        "    zones: [zone-a, zone-b, zone-c]",
+        "    faults:",
+        "      no_capacity: [zone-a, zone-b]",
+        "      no_capacity_for: 60s",
+        "",
+      ].join("\n"),
+      FILE,
+    );
+    expect(c.diagnostics).toEqual([]);
+    expect(c.backends).toEqual([
+      {
+        type: "local",
+        regions: [],
+        zones: ["zone-a", "zone-b", "zone-c"],
+        faults: { noCapacity: ["zone-a", "zone-b"], noCapacityFor: 60 },
+      },
+    ]);
+    // A fault without no_capacity_for never clears.
+    const forever = parseDstackConfig(
+      "backends:\n  - type: local\n    zones: [a]\n    faults: {no_capacity: [a]}\n",
+      FILE,
+    );
+    expect(forever.backends[0]?.faults).toEqual({ noCapacity: ["a"], noCapacityFor: null });
+  });
+
+  it("points at every wrong zone and fault setting with line:col and a fix", () => {
+    const c = parseDstackConfig(
+      [
+        "backends:",
+        "  - type: local",
+        "    zones: [zone-a, zone-b, zone-a]",
+        "  - type: aws",
+        "    zones: [us-east-1a]",
+        "backends_: 1",
+        "",
+      ].join("\n"),
+      FILE,
+    );
+    const lines = (d: typeof c) =>
+      d.diagnostics.map((x) => `${x.severity} ${x.position?.line}:${x.position?.col} ${x.path} ${x.message}`);
+    expect(lines(c)).toEqual([
+      "error 3:29 backends[0].zones[2] zone zone-a is listed twice",
+      "warning 5:5 backends[1].zones does not apply to a aws backend (only local) and is ignored",
+    ]);
+
+    const f = parseDstackConfig(
+      [
+        "backends:",
+        "  - type: local",
+        "    zones: [zone-a, zone-b]",
+        "    faults:",
+        "      no_capacity: [zone-a, us-east-1a, zone-bb]",
+        "      no_capacity_for: soon",
+        "      no_capcity: [zone-a]",
+        "",
+      ].join("\n"),
+      FILE,
+    );
+    expect(
+      f.diagnostics.map((d) => `${d.severity} ${d.position?.line}:${d.position?.col} ${d.path} ${d.hint}`),
+    ).toEqual([
+      'error 7:7 backends[0].faults.no_capcity did you mean "no_capacity"?',
+      "error 5:29 backends[0].faults.no_capacity[1] add it to `zones`, or name a listed zone",
+      'error 5:41 backends[0].faults.no_capacity[2] did you mean "zone-b"?',
+      "error 6:24 backends[0].faults.no_capacity_for write 90s, 30m, 2h, 1d, 1w, or a number of seconds",
+    ]);
+    expect(configCheck(f, show)).toMatchObject({
+      status: "error",
+      detail: "~/.dstack/config.yml:7:7: backends[0].faults.no_capcity: unknown fault (and 3 more)",
+    });
+
+    const noZones = parseDstackConfig("backends:\n  - type: local\n    faults: {no_capacity: [a]}\n", FILE);
+    expect(noZones.diagnostics.map((d) => [d.position?.line, d.path, d.message, d.hint])).toEqual([
+      [
+        3,
+        "backends[0].faults",
+        "faults apply to simulated zones, and this backend lists none",
+        "add `zones: [zone-a, zone-b, zone-c]` to this backend",
+      ],
+    ]);
+    const notList = parseDstackConfig("backends:\n  - type: local\n    zones: zone-a\n", FILE);
+    expect(notList.diagnostics.map((d) => `${d.position?.line}:${d.position?.col} ${d.message}`)).toEqual([
+      "3:12 expected a list of zone names",
+    ]);
+  });
+
+  it("doctor says when fault injection is on", () => {
+    const ok = makeCheck("docker", "ok", "");
+    const [local] = parseDstackConfig(
+      "backends:\n  - type: local\n    zones: [a, b]\n    faults: {no_capacity: [a], no_capacity_for: 2m}\n",
+      FILE,
+    ).backends;
+    expect(localCheck(ok, ok, local)).toMatchObject({
+      status: "warning",
+      detail:
+        "Docker engine and local images ready; simulated zones a, b; FAULT INJECTION: no capacity in a, clearing 120s after the first attempt",
+    });
+    expect(localCheck(ok, ok, { type: "local", regions: [], zones: ["a"] })).toMatchObject({
+      status: "ok",
+      detail: "Docker engine and local images ready (no credentials needed); simulated zones a",
+    });
   });
 });

@@ -105,7 +105,7 @@ describe("renderFailureReport", () => {
       failed(2, GCP_OD, "us-central1-a", GCP_POOL, "gcp"),
     ]);
     const lines = text.split("\n");
-    expect(lines[0]).toBe(" Provisioning failed: 2 offers tried.");
+    expect(lines[0]).toBe(" Provisioning failed: 2 attempts failed.");
     expect(lines[2]).toMatch(/^ #\s+BACKEND\s+REGION\s+ZONE\s+INSTANCE\s+SPOT\s+PRICE\s+ERROR\s+MESSAGE$/);
     expect(lines[3]).toMatch(
       /^ 1\s+aws\s+us-east-1\s+use1-az1\s+p5\.48xlarge\s+spot\s+\$40\s+InsufficientInstanceCapacity\s+We currently/,

@@ -1,0 +1,19 @@
+// A failed attempt whose instance could not be removed again: provisioning stops there rather than pile
+// up more attempts, and says what may be left.
+import { UserError } from "../errors.js";
+
+/** A failed create could not be undone: stop provisioning rather than pile up more attempts. */
+export class CleanupFailed extends UserError {
+  constructor(
+    readonly instance: string,
+    readonly attemptError: unknown,
+    cleanupError: unknown,
+  ) {
+    const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+    super(
+      "cleanup-failed",
+      `instance ${instance} failed (${why(attemptError).split("\n")[0] ?? ""}) and could not be removed again: ${why(cleanupError)}`,
+      `it stays listed in ~/.dstack/pools/local.json and may stay in Docker (docker ps -a --filter label=dstack.instance=${instance}); removing such leftovers on the next command is not implemented yet`,
+    );
+  }
+}

@@ -1,0 +1,188 @@
+// The failover loop: try the attempts of the plan in order, each under its own deadline, read every
+// failure through the error table, move on (next zone, region or backend) or stop, and when the plan is
+// exhausted either fail with the report or, under `retry` on no-capacity, wait and plan again. Effects
+// (creating an instance, the clock, sleeping) are injected, so the loop runs in unit tests as is.
+import { setTimeout as delay } from "node:timers/promises";
+import type { RetrySpec } from "../compiler/spec.js";
+import { UserError } from "../errors.js";
+import type { Attempt } from "../planner/attempt-plan.js";
+import {
+  attemptFailedLine,
+  attemptStartLine,
+  attemptSucceededLine,
+  formatWait,
+  type NextStep,
+} from "../planner/attempt-text.js";
+import { failureOutcome, isNextZone, nextAttemptIndex, retryWaitMs } from "../planner/failover.js";
+import { renderFailureReport, type FailedTry } from "../planner/failure-report.js";
+import { CleanupFailed } from "./cleanup-failed.js";
+import { cancelled } from "./run-start.js";
+
+export interface ProvisionDeps<T> {
+  /** The attempts of one pass, planned afresh before each pass (offers may change). */
+  plan: () => readonly Attempt[];
+  /**
+   * Create the instance of one attempt. Must leave nothing behind when it throws, and stop (then
+   * clean up) when `signal` aborts: the user's Ctrl-C or the attempt's deadline.
+   */
+  attempt: (attempt: Attempt, signal: AbortSignal) => Promise<T>;
+  progress: (line: string) => void;
+  now?: () => number;
+  /** Resolves after `ms`, rejects when `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface ProvisionPolicy {
+  /** The user's cancellation (Ctrl-C). */
+  signal?: AbortSignal;
+  /** Each attempt is cancelled after this long. */
+  attemptTimeoutMs: number;
+  retry: RetrySpec | null;
+  /** Epoch ms: `retry.duration` counts from here. */
+  submittedAt: number;
+  /** Multiplies every wait (backoff and throttling); 1 in real use. */
+  backoffScale: number;
+}
+
+export interface Provisioned<T> {
+  value: T;
+  attempt: Attempt;
+  /** Every failed try before the one that succeeded. */
+  tries: FailedTry[];
+  passes: number;
+}
+
+/** Throttled attempts are tried again this often, after 5 s, then 10 s (times the scale). */
+const TRANSIENT_RETRIES = 2;
+
+export class ProvisionFailed extends UserError {
+  constructor(
+    readonly tries: FailedTry[],
+    readonly passes: number,
+    readonly stopped: boolean,
+  ) {
+    const last = tries.filter((t) => (t.pass ?? 1) === passes);
+    const head =
+      passes > 1
+        ? `no capacity after ${passes} passes over the offers (retry on no-capacity); the last pass:\n`
+        : "";
+    super(stopped ? "provisioning-stopped" : "no-capacity", `${head}${renderFailureReport(last).trim()}`);
+  }
+}
+
+const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  delay(ms, undefined, signal === undefined ? {} : { signal });
+
+/** A function, not `signal.aborted` inline: TypeScript would narrow it to false after the first check. */
+const aborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true;
+
+/**
+ * What the cloud said, without the engine's echoes of it: a failed update repeats the provider's error
+ * on the resource's progress lines and in its summary, and wraps it in "update failed". Progress
+ * lines keep only their error, `error: ` prefixes go, Pulumi's own wrapping is dropped and repeats
+ * are kept once. Lines of other shapes (a cloud's `* creating EC2 Instance: ...`) are kept as they are.
+ */
+export function failureText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const kept: string[] = [];
+  for (const raw of message.split("\n")) {
+    let line = raw.trim();
+    if (/^[+~-]\s+\S+:\S*:\S+ /.test(line)) {
+      const at = line.indexOf(" error: ");
+      if (at < 0) continue;
+      line = line.slice(at + " error: ".length);
+    } else if (line.startsWith("error: ")) line = line.slice("error: ".length);
+    line = line.trim();
+    const wrapping =
+      line === "" ||
+      line === "update failed" ||
+      /^\d+ errors? occurred:?$/.test(line) ||
+      /^the Pulumi update failed\b/.test(line);
+    if (!wrapping && !kept.includes(line)) kept.push(line);
+  }
+  return kept.length > 0 ? kept.join("\n") : message;
+}
+
+export async function provision<T>(deps: ProvisionDeps<T>, policy: ProvisionPolicy): Promise<Provisioned<T>> {
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? defaultSleep;
+  const user = policy.signal;
+  const waitOrCancel = async (ms: number): Promise<void> => {
+    try {
+      await sleep(ms, user);
+    } catch (error) {
+      if (aborted(user)) throw cancelled();
+      throw error;
+    }
+  };
+  const tries: FailedTry[] = [];
+  for (let pass = 1; ; pass++) {
+    const plan = deps.plan();
+    const passTries: FailedTry[] = [];
+    let transient = 0;
+    for (let i = 0; i < plan.length;) {
+      const attempt = plan[i]!;
+      if (aborted(user)) throw cancelled();
+      if (plan.length > 1 || pass > 1) deps.progress(attemptStartLine(attempt, plan.length));
+      const deadline = AbortSignal.timeout(policy.attemptTimeoutMs);
+      const signal = user === undefined ? deadline : AbortSignal.any([user, deadline]);
+      try {
+        const value = await deps.attempt(attempt, signal);
+        if (plan.length > 1 || pass > 1)
+          deps.progress(attemptSucceededLine(attempt, plan.length, "provisioned"));
+        return { value, attempt, tries, passes: pass };
+      } catch (error) {
+        // Ctrl-C: the attempt has cleaned up after itself; say so with the shell's exit code.
+        if (aborted(user)) throw cancelled();
+        if (error instanceof CleanupFailed) throw error;
+        const text = failureText(error);
+        const outcome = failureOutcome(text, attempt.backend, deadline.aborted);
+        const failed: FailedTry = {
+          attempt,
+          code: outcome.code,
+          message: text,
+          decision: outcome.decision,
+          pass,
+        };
+        tries.push(failed);
+        passTries.push(failed);
+        let next: NextStep;
+        let index: number;
+        if (outcome.decision === "retry" && transient < TRANSIENT_RETRIES) {
+          transient++;
+          next = { kind: "retry", waitMs: 5000 * transient * policy.backoffScale };
+          index = i;
+        } else {
+          const decision = outcome.decision === "retry" ? "next-zone" : outcome.decision;
+          index = nextAttemptIndex(plan, i, decision);
+          next =
+            decision === "stop"
+              ? { kind: "stop" }
+              : index >= plan.length
+                ? { kind: "none" }
+                : isNextZone(plan, i, index)
+                  ? { kind: "zone" }
+                  : { kind: "offer" };
+          transient = 0;
+        }
+        deps.progress(attemptFailedLine(attempt, plan.length, outcome, text, next, policy.attemptTimeoutMs));
+        if (next.kind === "stop") throw new ProvisionFailed(tries, pass, true);
+        if (next.kind === "retry") await waitOrCancel(next.waitMs);
+        i = index;
+      }
+    }
+    const wait = retryWaitMs(passTries, {
+      retry: policy.retry,
+      submittedAt: policy.submittedAt,
+      now: now(),
+      retryNumber: pass,
+      scale: policy.backoffScale,
+    });
+    if (wait === null) throw new ProvisionFailed(tries, pass, false);
+    const left = policy.submittedAt + (policy.retry?.duration ?? 0) * 1000 - now();
+    deps.progress(
+      `No capacity in this pass (${plan.length} attempt${plan.length === 1 ? "" : "s"}); retrying in ${formatWait(wait)} (retry ${pass}, ${formatWait(left)} of retry.duration left)`,
+    );
+    await waitOrCancel(wait);
+  }
+}
