@@ -46,12 +46,13 @@ const CLOUD_PACKAGE: Record<PoolSpec["backend"], string> = {
 const TITLE: Record<PoolSpec["backend"], string> = { aws: "AWS", gcp: "GCP", azure: "Azure" };
 const CREDENTIALS: Record<PoolSpec["backend"], string> = {
   aws: "AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ~/.aws",
-  gcp: "GOOGLE_APPLICATION_CREDENTIALS or `gcloud auth application-default login`",
+  gcp: "GOOGLE_APPLICATION_CREDENTIALS or `gcloud auth application-default login`; the project from GOOGLE_PROJECT unless config.yml named one",
   azure: "`az login` or ARM_CLIENT_ID/ARM_CLIENT_SECRET/ARM_TENANT_ID/ARM_SUBSCRIPTION_ID",
 };
 
+/** The Pulumi project: per backend too, so one config generated for two clouds shares no state. */
 export function projectName(spec: PoolSpec): string {
-  return `dstack-${spec.project}-${spec.pool}`.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+  return `dstack-${spec.project}-${spec.backend}-${spec.pool}`.toLowerCase().replace(/[^a-z0-9-]/g, "-");
 }
 
 /** One line per instance and volume, for the README. */

@@ -75,6 +75,8 @@ export function poolInstance(
       // and an unknown output here would show every instance as replaced in a preview.
       keyName: deps.keyPair?.keyName,
       userDataBase64: awsUserData(spec, instance, deps.build),
+      // New user data must run: cloud-init reads it on first boot only, so a change replaces the VM.
+      userDataReplaceOnChange: true,
       rootBlockDevice: {
         volumeSize: instance.disk_gb,
         volumeType: "gp3",

@@ -28,6 +28,8 @@ export function computeInstance(
     {
       name: gcpName(ctx.scope, instance.name),
       machineType: instance.instance_type,
+      // A machine type change needs a stop/start; without this the provider refuses it.
+      allowStoppingForUpdate: true,
       zone,
       bootDisk: {
         // The boot disk is the instance's own: it goes with it. Volumes are separate disks.
