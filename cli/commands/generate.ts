@@ -2,7 +2,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { readDstackConfig } from "../../src/doctor/dstack-config.js";
-import { usageError } from "../../src/errors.js";
+import { formatDiagnostic } from "../../src/compiler/diagnostics.js";
+import { UserError, usageError } from "../../src/errors.js";
 import { generate } from "../../src/generate/generate.js";
 import type { NetworkSettings, PoolSpec } from "../../src/stacks/pool-spec.js";
 import { ensureClientKey } from "../../src/ssh/keys.js";
@@ -37,12 +38,22 @@ function publicKeys(ctx: CommandContext, values: Values): string[] {
 
 function networkSettings(ctx: CommandContext): (backend: PoolSpec["backend"]) => NetworkSettings {
   const config = readDstackConfig(ctx.home);
+  const problems = config.diagnostics.filter((d) => d.severity === "error");
+  if (problems.length > 0)
+    throw new UserError(
+      "config-file",
+      problems.map((d) => formatDiagnostic(d)).join("\n"),
+      `fix ${config.file}; the stack's network settings come from it`,
+    );
   return (backend) => {
     const entry = config.backends.find((b) => b.type === backend);
     const settings: NetworkSettings = {};
     if (entry?.project !== undefined) settings.project = entry.project;
     if (entry?.subscriptionId !== undefined) settings.subscription_id = entry.subscriptionId;
     if (entry?.vpcName !== undefined && backend === "gcp") settings.vpc = entry.vpcName;
+    if (entry?.vpcId !== undefined) settings.vpc = entry.vpcId;
+    if (entry?.subnetIds !== undefined) settings.subnets = entry.subnetIds;
+    if (entry?.resourceGroup !== undefined) settings.resource_group = entry.resourceGroup;
     return settings;
   };
 }

@@ -25,6 +25,9 @@ function configured(b: ConfiguredBackend | undefined): string[] {
   const parts = [
     b.regions.length > 0 ? `regions ${b.regions.join(", ")}` : "",
     b.vpcName === undefined ? "" : `vpc ${b.vpcName}`,
+    b.vpcId === undefined ? "" : `vpc ${b.vpcId}`,
+    b.subnetIds === undefined ? "" : `subnets ${b.subnetIds.join(", ")}`,
+    b.resourceGroup === undefined ? "" : `resource group ${b.resourceGroup}`,
   ].filter((p) => p !== "");
   return [`in config.yml${parts.length === 0 ? "" : ` (${parts.join(", ")})`}`];
 }

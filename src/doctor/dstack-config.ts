@@ -18,6 +18,12 @@ export interface ConfiguredBackend {
   project?: string;
   subscriptionId?: string;
   vpcName?: string;
+  /** aws: a VPC id (the default VPC when absent). */
+  vpcId?: string;
+  /** aws subnet ids / gcp subnetwork names. */
+  subnetIds?: string[];
+  /** azure: an existing resource group for the pools (one is created per pool when absent). */
+  resourceGroup?: string;
   /** local: the simulated availability zones of this machine. */
   zones?: string[];
   /** local: injected capacity faults, a testing aid (see README). */
@@ -72,6 +78,23 @@ const SETTINGS: Record<string, Setting> = {
   project: { applies: ["gcp"], read: optionalString((b, v) => (b.project = v)) },
   subscription_id: { applies: ["azure"], read: optionalString((b, v) => (b.subscriptionId = v)) },
   vpc_name: { applies: ["aws", "gcp"], read: optionalString((b, v) => (b.vpcName = v)) },
+  vpc_id: { applies: ["aws"], read: optionalString((b, v) => (b.vpcId = v)) },
+  subnet_ids: {
+    applies: ["aws", "gcp"],
+    read: (bag, v, path, b) => {
+      if (v === undefined || v === null) return;
+      if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "string" && x !== ""))
+        b.subnetIds = v as string[];
+      else
+        bag.error({
+          code: "invalid-value",
+          path,
+          message: "expected a list of subnet ids",
+          hint: "write `subnet_ids: [subnet-0abc, subnet-0def]`",
+        });
+    },
+  },
+  resource_group: { applies: ["azure"], read: optionalString((b, v) => (b.resourceGroup = v)) },
   // Credentials stay where they are: never read, never shown.
   creds: { applies: CLOUDS, read: () => undefined },
   zones: {

@@ -194,3 +194,24 @@ describe("~/.dstack/config.yml", () => {
     });
   });
 });
+
+describe("cloud network settings in config.yml", () => {
+  it("reads vpc_id, subnet_ids and resource_group, and points at a bad value", () => {
+    const text = [
+      "backends:",
+      "  - type: aws",
+      "    vpc_id: vpc-0abc",
+      "    subnet_ids: [subnet-1, subnet-2]",
+      "  - type: azure",
+      "    resource_group: ml-pools",
+      "  - type: gcp",
+      "    subnet_ids: 12",
+    ].join("\n");
+    const config = parseDstackConfig(text, "config.yml");
+    expect(config.backends[0]).toMatchObject({ vpcId: "vpc-0abc", subnetIds: ["subnet-1", "subnet-2"] });
+    expect(config.backends[1]).toMatchObject({ resourceGroup: "ml-pools" });
+    const [error] = config.diagnostics.filter((d) => d.severity === "error");
+    expect(error?.message).toBe("expected a list of subnet ids");
+    expect(error?.position?.line).toBe(8);
+  });
+});
