@@ -4,7 +4,16 @@
 // is the stand-in of test/language-host (the Go binary cannot be had here). Destroying a pool leaves its
 // volumes in the cloud; nothing else is left behind.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -145,4 +154,28 @@ describe("generated projects with the plain pulumi CLI (fake cloud)", () => {
       expect(left.map((r) => r.type)).toEqual([]);
     }, 240_000);
   }
+
+  it("the repository-root Pulumi.yaml runs the same builder from a spec in stack config", () => {
+    // The root project as a user would check it out: Pulumi.yaml, package.json, the built dist/.
+    const dir = join(tmp, "root");
+    mkdirSync(dir);
+    for (const f of ["Pulumi.yaml", "package.json"]) cpSync(join(ROOT, f), join(dir, f));
+    symlinkSync(join(ROOT, "dist"), join(dir, "dist"));
+    symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+    const spec = JSON.parse(
+      readFileSync(join(ROOT, "examples/stacks/aws-volume/dstack-pool.json"), "utf8"),
+    ) as Record<string, unknown>;
+    // JSON is YAML: the stack settings file with the compiled spec as an object.
+    writeFileSync(join(dir, "Pulumi.vol.yaml"), JSON.stringify({ config: { "dstack:spec": spec } }));
+    pulumi(dir, ["stack", "init", "vol"]);
+    const created = previewSteps(dir)
+      .filter((s) => s.op === "create")
+      .map((s) => typeOf(s.urn));
+    expect(created).toContain("aws:ebs/volume:Volume");
+    pulumi(dir, ["up", "--yes", "--skip-preview"]);
+    expect(listResources(join(tmp, "cloud"), "aws", "aws:ebs/volume:Volume")).toHaveLength(1);
+    pulumi(dir, ["destroy", "--yes", "--skip-preview"]);
+    // A volume outlives the stack that made it.
+    expect(listResources(join(tmp, "cloud"), "aws", "aws:ebs/volume:Volume")).toHaveLength(1);
+  }, 240_000);
 });
