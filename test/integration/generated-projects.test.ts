@@ -66,7 +66,9 @@ function pulumi(dir: string, args: string[]): string {
     });
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string };
-    throw new Error(`pulumi ${args.join(" ")} failed:\n${e.stdout ?? ""}\n${e.stderr ?? ""}`);
+    throw new Error(`pulumi ${args.join(" ")} failed:\n${e.stdout ?? ""}\n${e.stderr ?? ""}`, {
+      cause: error,
+    });
   }
 }
 
