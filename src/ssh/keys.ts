@@ -32,13 +32,25 @@ function readKey(path: string): string | null {
   }
 }
 
+/**
+ * An ed25519 key pair that ssh2 can read back. ssh2's generator emits a key its own parser rejects
+ * ("Malformed OpenSSH private key") about 3 times in 1,000; such a key would make every later SSH
+ * connection fail, so generate again until it parses.
+ */
+export function generateKeyPair(comment?: string): { private: string; public: string } {
+  for (;;) {
+    const pair = utils.generateKeyPairSync("ed25519", comment === undefined ? {} : { comment });
+    if (!(utils.parseKey(pair.private) instanceof Error)) return pair;
+  }
+}
+
 export function ensureClientKey(home: string): ClientKey {
   const dir = sshDir(home);
   const path = join(dir, "id_ed25519");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let privateKey = readKey(path);
   if (privateKey === null) {
-    const pair = utils.generateKeyPairSync("ed25519", { comment: "dstack" });
+    const pair = generateKeyPair("dstack");
     const temp = `${path}.${process.pid}.tmp`;
     writeFileSync(temp, pair.private, { mode: 0o600 });
     try {

@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { utils } from "ssh2";
+import { generateKeyPair } from "../../src/ssh/keys.js";
 import type { Client } from "ssh2";
 import { afterAll, describe, expect, it } from "vitest";
 import { destroy, preview, up, type StackTarget } from "../../src/engine/stack-runner.js";
@@ -22,7 +22,7 @@ const ROOT = resolve(import.meta.dirname, "../..");
 describe("local backend through the Pulumi engine", () => {
   const name = `it-${Date.now().toString(36)}`;
   const home = mkdtempSync(join(tmpdir(), "dstack-local-"));
-  const keys = utils.generateKeyPairSync("ed25519");
+  const keys = generateKeyPair();
   let target: StackTarget | undefined;
   let client: Client | undefined;
 

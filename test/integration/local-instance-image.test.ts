@@ -7,6 +7,7 @@ import { gzipSync } from "node:zlib";
 import ssh2 from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { generateKeyPair } from "../../src/ssh/keys.js";
 import {
   containersWithLabel,
   docker,
@@ -17,7 +18,7 @@ import {
   waitFor,
 } from "./docker.js";
 
-const { Client, utils } = ssh2;
+const { Client } = ssh2;
 
 const LABEL = `dstack.test=local-instance-image-${process.pid}-${Date.now()}`;
 const USER = "dstack";
@@ -89,7 +90,7 @@ function userData(publicKey: string): string {
 
 describe("local instance image (real Docker, cloud-init and sshd)", () => {
   const images = localImages();
-  const keys = utils.generateKeyPairSync("ed25519");
+  const keys = generateKeyPair();
   let seed = "";
   let id = "";
   let startedAt = 0;

@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client, utils } from "ssh2";
+import { Client } from "ssh2";
+import { generateKeyPair } from "../../src/ssh/keys.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const IMAGE = "dstack/base:py3.11";
@@ -17,7 +18,7 @@ const INSTANCE = `dstack-${ID}`;
 const HELPER = `${INSTANCE}-netns`;
 const VOLUME = `${INSTANCE}-data`;
 
-const key = utils.generateKeyPairSync("ed25519");
+const key = generateKeyPair();
 let dir: string;
 let bundleDir: string; // built here, not in dist/, which other builds may wipe meanwhile
 let config: string;
