@@ -78,6 +78,16 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
     load: () => import("./commands/logs.js"),
   },
   {
+    name: "_provision",
+    summary: "internal: carry on retrying a pending run in the background (apply -d under retry)",
+    usage: "dstack _provision NAME",
+    help: [],
+    options: {},
+    positionals: true,
+    hidden: true,
+    load: () => import("./commands/provision.js"),
+  },
+  {
     name: "_reap",
     summary: "internal: tear down idle local instances",
     usage: "dstack _reap",

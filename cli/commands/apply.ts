@@ -8,7 +8,9 @@ import { LOCAL_POOL } from "../../src/runs/local-pool.js";
 import { provisionTuning } from "../../src/runs/provision-tuning.js";
 import { ProvisionFailed } from "../../src/runs/provision.js";
 import { failureReportJson } from "../../src/planner/failure-report.js";
+import { startRetryingProcess } from "../../src/runs/pending-process.js";
 import { ensureReaper } from "../../src/runs/reaper-process.js";
+import { recoverLeftovers } from "../../src/runs/recover-local.js";
 import { readPool } from "../../src/runs/store.js";
 import { ensureClientKey } from "../../src/ssh/keys.js";
 import { UserError } from "../../src/errors.js";
@@ -16,6 +18,7 @@ import type { CommandContext, Values } from "../command.js";
 import { compileFromFlags } from "../compile-config.js";
 import { confirm } from "../prompt.js";
 import { offersTable } from "./offer-render.js";
+import { pendingJson } from "./pending-render.js";
 
 const SHOWN_OFFERS = 3;
 
@@ -44,12 +47,11 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
   const yes = values.yes === true;
   const json = values.json === true;
   const tuning = provisionTuning(ctx.env);
-  const local = localContext({
-    home: ctx.home,
-    env: ctx.env,
-    backendUrl: typeof values["backend-url"] === "string" ? values["backend-url"] : undefined,
-    signal: ctx.signal,
-  });
+  const backendUrl = typeof values["backend-url"] === "string" ? values["backend-url"] : undefined;
+  // A dstack killed mid-create left a half-created instance or a locked stack: clean that up first.
+  const cleaned = await recoverLeftovers({ home: ctx.home, env: ctx.env, backendUrl });
+  if (cleaned !== undefined) ctx.out.error(cleaned);
+  const local = localContext({ home: ctx.home, env: ctx.env, backendUrl, signal: ctx.signal });
   const outcome = await applyKeepingReaper(ctx.home, {
     tuning,
     spec,
@@ -59,6 +61,12 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
     baseImages: local.baseImages,
     dryRun: values["dry-run"] === true,
     verbose: values.verbose === true,
+    // -d: a first pass without capacity hands the retrying to a background process (without -d the
+    // retrying stays here, in the foreground).
+    detachRetry:
+      values.detach === true
+        ? (pending) => startRetryingProcess(ctx.home, pending, values, ctx.env)
+        : undefined,
     ui: {
       offers: (matched) =>
         ctx.out.error(
@@ -87,6 +95,16 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
         attempts: outcome.attempts.map(({ offer: _offer, ...a }) => a),
       });
     else ctx.out.error("Dry run: nothing was changed.");
+    return 0;
+  }
+  if (outcome.kind === "pending") {
+    const p = outcome.pending;
+    if (json) ctx.out.json({ run: pendingJson(p) });
+    else
+      ctx.out.print(
+        `${p.name} is pending: no capacity yet after ${p.attempts} attempt${p.attempts === 1 ? "" : "s"}; retrying in the background (pid ${p.process?.pid ?? "?"}) until ${p.retry_until}.\n` +
+          `dstack ps shows it, dstack stop ${p.name} cancels it; log: ${p.log_file}`,
+      );
     return 0;
   }
   if (outcome.kind === "updated") {

@@ -3,9 +3,12 @@
 import type { RunView } from "../../src/runtime-agent/run-view.js";
 import { isActive } from "../../src/runs/agent-session.js";
 import { LOCAL_POOL } from "../../src/runs/local-pool.js";
+import { listPending, pendingSupersedes } from "../../src/runs/pending-store.js";
+import { recoverLeftovers } from "../../src/runs/recover-local.js";
 import { listRuns, readPool, type RunRecord } from "../../src/runs/store.js";
 import type { CommandContext, Values } from "../command.js";
 import { formatPrice, textTable as table } from "../../src/text-table.js";
+import { pendingJson, statusOf } from "./pending-render.js";
 import { openAgent } from "./runs-common.js";
 
 async function viewOf(ctx: CommandContext, run: RunRecord): Promise<RunView | undefined> {
@@ -27,52 +30,77 @@ export function formatAge(seconds: number): string {
   return h > 0 ? `${h}h ${m % 60}m` : m > 0 ? `${m}m ${s}s` : `${s}s`;
 }
 
-/** Without an answer: a run whose instance the reaper tore down has ended; otherwise we cannot tell. */
+/**
+ * Without an answer: a run whose instance disappeared while it ran was interrupted (the reaper said
+ * so); one whose instance the reaper tore down has ended; otherwise we cannot tell.
+ */
 function unanswered(record: RunRecord, pooled: ReadonlySet<string>): string {
+  if (record.interrupted_at !== undefined) return "interrupted";
   return pooled.has(record.instance) ? "unreachable" : "ended";
 }
 
-function status(view: RunView | undefined, verbose: boolean, fallback: string): string {
-  if (view === undefined)
-    return fallback === "ended"
-      ? "ended (instance torn down)"
-      : "unreachable (instance or agent not answering)";
+const FALLBACK_TEXT: Record<string, (r: RunRecord) => string> = {
+  interrupted: (r) => `interrupted (instance ${r.instance} disappeared)`,
+  ended: () => "ended (instance torn down)",
+  unreachable: () => "unreachable (instance or agent not answering)",
+};
+
+function status(record: RunRecord, view: RunView | undefined, verbose: boolean, fallback: string): string {
+  if (view === undefined) return (FALLBACK_TEXT[fallback] ?? FALLBACK_TEXT.unreachable!)(record);
   const reason = view.stop_reason === null ? "" : ` (${view.stop_reason.replace(/_/g, " ")})`;
   const inactive =
     verbose && view.status === "running" && view.inactive_seconds !== null
       ? ` (inactive for ${formatAge(view.inactive_seconds)})`
       : "";
-  return `${view.status}${reason}${inactive}`;
+  const n = record.resubmissions ?? 0;
+  const resubmitted =
+    n === 0 ? "" : ` (resubmitted after ${n === 1 ? "an interruption" : `${n} interruptions`})`;
+  return `${view.status}${reason}${inactive}${resubmitted}`;
 }
 
 export async function run(ctx: CommandContext, values: Values): Promise<number> {
-  const runs = listRuns(ctx.home);
+  // A dstack killed mid-create left a half-created instance or a locked stack: clean that up first.
+  const cleaned = await recoverLeftovers({ home: ctx.home, env: ctx.env });
+  if (cleaned !== undefined) ctx.out.error(cleaned);
+  // A run record superseded by a pending one of the same name (an ended run applied again) is hidden.
+  const pendings = listPending(ctx.home);
+  const runs = listRuns(ctx.home).filter(
+    (r) => !pendings.some((p) => p.name === r.name && pendingSupersedes(p, r)),
+  );
   const views = await Promise.all(runs.map((r) => viewOf(ctx, r)));
   const pooled = new Set(readPool(ctx.home, LOCAL_POOL).instances.map((i) => i.name));
   const rows = runs
     .map((r, i) => ({ record: r, view: views[i] }))
     .filter(({ view }) => values.all === true || (view !== undefined && isActive(view)));
+  // Runs still waiting for capacity in the background: pending ones always, failed ones with -a.
+  const now = Date.now();
+  const pending = pendings.filter((p) => values.all === true || statusOf(p, now).status === "pending");
   if (values.json === true) {
     ctx.out.json({
-      runs: rows.map(({ record, view }) => ({
-        name: record.name,
-        type: record.type,
-        backend: record.backend,
-        region: record.region ?? null,
-        zone: record.zone ?? null,
-        instance: record.instance,
-        resources: record.resources,
-        price: record.price,
-        status: view?.status ?? unanswered(record, pooled),
-        stop_reason: view?.stop_reason ?? null,
-        exit_code: view?.exit_code ?? null,
-        inactive_seconds: view?.inactive_seconds ?? null,
-        submitted_at: record.submitted_at,
-      })),
+      runs: [
+        ...pending.map((p) => pendingJson(p, now)),
+        ...rows.map(({ record, view }) => ({
+          name: record.name,
+          type: record.type,
+          backend: record.backend,
+          region: record.region ?? null,
+          zone: record.zone ?? null,
+          instance: record.instance,
+          resources: record.resources,
+          price: record.price,
+          status: view?.status ?? unanswered(record, pooled),
+          stop_reason: view?.stop_reason ?? null,
+          exit_code: view?.exit_code ?? null,
+          inactive_seconds: view?.inactive_seconds ?? null,
+          submitted_at: record.submitted_at,
+          resubmissions: record.resubmissions ?? 0,
+          interrupted_at: record.interrupted_at ?? null,
+        })),
+      ],
     });
     return 0;
   }
-  if (rows.length === 0) {
+  if (rows.length === 0 && pending.length === 0) {
     ctx.out.print(values.all === true ? "No runs." : "No active runs (dstack ps -a shows finished ones).");
     return 0;
   }
@@ -89,13 +117,22 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
         "STATUS",
         "SUBMITTED",
       ],
+      ...pending.map((p) => [
+        p.name,
+        p.backend,
+        ...(verbose ? ["-", "-"] : []),
+        p.resources,
+        "-",
+        statusOf(p, now).text,
+        `${formatAge((now - Date.parse(p.submitted_at)) / 1000)} ago`,
+      ]),
       ...rows.map(({ record, view }) => [
         record.name,
         record.backend,
         ...(verbose ? [record.instance, record.zone ?? "-"] : []),
         record.resources,
         formatPrice(record.price),
-        status(view, verbose, unanswered(record, pooled)),
+        status(record, view, verbose, unanswered(record, pooled)),
         `${formatAge((Date.now() - Date.parse(record.submitted_at)) / 1000)} ago`,
       ]),
     ]),

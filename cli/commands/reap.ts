@@ -3,7 +3,10 @@
 import { writeFileSync } from "node:fs";
 import { LOCAL_POOL } from "../../src/runs/local-pool.js";
 import { localContext } from "../../src/runs/local-context.js";
+import { handleInterruptions } from "../../src/runs/interruption.js";
+import { startRetryingProcess } from "../../src/runs/pending-process.js";
 import { reapOnce } from "../../src/runs/reaper.js";
+import { recoverLeftovers } from "../../src/runs/recover-local.js";
 import { reaperAlive, reaperPidFile } from "../../src/runs/reaper-process.js";
 import { readPool } from "../../src/runs/store.js";
 import { ensureClientKey } from "../../src/ssh/keys.js";
@@ -17,15 +20,28 @@ export async function run(ctx: CommandContext): Promise<number> {
   const stamp = (): string => new Date().toISOString();
   while (!ctx.signal.aborted && readPool(ctx.home, LOCAL_POOL).instances.length > 0) {
     try {
+      const cleaned = await recoverLeftovers({ home: ctx.home, env: ctx.env });
+      if (cleaned !== undefined) ctx.out.error(`${stamp()} ${cleaned}`);
       const local = localContext({ home: ctx.home, env: ctx.env });
-      const result = await reapOnce({ ...local.pool, publicKey: key.publicKey }, key.privateKey);
+      const pool = { ...local.pool, publicKey: key.publicKey };
+      const interrupted = await handleInterruptions(pool, (pending) =>
+        startRetryingProcess(ctx.home, pending, null, ctx.env),
+      );
+      for (const i of interrupted)
+        for (const r of i.runs)
+          ctx.out.error(
+            `${stamp()} instance ${i.instance} disappeared: run ${r.name} ${r.resubmitted ? "resubmitted on a new instance (retry on interruption)" : `interrupted (${r.why ?? ""})`}`,
+          );
+      const result = await reapOnce(pool, key.privateKey);
       for (const name of result.removed) ctx.out.error(`${stamp()} destroyed idle instance ${name}`);
     } catch (error) {
       ctx.out.error(`${stamp()} reaper: ${error instanceof Error ? error.message : String(error)}`);
     }
+    // The listener goes with its wait: one left per loop would pile up on the long-lived signal.
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, interval);
-      ctx.signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+      const onAbort = (): void => (clearTimeout(timer), resolve());
+      const timer = setTimeout(() => (ctx.signal.removeEventListener("abort", onAbort), resolve()), interval);
+      ctx.signal.addEventListener("abort", onAbort, { once: true });
     });
   }
   ctx.out.error(`${stamp()} reaper: the local pool is empty; exiting`);

@@ -33,10 +33,18 @@ function locksUnder(dir: string, stack: string, depth = 0): string[] {
   return found;
 }
 
+/** Every lock file of `stack` in a file backend (one per process holding or taking the lock). */
+export function lockFiles(backendUrl: string, stack: string): string[] {
+  if (!backendUrl.startsWith("file://")) return [];
+  return locksUnder(join(backendUrl.slice("file://".length), ".pulumi", "locks"), stack);
+}
+
 export function readLockHolder(backendUrl: string, stack: string): LockHolder | null {
-  if (!backendUrl.startsWith("file://")) return null;
-  const [file] = locksUnder(join(backendUrl.slice("file://".length), ".pulumi", "locks"), stack);
-  if (file === undefined) return null;
+  const [file] = lockFiles(backendUrl, stack);
+  return file === undefined ? null : readLockFile(file);
+}
+
+export function readLockFile(file: string): LockHolder | null {
   try {
     const lock = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
     return {

@@ -175,3 +175,23 @@ export async function outputs(target: StackTarget): Promise<Record<string, unkno
   const result = await stack.outputs();
   return Object.fromEntries(Object.entries(result).map(([k, v]) => [k, v.value as unknown]));
 }
+
+/**
+ * Drops the pending operations a killed update left in the state (creates or deletes the engine
+ * started and never saw finish) and returns how many there were. Pulumi's own remedies do not fit:
+ * `pulumi cancel` only clears locks, and `refresh --clear-pending-creates` also refreshes every other
+ * resource and keeps pending deletes. Export, drop, import does exactly this, and the caller removes
+ * whatever the operations may have left in the cloud (it knows which instance it was).
+ */
+export async function clearPendingOperations(target: StackTarget): Promise<number> {
+  return guarded(target, {}, async () => {
+    const stack = await openStack(target);
+    const exported = await stack.exportStack();
+    const deployment = exported.deployment as { pending_operations?: unknown[] } | undefined;
+    const pending = deployment?.pending_operations?.length ?? 0;
+    if (deployment === undefined || pending === 0) return 0;
+    delete deployment.pending_operations;
+    await stack.importStack(exported);
+    return pending;
+  });
+}

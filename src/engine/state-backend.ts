@@ -32,9 +32,13 @@ function kindOf(url: string): StateBackend["kind"] {
   return "other";
 }
 
+/** The backend URL alone, without touching anything (no folder, no passphrase). */
+export function stateBackendUrl(input: BackendInput): string {
+  return input.backendUrl ?? input.env.DSTACK_BACKEND_URL ?? `file://${join(dstackDir(input.home), "state")}`;
+}
+
 export function resolveStateBackend(input: BackendInput): StateBackend {
-  const url =
-    input.backendUrl ?? input.env.DSTACK_BACKEND_URL ?? `file://${join(dstackDir(input.home), "state")}`;
+  const url = stateBackendUrl(input);
   const kind = kindOf(url);
   if (kind === "file") mkdirSync(url.slice("file://".length), { recursive: true, mode: 0o700 });
   if (kind === "cloud") return { url, kind, passphrase: undefined, passphraseSource: "none" };

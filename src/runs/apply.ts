@@ -1,36 +1,33 @@
 // `dstack apply` as a library: offers, the infrastructure plan, confirmation, provisioning (or reuse of
-// an idle instance, or an in-place update), submission to the agent, repo upload, and SSH access.
-import { matchOffers } from "../catalog/match.js";
+// an idle instance, or an in-place update), submission to the agent, repo upload, and SSH access. With
+// `detachRetry` (apply -d under `retry`), a first pass without capacity hands the retrying to a
+// background process and returns the pending run.
 import type { MatchedOffer } from "../catalog/offer.js";
-import { loadOffers } from "../catalog/offers.js";
-import { requirementsOf } from "../catalog/requirements.js";
-import { formatResources } from "../compiler/format.js";
-import type { DevEnvironmentSpec, RunSpec, TaskSpec } from "../compiler/spec.js";
+import type { RunSpec } from "../compiler/spec.js";
 import { renderPlan, type Plan } from "../engine/plan.js";
-import { planAttempts, renderAttemptPlan, type Attempt } from "../planner/attempt-plan.js";
+import { renderAttemptPlan, type Attempt } from "../planner/attempt-plan.js";
+import { stampAlive, type ProcessStamp } from "../process-identity.js";
 import type { ProvisionTuning } from "./provision-tuning.js";
 import { provisionLocal } from "./provision-local.js";
-import { localSettings } from "./local-settings.js";
 import { UserError } from "../errors.js";
 import type { RunView } from "../runtime-agent/run-view.js";
-import { ensureClientKey } from "../ssh/keys.js";
-import { ensureSshInclude, upsertRunSshEntry } from "../ssh/ssh-config.js";
-import { AgentSession } from "./agent-session.js";
+import { applyContext } from "./apply-context.js";
+import { handOffRetrying } from "./hand-off.js";
 import { updateInPlace } from "./in-place.js";
-import { cancelled, throwRunFailure, waitStarted } from "./run-start.js";
-import { buildJobSpec } from "./job-spec.js";
 import {
   newInstanceName,
   previewAdd,
-  removeInstance,
   updatePoolInstance,
   type InstanceAddress,
   type PoolContext,
 } from "./local-pool.js";
 import { randomRunName } from "./names.js";
-import { createRepoArchive, repoIdOf } from "./repo.js";
+import { pendingStatus } from "./pending-status.js";
+import { listPending, readPending, removePending, type PendingRun } from "./pending-store.js";
+import { HandedOff } from "./provision.js";
 import { findIdleInstance } from "./reuse.js";
-import { listRuns, readRun, writeRun, type RunRecord } from "./store.js";
+import { listRuns, readRun, type RunRecord } from "./store.js";
+import { submitRun } from "./submit.js";
 
 export interface ApplyUi {
   offers(matched: readonly MatchedOffer[], requirements: string): void;
@@ -51,45 +48,41 @@ export interface ApplyInput {
   verbose?: boolean;
   /** The per-attempt deadline and the backoff scale (provisionTuning(env)); defaults: 10m and 1. */
   tuning?: ProvisionTuning;
+  /**
+   * `apply -d`: when the first pass finds no capacity and `retry` would wait, start the background
+   * process that carries on (dstack _provision NAME) and return the pending run.
+   */
+  detachRetry?: (pending: PendingRun) => ProcessStamp;
 }
-
-/** The backends `apply` can provision on today; the cloud backends join with their stacks. */
-const PROVISIONABLE: ReadonlySet<string> = new Set(["local"]);
 
 export type ApplyResult =
   | { kind: "submitted"; run: RunRecord; view: RunView; reused: string | null; plan: Plan }
   | { kind: "updated"; run: RunRecord; changed: string[] }
+  | { kind: "pending"; pending: PendingRun }
   | { kind: "declined" }
   | { kind: "dry-run"; plan: Plan; attempts: Attempt[] };
 
-function runnable(spec: RunSpec): DevEnvironmentSpec | TaskSpec {
-  if (spec.type === "service")
-    throw new UserError(
-      "unsupported",
-      "services are parsed and validated, but `apply` does not run them yet",
-      "run it as a task for now",
-    );
-  return spec;
+/** A name held by a run still retrying in the background cannot be applied again until it is stopped. */
+function refusePending(home: string, name: string): void {
+  const pending = readPending(home, name);
+  if (pending === undefined) return;
+  const alive = pending.process !== null && stampAlive(pending.process);
+  const status = pendingStatus(pending, alive, Date.now());
+  if (status.status === "failed") return removePending(home, name);
+  throw new UserError(
+    "run-pending",
+    `run ${name} is ${status.text}`,
+    `dstack stop ${name} cancels it; its log: ${pending.log_file}`,
+  );
 }
 
 export async function apply(input: ApplyInput): Promise<ApplyResult> {
-  const spec = runnable(input.spec);
   const submittedAt = Date.now();
-  const home = input.pool.home;
-  const settings = localSettings(home);
-  const keys = ensureClientKey(home);
-  const pool: PoolContext = { ...input.pool, publicKey: keys.publicKey, faults: settings.faults };
-  const redacted = JSON.parse(JSON.stringify(spec)) as Record<string, unknown>;
+  const ctx = applyContext({ spec: input.spec, pool: input.pool });
+  const { spec, pool, keys, matched, provisionable, planNow } = ctx;
+  const home = pool.home;
 
-  const requirements = requirementsOf(spec);
-  const matched = matchOffers(
-    loadOffers({ backends: requirements.backends, home, localZones: settings.zones }).offers,
-    requirements,
-  );
-  input.ui.offers(matched, formatResources(requirements.resources));
-  // The order offers are tried in: every zone of an offer, cheapest offer first (spot first for auto).
-  const provisionable = matched.filter((o) => PROVISIONABLE.has(o.backend));
-  const planNow = (): Attempt[] => planAttempts(provisionable, { spotPolicy: spec.spot_policy });
+  input.ui.offers(matched, ctx.requirements);
   const attempts = planNow();
   if (input.dryRun === true || input.verbose === true) {
     const others = matched.length - provisionable.length;
@@ -107,15 +100,17 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
         : "";
     throw new UserError(
       "no-offer",
-      `this machine (the local backend) does not match ${formatResources(requirements.resources)}${elsewhere}`,
+      `this machine (the local backend) does not match ${ctx.requirements}${elsewhere}`,
       "relax the resources (dstack offer -b local shows this machine), or drop a GPU requirement",
     );
   }
 
-  const name = spec.name ?? randomRunName(new Set(listRuns(home).map((r) => r.name)));
+  const taken = new Set([...listRuns(home), ...listPending(home)].map((r) => r.name));
+  const name = spec.name ?? randomRunName(taken);
+  refusePending(home, name);
   const existing = readRun(home, name);
   if (existing !== undefined) {
-    const update = await updateInPlace(home, existing, redacted, keys.privateKey, input.ui);
+    const update = await updateInPlace(home, existing, ctx.redacted, keys.privateKey, input.ui);
     if (update !== undefined) return update;
   }
 
@@ -147,81 +142,35 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
       submittedAt,
       tuning: input.tuning,
       progress: (line) => input.ui.progress(line),
+      handOff: input.detachRetry !== undefined,
+    }).catch((error: unknown) => {
+      if (!(error instanceof HandedOff) || input.detachRetry === undefined) throw error;
+      const pending = handOffRetrying({
+        ctx,
+        name,
+        instance: instanceName,
+        submittedAt,
+        configFile: input.configFile,
+        repoDir: input.repoDir,
+        handed: error,
+        start: input.detachRetry,
+      });
+      return { pending };
     });
+    if ("pending" in provisioned) return { kind: "pending", pending: provisioned.pending };
     address = provisioned.value;
     placed = provisioned.attempt.offer;
   }
-  if (pool.signal?.aborted === true) {
-    // Cancelled once the instance was up: nothing ran on it, so a new one goes away again at once.
-    if (idle === undefined) await removeInstance({ ...pool, signal: undefined }, address.name);
-    else updatePoolInstance(home, address.name, { claimed_at: undefined });
-    throw cancelled();
-  }
-  const session = await AgentSession.open(address.sshPort, keys.privateKey);
-  try {
-    await session.waitHealthy();
-    const built = buildJobSpec(spec, {
-      runName: name,
-      repoId: repoIdOf(input.repoDir),
-      sshAuthorizedKeys: [keys.publicKey],
-      gpus: placed.gpu_count,
-      availableBaseImages: input.baseImages,
-    });
-    if ("error" in built) throw new UserError("job-spec", built.error, built.hint);
-    const repo = await createRepoArchive(input.repoDir);
-    input.ui.progress(`Launching ${name}...`);
-    const submitted = await session.submit(built.job);
-    let view: RunView;
-    try {
-      // The agent may fail the run at once (an image it cannot have): say so, not "upload refused".
-      if (submitted.status === "failed") throwRunFailure(submitted);
-      input.ui.progress(
-        `Uploading the repository (${repo.files} files, ${(repo.bytes / 1024).toFixed(0)} KB)...`,
-      );
-      await session.uploadRepo(name, repo.archive).catch(async (error: unknown) => {
-        // A refused upload usually means the run already failed (e.g. its image): report that instead.
-        const current = await session.run(name);
-        if (current?.status === "failed" || current?.status === "stopped") throwRunFailure(current);
-        throw error;
-      });
-      view = await waitStarted(session, name, spec.type, input.ui);
-    } catch (error) {
-      // A run that never started must not hold its instance: stop it, so the instance idles and the
-      // reaper tears it down after idle_duration.
-      await session.stop(name).catch(() => undefined);
-      throw error;
-    }
-    const run: RunRecord = {
-      name,
-      type: spec.type,
-      backend: "local",
-      pool: "local",
-      instance: address.name,
-      region: placed.region,
-      zone: address.zone,
-      instance_ssh_port: address.sshPort,
-      run_ssh_port: view.ssh_port,
-      resources: formatResources(spec.resources),
-      price: placed.price,
-      submitted_at: new Date().toISOString(),
-      config_file: input.configFile,
-      spec: redacted,
-      ports: spec.ports,
-    };
-    writeRun(home, run);
-    upsertRunSshEntry(home, {
-      run: name,
-      instanceHost: "127.0.0.1",
-      instancePort: address.sshPort,
-      runPort: view.ssh_port,
-      user: "root",
-      identityFile: keys.privateKeyPath,
-    });
-    ensureSshInclude(home);
-    return { kind: "submitted", run, view, reused: idle?.name ?? null, plan };
-  } finally {
-    session.close();
-    // The claim only guards the placement; from here the run (or its absence) tells the reaper.
-    updatePoolInstance(home, address.name, { claimed_at: undefined });
-  }
+  const { run, view } = await submitRun({
+    ctx,
+    name,
+    address,
+    placed,
+    created: idle === undefined,
+    repoDir: input.repoDir,
+    configFile: input.configFile,
+    baseImages: input.baseImages,
+    ui: input.ui,
+  });
+  return { kind: "submitted", run, view, reused: idle?.name ?? null, plan };
 }

@@ -13,7 +13,7 @@ export class CleanupFailed extends UserError {
     super(
       "cleanup-failed",
       `instance ${instance} failed (${why(attemptError).split("\n")[0] ?? ""}) and could not be removed again: ${why(cleanupError)}`,
-      `it stays listed in ~/.dstack/pools/local.json and may stay in Docker (docker ps -a --filter label=dstack.instance=${instance}); removing such leftovers on the next command is not implemented yet`,
+      `it stays listed in ~/.dstack/pools/local.json and may stay in Docker (docker ps -a --filter label=dstack.instance=${instance}); the next dstack command (apply, ps, stop) removes it once this one has exited`,
     );
   }
 }

@@ -32,7 +32,7 @@ function dockerImages(repository: string): string[] {
 }
 
 /** Without --backend-url, a pool that has instances keeps using the backend its stack lives in. */
-function poolBackend(home: string): string | undefined {
+export function poolBackend(home: string): string | undefined {
   const pool = readPool(home, LOCAL_POOL);
   return pool.instances.length > 0 ? pool.backend_url : undefined;
 }

@@ -8,6 +8,7 @@ import { destroy, preview, up, type StackTarget } from "../engine/stack-runner.j
 import type { StateBackend } from "../engine/state-backend.js";
 import type { Plan } from "../engine/plan.js";
 import { packageRoot } from "../package-root.js";
+import { ownStamp } from "../process-identity.js";
 import type { FaultInputs } from "../stacks/local/faults.js";
 import { localPoolProgram, type LocalPoolMember } from "../stacks/local/program.js";
 import { readPool, writePool, type PoolInstance } from "./store.js";
@@ -42,10 +43,13 @@ function builtFile(relative: string): string {
   return path;
 }
 
+/** Where the local backend keeps each instance's seed and data folders. */
+export const instancesRoot = (home: string): string => join(home, ".dstack", "local", "instances");
+
 const members = (instances: readonly PoolInstance[]): LocalPoolMember[] =>
   instances.map((i) => ({ name: i.name, zone: i.zone ?? null }));
 
-function target(ctx: PoolContext, instances: readonly LocalPoolMember[]): StackTarget {
+export function poolTarget(ctx: PoolContext, instances: readonly LocalPoolMember[]): StackTarget {
   return {
     project: "dstack",
     stack: `pool-${LOCAL_POOL}`,
@@ -54,7 +58,7 @@ function target(ctx: PoolContext, instances: readonly LocalPoolMember[]): StackT
     program: localPoolProgram({
       instances,
       image: ctx.image,
-      root: join(ctx.home, ".dstack", "local", "instances"),
+      root: instancesRoot(ctx.home),
       opsScript: builtFile("local-instance-ops.js"),
       agentSource: readFileSync(builtFile(join("agent", "dstack-agent.js")), "utf8"),
       sshAuthorizedKeys: [ctx.publicKey],
@@ -80,7 +84,7 @@ function addresses(outputs: Record<string, unknown>): InstanceAddress[] {
 /** The infrastructure diff of adding `member` to the pool, without changing anything. */
 export function previewAdd(ctx: PoolContext, member: LocalPoolMember): Promise<Plan> {
   const current = members(readPool(ctx.home, LOCAL_POOL).instances);
-  return preview(target(ctx, [...current, member]), { signal: ctx.signal, onOutput: ctx.onOutput });
+  return preview(poolTarget(ctx, [...current, member]), { signal: ctx.signal, onOutput: ctx.onOutput });
 }
 
 export async function addInstance(ctx: PoolContext, instance: PoolInstance): Promise<InstanceAddress> {
@@ -98,13 +102,16 @@ export async function addInstance(ctx: PoolContext, instance: PoolInstance): Pro
   writePool(ctx.home, {
     ...pool,
     backend_url: ctx.backend.url,
-    instances: [...pool.instances, { ...instance, claimed_at: new Date().toISOString() }],
+    instances: [
+      ...pool.instances,
+      { ...instance, claimed_at: new Date().toISOString(), creator: ownStamp() },
+    ],
   });
   try {
-    const result = await up(target(ctx, wanted), { signal: ctx.signal, onOutput: ctx.onOutput });
+    const result = await up(poolTarget(ctx, wanted), { signal: ctx.signal, onOutput: ctx.onOutput });
     const address = addresses(result.outputs).find((a) => a.name === instance.name);
     if (address === undefined) throw new Error(`the pool stack did not report instance ${instance.name}`);
-    updatePoolInstance(ctx.home, instance.name, { ssh_port: address.sshPort });
+    updatePoolInstance(ctx.home, instance.name, { ssh_port: address.sshPort, creator: undefined });
     return address;
   } catch (error) {
     // The provider removes a half-created container itself; drop the instance from the pool again so
@@ -129,7 +136,7 @@ export function updatePoolInstance(home: string, name: string, patch: Partial<Po
 export async function removeInstance(ctx: PoolContext, name: string): Promise<void> {
   const pool = readPool(ctx.home, LOCAL_POOL);
   const rest = pool.instances.filter((i) => i.name !== name);
-  if (rest.length === 0) await destroy(target(ctx, []), { signal: ctx.signal, onOutput: ctx.onOutput });
-  else await up(target(ctx, members(rest)), { signal: ctx.signal, onOutput: ctx.onOutput });
+  if (rest.length === 0) await destroy(poolTarget(ctx, []), { signal: ctx.signal, onOutput: ctx.onOutput });
+  else await up(poolTarget(ctx, members(rest)), { signal: ctx.signal, onOutput: ctx.onOutput });
   writePool(ctx.home, { ...pool, instances: rest });
 }

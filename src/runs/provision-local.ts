@@ -4,7 +4,7 @@ import type { RetrySpec } from "../compiler/spec.js";
 import type { Attempt } from "../planner/attempt-plan.js";
 import { addInstance, type InstanceAddress, type PoolContext } from "./local-pool.js";
 import { DEFAULT_ATTEMPT_TIMEOUT_S, type ProvisionTuning } from "./provision-tuning.js";
-import { provision, type Provisioned } from "./provision.js";
+import { provision, type ProvisionDeps, type ProvisionPolicy, type Provisioned } from "./provision.js";
 import type { PoolInstance } from "./store.js";
 
 export interface LocalProvisionInput {
@@ -16,6 +16,10 @@ export interface LocalProvisionInput {
   submittedAt: number;
   tuning?: ProvisionTuning;
   progress: (line: string) => void;
+  /** The detached retrying: hand off (apply -d), follow, or resume the loop (see ProvisionPolicy). */
+  onState?: ProvisionDeps<InstanceAddress>["onState"];
+  handOff?: boolean;
+  resume?: ProvisionPolicy["resume"];
 }
 
 export function provisionLocal(input: LocalProvisionInput): Promise<Provisioned<InstanceAddress>> {
@@ -29,6 +33,7 @@ export function provisionLocal(input: LocalProvisionInput): Promise<Provisioned<
           { ...input.instance, zone: a.zone, created_at: new Date().toISOString() },
         ),
       progress: input.progress,
+      onState: input.onState,
     },
     {
       signal: pool.signal,
@@ -36,6 +41,8 @@ export function provisionLocal(input: LocalProvisionInput): Promise<Provisioned<
       backoffScale: input.tuning?.backoffScale ?? 1,
       retry: input.retry,
       submittedAt: input.submittedAt,
+      handOff: input.handOff,
+      resume: input.resume,
     },
   );
 }

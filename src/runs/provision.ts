@@ -27,6 +27,8 @@ export interface ProvisionDeps<T> {
    */
   attempt: (attempt: Attempt, signal: AbortSignal) => Promise<T>;
   progress: (line: string) => void;
+  /** Where the loop is (an attempt starts, a wait begins): a pending run's record follows it. */
+  onState?: (state: ProvisionState) => void;
   now?: () => number;
   /** Resolves after `ms`, rejects when `signal` aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -42,6 +44,29 @@ export interface ProvisionPolicy {
   submittedAt: number;
   /** Multiplies every wait (backoff and throttling); 1 in real use. */
   backoffScale: number;
+  /**
+   * `apply -d`: once a pass ends for lack of capacity and `retry` would wait, throw HandedOff instead
+   * of waiting here, so that a background process carries on (with `resume`).
+   */
+  handOff?: boolean;
+  /** Carry on an earlier loop: its next pass, the attempts it made, and when that pass may start. */
+  resume?: { pass: number; attempts: number; startAt: number };
+}
+
+export type ProvisionState =
+  | { kind: "attempting"; pass: number; attempts: number; attempt: Attempt }
+  | { kind: "waiting"; pass: number; attempts: number; nextTryAt: number; reason: string };
+
+type Waiting = Extract<ProvisionState, { kind: "waiting" }>;
+
+/** Thrown (under `handOff`) where the loop would wait for capacity: what a background process resumes. */
+export class HandedOff extends Error {
+  constructor(
+    readonly waiting: Waiting,
+    readonly tries: FailedTry[],
+  ) {
+    super(`no capacity yet: retrying from pass ${waiting.pass + 1} is handed off`);
+  }
 }
 
 export interface Provisioned<T> {
@@ -116,13 +141,18 @@ export async function provision<T>(deps: ProvisionDeps<T>, policy: ProvisionPoli
     }
   };
   const tries: FailedTry[] = [];
-  for (let pass = 1; ; pass++) {
+  let attempts = policy.resume?.attempts ?? 0;
+  if (policy.resume !== undefined && policy.resume.startAt > now())
+    await waitOrCancel(policy.resume.startAt - now());
+  for (let pass = policy.resume?.pass ?? 1; ; pass++) {
     const plan = deps.plan();
     const passTries: FailedTry[] = [];
     let transient = 0;
     for (let i = 0; i < plan.length;) {
       const attempt = plan[i]!;
       if (aborted(user)) throw cancelled();
+      attempts++;
+      deps.onState?.({ kind: "attempting", pass, attempts, attempt });
       if (plan.length > 1 || pass > 1) deps.progress(attemptStartLine(attempt, plan.length));
       const deadline = AbortSignal.timeout(policy.attemptTimeoutMs);
       const signal = user === undefined ? deadline : AbortSignal.any([user, deadline]);
@@ -179,6 +209,15 @@ export async function provision<T>(deps: ProvisionDeps<T>, policy: ProvisionPoli
       scale: policy.backoffScale,
     });
     if (wait === null) throw new ProvisionFailed(tries, pass, false);
+    const waiting: Waiting = {
+      kind: "waiting",
+      pass,
+      attempts,
+      nextTryAt: now() + wait,
+      reason: "no capacity",
+    };
+    if (policy.handOff === true) throw new HandedOff(waiting, tries);
+    deps.onState?.(waiting);
     const left = policy.submittedAt + (policy.retry?.duration ?? 0) * 1000 - now();
     deps.progress(
       `No capacity in this pass (${plan.length} attempt${plan.length === 1 ? "" : "s"}); retrying in ${formatWait(wait)} (retry ${pass}, ${formatWait(left)} of retry.duration left)`,

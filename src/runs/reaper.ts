@@ -3,7 +3,7 @@
 // after the terminal that started the run is closed.
 import type { RunView } from "../runtime-agent/run-view.js";
 import { AgentSession, isActive } from "./agent-session.js";
-import { LOCAL_POOL, removeInstance, type PoolContext } from "./local-pool.js";
+import { LOCAL_POOL, removeInstance, updatePoolInstance, type PoolContext } from "./local-pool.js";
 import { readPool, type PoolInstance } from "./store.js";
 
 /** A claim protects an instance while a run is being placed on it. */
@@ -50,6 +50,10 @@ export async function reapOnce(ctx: PoolContext, privateKey: string, now = Date.
     } finally {
       session.close();
     }
+    // Which runs it holds: the ones interrupted if the instance disappears (interruption.ts).
+    const active = runs.filter(isActive).map((r) => r.name);
+    if (JSON.stringify(active) !== JSON.stringify(instance.active_runs ?? []))
+      updatePoolInstance(ctx.home, instance.name, { active_runs: active });
     if (isExpired(instance, idleSince(instance, runs), now)) {
       await removeInstance(ctx, instance.name);
       removed.push(instance.name);

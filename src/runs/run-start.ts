@@ -11,7 +11,7 @@ export async function waitStarted(
   session: AgentSession,
   name: string,
   type: RunSpec["type"],
-  ui: ApplyUi,
+  ui: Pick<ApplyUi, "progress">,
 ): Promise<RunView> {
   const deadline = Date.now() + SUBMIT_TIMEOUT_MS;
   let last = "";

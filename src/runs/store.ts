@@ -4,6 +4,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { dstackDir } from "../engine/state-backend.js";
+import type { ProcessStamp } from "../process-identity.js";
 import { readJson, removeFile, writeJson } from "./files.js";
 
 export interface RunRecord {
@@ -26,6 +27,12 @@ export interface RunRecord {
   /** The normalized configuration as applied (secrets redacted), to detect in-place changes. */
   spec: Record<string, unknown>;
   ports: { local: number | null; container: number }[];
+  /** The repository folder uploaded to the run: a resubmission uploads it again. */
+  repo_dir?: string;
+  /** Set by the reaper when the run's instance disappeared while it ran and it was not resubmitted. */
+  interrupted_at?: string;
+  /** How many times the run was resubmitted after its instance disappeared (retry on interruption). */
+  resubmissions?: number;
 }
 
 export interface PoolInstance {
@@ -40,6 +47,16 @@ export interface PoolInstance {
   claimed_at?: string;
   /** When the reaper first saw it without active runs. */
   idle_since?: string;
+  /**
+   * The process creating it, while its create runs: an entry whose creator died (SIGKILL, crash)
+   * mid-create is a leftover the next command removes (recover.ts). Cleared once the instance is up.
+   */
+  creator?: ProcessStamp;
+  /**
+   * The runs last seen active on it (by the reaper, or when submitted): if the instance disappears,
+   * these were interrupted.
+   */
+  active_runs?: string[];
 }
 
 export interface PoolRecord {

@@ -47,6 +47,8 @@ export async function agentRequest(
       },
       (res) => {
         const chunks: Buffer[] = [];
+        // The channel may close mid-answer (the instance went away): fail, never hang.
+        res.on("error", reject);
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
           const text = Buffer.concat(chunks).toString("utf8");

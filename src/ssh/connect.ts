@@ -22,6 +22,10 @@ function once(target: SshTarget): Promise<Client> {
         client.end();
         reject(error);
       })
+      // A connection closed before the handshake without an error (the port's proxy accepted it, then
+      // its container went away) would otherwise leave this promise pending forever, and a process
+      // with nothing else to wait for exits mid-await (code 13).
+      .once("close", () => reject(new Error("the connection closed before SSH was ready")))
       .connect({
         host: target.host,
         port: target.port,

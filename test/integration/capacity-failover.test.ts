@@ -155,13 +155,24 @@ describe("capacity failover on the local backend", () => {
     expectConsistent(home);
   }, 120_000);
 
-  it("with retry on no-capacity, waits and plans again until the fault clears", async () => {
+  it("with retry on no-capacity, waits in the foreground and plans again until the fault clears", async () => {
     const { home, env } = userWith(
       localBackend(["zone-a", "zone-b"], "no_capacity: [zone-a, zone-b], no_capacity_for: 10s"),
     );
     const started = Date.now();
-    const r = await runCli(["apply", "-f", "retry.dstack.yml", "-y", "-d"], { cwd: repo, env });
+    // Without -d the retrying stays in this process (with -d it moves to the background:
+    // detached-retry.test.ts); once the run is up and attached, Ctrl-C detaches and it keeps running.
+    const child = spawn(process.execPath, [BIN, "apply", "-f", "retry.dstack.yml", "-y"], { cwd: repo, env });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    await until("the run to start", () => (out.includes("waited: running") ? true : undefined), 120_000);
+    child.kill("SIGINT");
+    const r = { code: await closed, out };
     expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain("Detached from waited; it keeps running");
+    expect(r.out).not.toContain("is pending");
     const name = instanceOf(r.out);
     expect(r.out).toMatch(/No capacity in this pass \(2 attempts\); retrying in 6s \(retry 1, /);
     expect(r.out).toMatch(/Attempt [12]\/2: local zone-[ab] \.\.\. provisioned/);

@@ -1,7 +1,7 @@
 // Helpers for end-to-end tests that run the built CLI as a user would, with a temporary HOME (the tool
 // cache, i.e. the Pulumi CLI, stays the machine's), and inspect what it left: the pool file, the pool
 // stack's state and lock in the file backend, and Docker.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -126,4 +126,40 @@ export function instanceContainers(name: string): { name: string; labels: string
       const [n = "", labels = ""] = l.split("\t");
       return { name: n, labels };
     });
+}
+
+/** The built CLI in its own process group, so that a test can SIGKILL it with every child it started. */
+export interface GroupCli {
+  child: ChildProcess;
+  /** stdout and stderr so far. */
+  out(): string;
+  closed: Promise<number | null>;
+  killGroup(signal: NodeJS.Signals): void;
+}
+
+export function spawnCliGroup(args: string[], opts: { cwd: string; env: Record<string, string> }): GroupCli {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: opts.env, detached: true });
+  let out = "";
+  child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+  return {
+    child,
+    out: () => out,
+    closed,
+    killGroup: (signal) => {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    },
+  };
+}
+
+/** Like `until`, polling every 100 ms: for moments that last only a few seconds. */
+export async function untilSoon<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -9,9 +9,11 @@ import { ATTEMPT_TIMEOUT } from "../../../src/planner/failure-report.js";
 import { CleanupFailed } from "../../../src/runs/cleanup-failed.js";
 import {
   failureText,
+  HandedOff,
   provision,
   ProvisionFailed,
   type ProvisionPolicy,
+  type ProvisionState,
 } from "../../../src/runs/provision.js";
 import { capacityFault, type FaultInputs } from "../../../src/stacks/local/faults.js";
 import { offer } from "../planner/fixtures.js";
@@ -345,5 +347,61 @@ describe("failureText", () => {
       "* creating EC2 Instance: operation error EC2: RunInstances, api error InsufficientInstanceCapacity: We currently do not have sufficient p5.48xlarge capacity.",
     );
     expect(failureText("plain")).toBe("plain");
+  });
+});
+
+describe("provision: the detached retrying", () => {
+  it("under handOff, a pass without capacity throws HandedOff instead of waiting", async () => {
+    const pool = new FakePool(faults(ZONES, 20));
+    const states: ProvisionState[] = [];
+    const error = await provision(
+      { ...pool.deps(), onState: (s) => states.push(s) },
+      policy({ retry: RETRY, handOff: true }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HandedOff);
+    const handed = error as HandedOff;
+    // Three attempts of 2 s each, then the 15 s backoff would start: the next try is at 6 s + 15 s.
+    expect(handed.waiting).toEqual({
+      kind: "waiting",
+      pass: 1,
+      attempts: 3,
+      nextTryAt: 21_000,
+      reason: "no capacity",
+    });
+    expect(handed.tries).toHaveLength(3);
+    expect(pool.waits).toEqual([]);
+    expect(states.map((s) => [s.kind, s.attempts])).toEqual([
+      ["attempting", 1],
+      ["attempting", 2],
+      ["attempting", 3],
+    ]);
+  });
+
+  it("without retry, handOff changes nothing: the first exhaustion fails", async () => {
+    const pool = new FakePool(faults(ZONES));
+    const error = await provision(pool.deps(), policy({ handOff: true })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProvisionFailed);
+  });
+
+  it("resume carries on: waits until the next try, counts on from the attempts made, same deadline", async () => {
+    // The foreground made pass 1 (3 attempts, clock 6 s); the background resumes at 21 s.
+    const pool = new FakePool(faults(ZONES, 40));
+    pool.clock = 7_000;
+    const states: ProvisionState[] = [];
+    const result = await provision(
+      { ...pool.deps(), onState: (s) => states.push(s) },
+      policy({ retry: RETRY, resume: { pass: 2, attempts: 3, startAt: 21_000 } }),
+    );
+    // Waited 14 s to reach 21 s; pass 2 failed (21..27 s), backoff 30 s (pass 2's), pass 3 lands at 57 s.
+    expect(pool.waits).toEqual([14_000, 30_000]);
+    expect(result).toMatchObject({ passes: 3, value: "instance in zone-a" });
+    expect(states.filter((s) => s.kind === "attempting").map((s) => s.attempts)).toEqual([4, 5, 6, 7]);
+    expect(states.find((s) => s.kind === "waiting")).toEqual({
+      kind: "waiting",
+      pass: 2,
+      attempts: 6,
+      nextTryAt: 57_000,
+      reason: "no capacity",
+    });
   });
 });

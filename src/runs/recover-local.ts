@@ -1,0 +1,28 @@
+// The recovery as commands run it: a cheap look at the files first (every `ps` pays only that), and
+// only when a killed dstack left something, the local backend's context and the engine. Returns the
+// line to print on stderr, if any. A failed recovery never fails the command that noticed it.
+import { stateBackendUrl } from "../engine/state-backend.js";
+import { ensureClientKey } from "../ssh/keys.js";
+import { localContext, poolBackend } from "./local-context.js";
+import { describeRecovery, findLeftovers, recoverPool } from "./recover.js";
+
+export interface RecoverInput {
+  home: string;
+  env: Readonly<Record<string, string | undefined>>;
+  backendUrl?: string;
+}
+
+export async function recoverLeftovers(input: RecoverInput): Promise<string | undefined> {
+  const explicit = input.backendUrl ?? poolBackend(input.home);
+  const url = stateBackendUrl({ home: input.home, env: input.env, backendUrl: explicit });
+  if (findLeftovers(input.home, url) === undefined) return undefined;
+  try {
+    const local = localContext({ home: input.home, env: input.env, backendUrl: explicit });
+    const keys = ensureClientKey(input.home);
+    const recovery = await recoverPool({ ...local.pool, publicKey: keys.publicKey });
+    return recovery === undefined ? undefined : describeRecovery(recovery);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    return `warning: could not clean up after an interrupted dstack (the next command tries again): ${message}`;
+  }
+}
