@@ -180,6 +180,48 @@ export const ERROR_TABLE: readonly ErrorEntry[] = [
     kind: "capacity",
     decision: "next-zone",
   },
+  // --- GCP TPU VMs (tpu.googleapis.com): operation errors carry gRPC code 8 and a message only.
+  // TPU capacity is per zone; Google's own text says to try another zone.
+  {
+    cloud: "gcp",
+    code: "no more capacity in the zone",
+    match: /There is no more capacity in the zone/,
+    kind: "capacity",
+    decision: "next-zone",
+  },
+  // Printed even without a reservation when the zone's reservable pool is empty (seen for v5p).
+  {
+    cloud: "gcp",
+    code: "Insufficient reserved capacity",
+    match: /Insufficient reserved capacity/,
+    kind: "capacity",
+    decision: "next-zone",
+  },
+  // TPU quotas are named per zone or per region (`TPUV4sPerProjectPerZoneForTPUAPI`,
+  // `TPUV6EPreemptiblePerProjectPerRegionForTPUAPI`); the 429 they come with says
+  // rateLimitExceeded, so these rows must precede the throttling row. The quota's name is the code.
+  {
+    cloud: "gcp",
+    code: "TPU zonal quota",
+    match: /Quota limit '(?<code>\w*PerZone\w*ForTPUAPI)' has been exceeded/,
+    kind: "quota",
+    decision: "next-zone",
+  },
+  {
+    cloud: "gcp",
+    code: "TPU regional quota",
+    match: /Quota limit '(?<code>\w*ForTPUAPI)' has been exceeded/,
+    kind: "quota",
+    decision: "next-region",
+  },
+  // The project-wide CreateNode rate: the same attempt succeeds a little later.
+  {
+    cloud: "gcp",
+    code: "CreateNode rate limit",
+    match: /Maximum number of CreateNode requests per minute/,
+    kind: "transient",
+    decision: "retry",
+  },
   // --- GCP quota. GPUS_ALL_REGIONS is project-wide: no other GCP region helps, other backends may.
   {
     cloud: "gcp",

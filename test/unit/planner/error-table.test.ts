@@ -207,6 +207,52 @@ const SAMPLES: Sample[] = [
     code: "UNSUPPORTED_OPERATION",
     decision: "next-zone",
   },
+  // GCP TPU VMs, as the bridged provider prints a failed CreateNode operation or API call
+  {
+    cloud: "gcp",
+    text: pulumi(
+      "gcp:tpu/v2Vm:V2Vm (dstack-run)",
+      'Error waiting to create V2Vm: Error waiting for Creating V2Vm: Error code 8, message: There is no more capacity in the zone "us-central1-b"; you can try in another zone where Cloud TPU Nodes are offered (see https://cloud.google.com/tpu/docs/regions)',
+    ),
+    code: "no more capacity in the zone",
+    decision: "next-zone",
+  },
+  {
+    cloud: "gcp",
+    text: pulumi(
+      "gcp:tpu/v2Vm:V2Vm (dstack-run)",
+      "Error waiting to create V2Vm: Error waiting for Creating V2Vm: Error code 8, message: Insufficient reserved capacity. Contact customer support to increase your reservation. [EID: 0x7adf6d58c08b0aa4]",
+    ),
+    code: "Insufficient reserved capacity",
+    decision: "next-zone",
+  },
+  {
+    cloud: "gcp",
+    text: pulumi(
+      "gcp:tpu/v2Vm:V2Vm (dstack-run)",
+      "Error creating V2Vm: googleapi: Error 429: Quota limit 'TPUV4sPerProjectPerZoneForTPUAPI' has been exceeded. Limit: 32 in zone us-central2-b., rateLimitExceeded",
+    ),
+    code: "TPUV4sPerProjectPerZoneForTPUAPI",
+    decision: "next-zone",
+  },
+  {
+    cloud: "gcp",
+    text: pulumi(
+      "gcp:tpu/v2Vm:V2Vm (dstack-run)",
+      "Error creating V2Vm: googleapi: Error 429: Quota limit 'TPUV6EPreemptiblePerProjectPerRegionForTPUAPI' has been exceeded. Limit: 0 in region us-east5., rateLimitExceeded",
+    ),
+    code: "TPUV6EPreemptiblePerProjectPerRegionForTPUAPI",
+    decision: "next-region",
+  },
+  {
+    cloud: "gcp",
+    text: pulumi(
+      "gcp:tpu/v2Vm:V2Vm (dstack-run)",
+      "Error creating V2Vm: googleapi: Error 429: Maximum number of CreateNode requests per minute exceeded for project p., rateLimitExceeded",
+    ),
+    code: "CreateNode rate limit",
+    decision: "retry",
+  },
   {
     cloud: "gcp",
     text: pulumi(
