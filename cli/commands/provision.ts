@@ -49,7 +49,9 @@ export async function run(ctx: CommandContext, _values: Values, positionals: str
     return 1;
   }
   log(
-    `retrying ${name} in the background: pass ${pending.pass + 1} at ${pending.next_try_at ?? "once"}, retry until ${pending.retry_until}`,
+    pending.on_instance !== undefined
+      ? `resubmitting ${name} on ${pending.on_instance} at ${pending.next_try_at ?? "once"} (${pending.reason}), retry until ${pending.retry_until}`
+      : `retrying ${name} in the background: pass ${pending.pass + 1} at ${pending.next_try_at ?? "once"}, retry until ${pending.retry_until}`,
   );
   try {
     const spec = specOf(ctx, pending);

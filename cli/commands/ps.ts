@@ -45,6 +45,11 @@ const FALLBACK_TEXT: Record<string, (r: RunRecord) => string> = {
   unreachable: () => "unreachable (instance or agent not answering)",
 };
 
+function resubmittedText(after: "interruption" | "error", n: number): string {
+  if (after === "error") return n === 1 ? "resubmitted after an error" : `resubmission ${n}, after errors`;
+  return `resubmitted after ${n === 1 ? "an interruption" : `${n} interruptions`}`;
+}
+
 function status(record: RunRecord, view: RunView | undefined, verbose: boolean, fallback: string): string {
   if (view === undefined) return (FALLBACK_TEXT[fallback] ?? FALLBACK_TEXT.unreachable!)(record);
   const reason = view.stop_reason === null ? "" : ` (${view.stop_reason.replace(/_/g, " ")})`;
@@ -53,8 +58,7 @@ function status(record: RunRecord, view: RunView | undefined, verbose: boolean, 
       ? ` (inactive for ${formatAge(view.inactive_seconds)})`
       : "";
   const n = record.resubmissions ?? 0;
-  const resubmitted =
-    n === 0 ? "" : ` (resubmitted after ${n === 1 ? "an interruption" : `${n} interruptions`})`;
+  const resubmitted = n === 0 ? "" : ` (${resubmittedText(record.resubmitted_after ?? "interruption", n)})`;
   return `${view.status}${reason}${inactive}${resubmitted}`;
 }
 
@@ -94,6 +98,9 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
           inactive_seconds: view?.inactive_seconds ?? null,
           submitted_at: record.submitted_at,
           resubmissions: record.resubmissions ?? 0,
+          resubmitted_after:
+            record.resubmissions === undefined ? null : (record.resubmitted_after ?? "interruption"),
+          first_submitted_at: record.first_submitted_at ?? record.submitted_at,
           interrupted_at: record.interrupted_at ?? null,
         })),
       ],

@@ -3,8 +3,10 @@
 import { writeFileSync } from "node:fs";
 import { LOCAL_POOL } from "../../src/runs/local-pool.js";
 import { localContext } from "../../src/runs/local-context.js";
+import { handleFailedRuns, type FailedRunOutcome } from "../../src/runs/error-retry.js";
 import { handleInterruptions } from "../../src/runs/interruption.js";
 import { startRetryingProcess } from "../../src/runs/pending-process.js";
+import { provisionTuning } from "../../src/runs/provision-tuning.js";
 import { reapOnce } from "../../src/runs/reaper.js";
 import { recoverLeftovers } from "../../src/runs/recover-local.js";
 import { reaperAlive, reaperPidFile } from "../../src/runs/reaper-process.js";
@@ -17,6 +19,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   writeFileSync(reaperPidFile(ctx.home), `${process.pid}\n`);
   const interval = Number(ctx.env.DSTACK_REAPER_INTERVAL_MS ?? 15_000);
   const key = ensureClientKey(ctx.home);
+  const tuning = provisionTuning(ctx.env);
   const stamp = (): string => new Date().toISOString();
   while (!ctx.signal.aborted && readPool(ctx.home, LOCAL_POOL).instances.length > 0) {
     try {
@@ -32,7 +35,24 @@ export async function run(ctx: CommandContext): Promise<number> {
           ctx.out.error(
             `${stamp()} instance ${i.instance} disappeared: run ${r.name} ${r.resubmitted ? "resubmitted on a new instance (retry on interruption)" : `interrupted (${r.why ?? ""})`}`,
           );
-      const result = await reapOnce(pool, key.privateKey);
+      // Failed runs under retry on error are resubmitted (on their instance, after the backoff).
+      const failed: FailedRunOutcome[] = [];
+      const result = await reapOnce(pool, key.privateKey, Date.now(), (instance, runs) =>
+        failed.push(
+          ...handleFailedRuns(
+            ctx.home,
+            instance,
+            runs,
+            pool.backend.url,
+            (pending) => startRetryingProcess(ctx.home, pending, null, ctx.env),
+            tuning.backoffScale,
+          ),
+        ),
+      );
+      for (const f of failed)
+        ctx.out.error(
+          `${stamp()} run ${f.name} failed: ${f.resubmitted ? "resubmitted (retry on error)" : `not resubmitted (${f.why ?? ""})`}`,
+        );
       for (const name of result.removed) ctx.out.error(`${stamp()} destroyed idle instance ${name}`);
     } catch (error) {
       ctx.out.error(`${stamp()} reaper: ${error instanceof Error ? error.message : String(error)}`);

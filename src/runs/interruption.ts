@@ -64,6 +64,7 @@ export function resubmissionRecord(
     log_file: pendingLogFile(home, run.name),
     spec: run.spec,
     resubmissions: (run.resubmissions ?? 0) + 1,
+    resubmitted_after: "interruption",
   };
 }
 

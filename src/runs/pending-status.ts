@@ -19,5 +19,7 @@ export function pendingStatus(run: PendingRun, processAlive: boolean, now: numbe
     return { status: "pending", text: `pending (${run.reason}, attempt ${run.attempts} in progress)` };
   const next = run.next_try_at === null ? NaN : Date.parse(run.next_try_at) - now;
   const when = Number.isNaN(next) || next <= 0 ? "next try now" : `next try in ${formatWait(next)}`;
-  return { status: "pending", text: `pending (${run.reason}, attempt ${run.attempts}, ${when})` };
+  // A resubmission waiting out its backoff has made no attempt yet: the count would only confuse.
+  const made = run.attempts === 0 ? "" : `attempt ${run.attempts}, `;
+  return { status: "pending", text: `pending (${run.reason}, ${made}${when})` };
 }

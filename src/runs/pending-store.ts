@@ -47,6 +47,12 @@ export interface PendingRun {
    * the configuration to run, and the resubmitted run counts this many resubmissions.
    */
   resubmissions?: number;
+  /** What the resubmission follows. */
+  resubmitted_after?: "interruption" | "error";
+  /** An error resubmission: the first submission's time, kept by the resubmitted run. */
+  first_submitted_at?: string;
+  /** An error resubmission goes to the instance the run failed on, while that instance exists. */
+  on_instance?: string;
 }
 
 const pendingDir = (home: string): string => join(dstackDir(home), "pending");

@@ -4,6 +4,7 @@
 import type { RunView } from "../runtime-agent/run-view.js";
 import { AgentSession, isActive } from "./agent-session.js";
 import { LOCAL_POOL, removeInstance, updatePoolInstance, type PoolContext } from "./local-pool.js";
+import { listPending } from "./pending-store.js";
 import { readPool, type PoolInstance } from "./store.js";
 
 /** A claim protects an instance while a run is being placed on it. */
@@ -36,8 +37,23 @@ export interface ReapResult {
   remaining: number;
 }
 
-export async function reapOnce(ctx: PoolContext, privateKey: string, now = Date.now()): Promise<ReapResult> {
+/** An instance an error resubmission waits to go back to (error-retry.ts) is not idle. */
+const awaitedInstances = (home: string): Set<string> =>
+  new Set(
+    listPending(home)
+      .filter((p) => p.status === "pending" && p.on_instance !== undefined)
+      .map((p) => p.on_instance ?? ""),
+  );
+
+export async function reapOnce(
+  ctx: PoolContext,
+  privateKey: string,
+  now = Date.now(),
+  /** What each reachable instance's agent reported (the reaper looks for failed runs to retry). */
+  onRuns?: (instance: string, runs: readonly RunView[]) => void,
+): Promise<ReapResult> {
   const removed: string[] = [];
+  const awaited = awaitedInstances(ctx.home);
   for (const instance of readPool(ctx.home, LOCAL_POOL).instances) {
     if (instance.ssh_port === undefined) continue;
     const session = await AgentSession.open(instance.ssh_port, privateKey, 2).catch(() => undefined);
@@ -54,7 +70,8 @@ export async function reapOnce(ctx: PoolContext, privateKey: string, now = Date.
     const active = runs.filter(isActive).map((r) => r.name);
     if (JSON.stringify(active) !== JSON.stringify(instance.active_runs ?? []))
       updatePoolInstance(ctx.home, instance.name, { active_runs: active });
-    if (isExpired(instance, idleSince(instance, runs), now)) {
+    onRuns?.(instance.name, runs);
+    if (!awaited.has(instance.name) && isExpired(instance, idleSince(instance, runs), now)) {
       await removeInstance(ctx, instance.name);
       removed.push(instance.name);
     }

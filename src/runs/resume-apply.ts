@@ -7,13 +7,17 @@ import type { RunSpec } from "../compiler/spec.js";
 import { UserError } from "../errors.js";
 import { attemptWhere } from "../planner/attempt-text.js";
 import type { RunView } from "../runtime-agent/run-view.js";
-import { applyContext } from "./apply-context.js";
-import type { PoolContext } from "./local-pool.js";
+import { setTimeout as delay } from "node:timers/promises";
+import type { MatchedOffer } from "../catalog/offer.js";
+import { instanceExists } from "../stacks/local/instance-ops.js";
+import { applyContext, type ApplyContext } from "./apply-context.js";
+import { LOCAL_POOL, updatePoolInstance, type InstanceAddress, type PoolContext } from "./local-pool.js";
+import { cancelled } from "./run-start.js";
 import { removePending, updatePending, type PendingRun } from "./pending-store.js";
 import { provisionLocal } from "./provision-local.js";
 import type { ProvisionTuning } from "./provision-tuning.js";
 import { ProvisionFailed, type ProvisionState } from "./provision.js";
-import type { RunRecord } from "./store.js";
+import { readPool, type RunRecord } from "./store.js";
 import { submitRun } from "./submit.js";
 
 export interface ResumeInput {
@@ -44,6 +48,33 @@ function follow(home: string, name: string, state: ProvisionState): void {
     });
 }
 
+/**
+ * An error resubmission goes back to the instance its run failed on, after its backoff wait, if the
+ * instance is still there (the reaper may have torn it down as idle meanwhile: then a new one is made).
+ */
+async function recordedInstance(
+  ctx: ApplyContext,
+  pending: PendingRun,
+): Promise<{ value: InstanceAddress; attempt: { offer: MatchedOffer } } | undefined> {
+  const { pool } = ctx;
+  const offer = ctx.provisionable[0];
+  if (pending.on_instance === undefined || offer === undefined) return undefined;
+  const wait = pending.next_try_at === null ? 0 : Date.parse(pending.next_try_at) - Date.now();
+  if (wait > 0)
+    await delay(wait, undefined, pool.signal === undefined ? {} : { signal: pool.signal }).catch(() => {
+      throw cancelled();
+    });
+  const instance = readPool(pool.home, LOCAL_POOL).instances.find((i) => i.name === pending.on_instance);
+  if (instance?.ssh_port === undefined || instance.creator !== undefined || !instanceExists(instance.name))
+    return undefined;
+  // Claimed, so that the reaper leaves it alone while the run is placed (submitRun releases it).
+  updatePoolInstance(pool.home, instance.name, { claimed_at: new Date().toISOString() });
+  return {
+    value: { name: instance.name, sshPort: instance.ssh_port, zone: instance.zone ?? null },
+    attempt: { offer },
+  };
+}
+
 export async function resumeApply(input: ResumeInput): Promise<{ run: RunRecord; view: RunView }> {
   const { pending } = input;
   const home = input.pool.home;
@@ -56,33 +87,38 @@ export async function resumeApply(input: ResumeInput): Promise<{ run: RunRecord;
         `${pending.config_file} changed since \`dstack apply\`: not submitting a configuration that was not confirmed`,
         `apply it again (dstack apply -f ${pending.config_file})`,
       );
-    const provisioned = await provisionLocal({
-      pool: ctx.pool,
-      instance: { name: pending.instance, idle_duration: ctx.spec.idle_duration },
-      plan: ctx.planNow,
-      retry: ctx.spec.retry,
-      submittedAt: Date.parse(pending.submitted_at),
-      tuning: input.tuning,
-      progress: input.progress,
-      onState: (state) => follow(home, pending.name, state),
-      resume: {
-        pass: pending.pass + 1,
-        attempts: pending.attempts,
-        startAt: pending.next_try_at === null ? Date.now() : Date.parse(pending.next_try_at),
-      },
-    });
+    const recorded = await recordedInstance(ctx, pending);
+    const provisioned =
+      recorded ??
+      (await provisionLocal({
+        pool: ctx.pool,
+        instance: { name: pending.instance, idle_duration: ctx.spec.idle_duration },
+        plan: ctx.planNow,
+        retry: ctx.spec.retry,
+        submittedAt: Date.parse(pending.submitted_at),
+        tuning: input.tuning,
+        progress: input.progress,
+        onState: (state) => follow(home, pending.name, state),
+        resume: {
+          pass: pending.pass + 1,
+          attempts: pending.attempts,
+          startAt: pending.next_try_at === null ? Date.now() : Date.parse(pending.next_try_at),
+        },
+      }));
     updatePending(home, pending.name, { trying: null, reason: "submitting" });
     const submitted = await submitRun({
       ctx,
       name: pending.name,
       address: provisioned.value,
       placed: provisioned.attempt.offer,
-      created: true,
+      created: recorded === undefined,
       repoDir: pending.cwd,
       configFile: pending.config_file,
       baseImages: input.baseImages,
       ui: { progress: input.progress },
       resubmissions: pending.resubmissions,
+      resubmittedAfter: pending.resubmitted_after,
+      firstSubmittedAt: pending.first_submitted_at,
     });
     removePending(home, pending.name);
     return submitted;

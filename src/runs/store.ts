@@ -31,8 +31,14 @@ export interface RunRecord {
   repo_dir?: string;
   /** Set by the reaper when the run's instance disappeared while it ran and it was not resubmitted. */
   interrupted_at?: string;
-  /** How many times the run was resubmitted after its instance disappeared (retry on interruption). */
+  /** How many times the run was resubmitted (retry on interruption or error). */
   resubmissions?: number;
+  /** What the last resubmission followed (absent in records written before errors were retried). */
+  resubmitted_after?: "interruption" | "error";
+  /** The first submission of a resubmitted run: retry.duration on errors counts from it. */
+  first_submitted_at?: string;
+  /** Set once the run failed with retry.duration used up: the reaper stops looking at it. */
+  error_retry_ended?: string;
 }
 
 export interface PoolInstance {

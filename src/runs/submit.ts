@@ -26,8 +26,12 @@ export interface SubmitInput {
   configFile: string;
   baseImages: readonly string[];
   ui: Pick<ApplyUi, "progress">;
-  /** A resubmission after an interruption: the count the new run record keeps. */
+  /** A resubmission (after an interruption or an error): the count the new run record keeps. */
   resubmissions?: number;
+  /** What the resubmission follows. */
+  resubmittedAfter?: "interruption" | "error";
+  /** An error resubmission: the first submission, which retry.duration counts from. */
+  firstSubmittedAt?: string;
 }
 
 export async function submitRun(input: SubmitInput): Promise<{ run: RunRecord; view: RunView }> {
@@ -92,6 +96,8 @@ export async function submitRun(input: SubmitInput): Promise<{ run: RunRecord; v
       ports: spec.ports,
       repo_dir: input.repoDir,
       ...(input.resubmissions === undefined ? {} : { resubmissions: input.resubmissions }),
+      ...(input.resubmittedAfter === undefined ? {} : { resubmitted_after: input.resubmittedAfter }),
+      ...(input.firstSubmittedAt === undefined ? {} : { first_submitted_at: input.firstSubmittedAt }),
     };
     writeRun(home, run);
     const pooled = readPool(home, LOCAL_POOL).instances.find((i) => i.name === address.name);
