@@ -12,6 +12,7 @@ import { ownStamp } from "../process-identity.js";
 import type { FaultInputs } from "../stacks/local/faults.js";
 import { localPoolProgram, type LocalPoolMember } from "../stacks/local/program.js";
 import { readPool, writePool, type PoolInstance } from "./store.js";
+import { withPoolLock } from "./pool-lock.js";
 import { UserError } from "../errors.js";
 import { CleanupFailed } from "./cleanup-failed.js";
 
@@ -87,7 +88,11 @@ export function previewAdd(ctx: PoolContext, member: LocalPoolMember): Promise<P
   return preview(poolTarget(ctx, [...current, member]), { signal: ctx.signal, onOutput: ctx.onOutput });
 }
 
-export async function addInstance(ctx: PoolContext, instance: PoolInstance): Promise<InstanceAddress> {
+export function addInstance(ctx: PoolContext, instance: PoolInstance): Promise<InstanceAddress> {
+  return withPoolLock(ctx.home, LOCAL_POOL, () => addUnderLock(ctx, instance), ctx.signal);
+}
+
+async function addUnderLock(ctx: PoolContext, instance: PoolInstance): Promise<InstanceAddress> {
   const pool = readPool(ctx.home, LOCAL_POOL);
   const wanted = members([...pool.instances, instance]);
   // Record the instance before `up`: if the update is interrupted, the next command still knows the
@@ -133,10 +138,19 @@ export function updatePoolInstance(home: string, name: string, patch: Partial<Po
   });
 }
 
-export async function removeInstance(ctx: PoolContext, name: string): Promise<void> {
-  const pool = readPool(ctx.home, LOCAL_POOL);
-  const rest = pool.instances.filter((i) => i.name !== name);
-  if (rest.length === 0) await destroy(poolTarget(ctx, []), { signal: ctx.signal, onOutput: ctx.onOutput });
-  else await up(poolTarget(ctx, members(rest)), { signal: ctx.signal, onOutput: ctx.onOutput });
-  writePool(ctx.home, { ...pool, instances: rest });
+export function removeInstance(ctx: PoolContext, name: string): Promise<void> {
+  return withPoolLock(
+    ctx.home,
+    LOCAL_POOL,
+    async () => {
+      const rest = readPool(ctx.home, LOCAL_POOL).instances.filter((i) => i.name !== name);
+      if (rest.length === 0)
+        await destroy(poolTarget(ctx, []), { signal: ctx.signal, onOutput: ctx.onOutput });
+      else await up(poolTarget(ctx, members(rest)), { signal: ctx.signal, onOutput: ctx.onOutput });
+      // Read again: claims and active runs of the other instances may have changed meanwhile.
+      const latest = readPool(ctx.home, LOCAL_POOL);
+      writePool(ctx.home, { ...latest, instances: latest.instances.filter((i) => i.name !== name) });
+    },
+    ctx.signal,
+  );
 }

@@ -1,0 +1,45 @@
+// One change to a pool at a time. Adding an instance (apply, background retrying) and removing one
+// (the reaper, stop, recovery) each read the pool file, run a Pulumi update of the pool's stack, and
+// write the file back: two at once would collide on the stack's own lock (one update fails) or, worse,
+// the later write would drop the other's instance from the file. So each holds this lock for its
+// read-update-write; the other waits. Nested use within one process (a failed add removing its
+// instance) does not wait for itself.
+import { mkdirSync } from "node:fs";
+import { setTimeout as delay } from "node:timers/promises";
+import { dirname, join } from "node:path";
+import { dstackDir } from "../engine/state-backend.js";
+import { releaseLock, takeLock } from "./lock-file.js";
+import { cancelled } from "./run-start.js";
+
+const lockFile = (home: string, pool: string): string => join(dstackDir(home), "pools", `${pool}.lock`);
+
+/** How deep this process is in each lock it holds (the per-process part of the lock, by its nature). */
+const held = new Map<string, number>();
+
+const POLL_MS = 100;
+
+export async function withPoolLock<T>(
+  home: string,
+  pool: string,
+  action: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const file = lockFile(home, pool);
+  const depth = held.get(file) ?? 0;
+  if (depth === 0) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    while (!takeLock(file)) {
+      if (signal?.aborted === true) throw cancelled();
+      await delay(POLL_MS);
+    }
+  }
+  held.set(file, depth + 1);
+  try {
+    return await action();
+  } finally {
+    if (depth === 0) {
+      held.delete(file);
+      releaseLock(file);
+    } else held.set(file, depth);
+  }
+}

@@ -1,0 +1,84 @@
+// The pool lock (pool-lock.ts): a change waits while another live process changes the pool, takes a
+// dead holder's lock over, can be cancelled while waiting, and does not wait for itself when nested.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { stampOf } from "../../../src/process-identity.js";
+import { withPoolLock } from "../../../src/runs/pool-lock.js";
+
+function homeWithLockHeldBy(pid: number): { home: string; lock: string } {
+  const home = mkdtempSync(join(tmpdir(), "dstack-pool-lock-"));
+  mkdirSync(join(home, ".dstack", "pools"), { recursive: true });
+  const lock = join(home, ".dstack", "pools", "local.lock");
+  writeFileSync(lock, JSON.stringify(stampOf(pid)));
+  return { home, lock };
+}
+
+describe("withPoolLock", () => {
+  it("waits while a live process holds the lock, and runs once it is released", async () => {
+    const holder = spawn("sleep", ["30"]);
+    const { home, lock } = homeWithLockHeldBy(holder.pid ?? 0);
+    try {
+      const started = Date.now();
+      let ranAt = 0;
+      const waiting = withPoolLock(home, "local", () => Promise.resolve((ranAt = Date.now())));
+      await new Promise((r) => setTimeout(r, 400));
+      expect(ranAt).toBe(0);
+      holder.kill("SIGKILL");
+      await waiting;
+      expect(ranAt - started).toBeGreaterThanOrEqual(400);
+      expect(existsSync(lock)).toBe(false);
+    } finally {
+      holder.kill("SIGKILL");
+    }
+  });
+
+  it("takes over the lock of a process that died", async () => {
+    const dead = spawn("true");
+    await new Promise((r) => dead.on("exit", r));
+    const { home, lock } = homeWithLockHeldBy(dead.pid ?? 0);
+    expect(await withPoolLock(home, "local", () => Promise.resolve("ran"))).toBe("ran");
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it("a wait is cancelled by its signal", async () => {
+    const holder = spawn("sleep", ["30"]);
+    const { home, lock } = homeWithLockHeldBy(holder.pid ?? 0);
+    try {
+      const abort = new AbortController();
+      setTimeout(() => abort.abort(), 200);
+      await expect(withPoolLock(home, "local", () => Promise.resolve(1), abort.signal)).rejects.toMatchObject(
+        {
+          code: "cancelled",
+        },
+      );
+      // The holder's lock is left alone.
+      expect(existsSync(lock)).toBe(true);
+    } finally {
+      holder.kill("SIGKILL");
+    }
+  });
+
+  it("nested use in one process does not wait for itself; the lock goes with the outermost", async () => {
+    const home = mkdtempSync(join(tmpdir(), "dstack-pool-lock-"));
+    const lock = join(home, ".dstack", "pools", "local.lock");
+    const inner = await withPoolLock(home, "local", async () => {
+      expect(existsSync(lock)).toBe(true);
+      const value = await withPoolLock(home, "local", () => Promise.resolve("inner"));
+      expect(existsSync(lock)).toBe(true);
+      return value;
+    });
+    expect(inner).toBe("inner");
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it("releases the lock when the action throws", async () => {
+    const home = mkdtempSync(join(tmpdir(), "dstack-pool-lock-"));
+    await expect(withPoolLock(home, "local", () => Promise.reject(new Error("boom")))).rejects.toThrow(
+      "boom",
+    );
+    expect(existsSync(join(home, ".dstack", "pools", "local.lock"))).toBe(false);
+  });
+});
