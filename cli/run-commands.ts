@@ -1,4 +1,4 @@
-// The commands that run things on the local backend.
+// The commands that run things: runs on the local backend, fleets on the clouds.
 import type { CommandSpec } from "./command.js";
 import { CONFIG_FLAGS, CONFIG_HELP, OVERRIDE_FLAGS, OVERRIDE_HELP } from "./flags.js";
 
@@ -7,17 +7,21 @@ const YES = { yes: { type: "boolean", short: "y" } } as const;
 export const RUN_COMMANDS: readonly CommandSpec[] = [
   {
     name: "apply",
-    summary: "plan, provision and run a dev environment or task (local backend)",
+    summary:
+      "plan, provision and run a dev environment or task (local backend), or create a fleet (aws, gcp, azure)",
     usage:
       "dstack apply [-f FILE] [-y] [-d] [--profile NAME] [-e NAME=VALUE]... [overrides] [--backend-url URL]",
     help: [
       ["-y, --yes", "do not ask for confirmation"],
-      ["-d, --detach", "return once the run is up"],
+      ["-d, --detach", "return once the run is up (a fleet's apply always returns once it is created)"],
       ["--dry-run", "show the offers, the attempt order and the infrastructure plan; change nothing"],
       ["-v, --verbose", "also show the attempt order"],
       ["--backend-url URL", "Pulumi state backend (default file://~/.dstack/state)"],
       ...CONFIG_HELP.filter(([flags]) => flags !== "--json"),
-      ["--json", "print the plan and the run as JSON on stdout (progress goes to stderr)"],
+      [
+        "--json",
+        "print the plan and the run (or fleet) as JSON on stdout, or its failure_report (progress goes to stderr)",
+      ],
       ...OVERRIDE_HELP,
     ],
     options: {
@@ -33,7 +37,7 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "ps",
-    summary: "list runs with their status",
+    summary: "list runs and fleets with their status",
     usage: "dstack ps [-a] [-v] [--json]",
     help: [
       ["-a, --all", "include finished runs"],
@@ -41,7 +45,7 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
         "-v, --verbose",
         "show each run's instance and zone, and how long dev environments have been inactive",
       ],
-      ["--json", "machine-readable output"],
+      ["--json", "machine-readable output (`runs` and `fleets`)"],
     ],
     options: {
       all: { type: "boolean", short: "a" },
@@ -58,6 +62,15 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
     options: { ...YES },
     positionals: true,
     load: () => import("./commands/stop.js"),
+  },
+  {
+    name: "delete",
+    summary: "delete a fleet: destroy its instances through its stack (volumes are kept)",
+    usage: "dstack delete NAME [-y]",
+    help: [["-y, --yes", "do not ask for confirmation"]],
+    options: { ...YES },
+    positionals: true,
+    load: () => import("./commands/delete.js"),
   },
   {
     name: "attach",

@@ -1,6 +1,6 @@
 // `dstack apply`: plan (offers, then the infrastructure diff), confirm, provision or reuse, submit, and
 // stay attached (port forwards, logs) until Ctrl-C, which detaches without stopping. `-d` returns once
-// the run is up.
+// the run is up. A fleet goes to apply-fleet.ts (cloud pool stacks).
 import { apply } from "../../src/runs/apply.js";
 import { attach } from "../../src/runs/attach.js";
 import { localContext } from "../../src/runs/local-context.js";
@@ -17,6 +17,7 @@ import { UserError } from "../../src/errors.js";
 import type { CommandContext, Values } from "../command.js";
 import { compileFromFlags } from "../compile-config.js";
 import { confirm } from "../prompt.js";
+import { applyFleetCommand } from "./apply-fleet.js";
 import { offersTable } from "./offer-render.js";
 import { pendingJson } from "./pending-render.js";
 
@@ -38,10 +39,12 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
   const { file, result } = compileFromFlags(ctx, values);
   if (result.spec === null) return 1;
   const spec = result.spec;
-  if (spec.type === "fleet" || spec.type === "volume") {
+  if (spec.type === "fleet") return applyFleetCommand(ctx, values, file, spec);
+  if (spec.type === "volume") {
     throw new UserError(
       "unsupported",
-      `\`apply\` of a ${spec.type} is not supported yet: the local backend runs dev environments and tasks`,
+      "`apply` of a volume is not supported yet",
+      "`dstack generate -f FILE -o DIR` writes its Pulumi project, which `pulumi up` creates",
     );
   }
   const yes = values.yes === true;

@@ -1,11 +1,9 @@
 // `dstack generate -f FILE -o DIR`: compile, pick the first offer of the attempt plan, write the project.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { readDstackConfig } from "../../src/doctor/dstack-config.js";
-import { formatDiagnostic } from "../../src/compiler/diagnostics.js";
-import { UserError, usageError } from "../../src/errors.js";
+import { usageError } from "../../src/errors.js";
 import { generate } from "../../src/generate/generate.js";
-import type { NetworkSettings, PoolSpec } from "../../src/stacks/pool-spec.js";
+import { networkSettings } from "../../src/generate/network-settings.js";
 import { ensureClientKey } from "../../src/ssh/keys.js";
 import type { CommandContext, Values } from "../command.js";
 import { compileFromFlags } from "../compile-config.js";
@@ -34,28 +32,6 @@ function publicKeys(ctx: CommandContext, values: Values): string[] {
       throw usageError(`${file} is a private key`, "pass the .pub file: private keys never go into stacks");
     return text;
   });
-}
-
-function networkSettings(ctx: CommandContext): (backend: PoolSpec["backend"]) => NetworkSettings {
-  const config = readDstackConfig(ctx.home);
-  const problems = config.diagnostics.filter((d) => d.severity === "error");
-  if (problems.length > 0)
-    throw new UserError(
-      "config-file",
-      problems.map((d) => formatDiagnostic(d)).join("\n"),
-      `fix ${config.file}; the stack's network settings come from it`,
-    );
-  return (backend) => {
-    const entry = config.backends.find((b) => b.type === backend);
-    const settings: NetworkSettings = {};
-    if (entry?.project !== undefined) settings.project = entry.project;
-    if (entry?.subscriptionId !== undefined) settings.subscription_id = entry.subscriptionId;
-    if (entry?.vpcName !== undefined && backend === "gcp") settings.vpc = entry.vpcName;
-    if (entry?.vpcId !== undefined) settings.vpc = entry.vpcId;
-    if (entry?.subnetIds !== undefined) settings.subnets = entry.subnetIds;
-    if (entry?.resourceGroup !== undefined) settings.resource_group = entry.resourceGroup;
-    return settings;
-  };
 }
 
 /** The command that regenerates the project: the flags given (long forms, -e values left out). */
@@ -89,7 +65,7 @@ export function run(ctx: CommandContext, values: Values): Promise<number> {
     stack,
     project,
     sshPublicKeys: result.spec.type === "volume" ? [] : publicKeys(ctx, values),
-    network: networkSettings(ctx),
+    network: networkSettings(ctx.home),
     regenerate,
     check: values.check === true,
   });

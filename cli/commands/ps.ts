@@ -1,5 +1,6 @@
 // `dstack ps [-a] [-v] [--json]`: runs with backend, resources, price and status (with -v, the instance
-// and zone, and how long a dev environment has been inactive), asked of each instance's agent.
+// and zone, and how long a dev environment has been inactive), asked of each instance's agent; then the
+// fleets, with what their stacks reported (fleets.ts).
 import type { RunView } from "../../src/runtime-agent/run-view.js";
 import { isActive } from "../../src/runs/agent-session.js";
 import { LOCAL_POOL } from "../../src/runs/local-pool.js";
@@ -9,6 +10,7 @@ import { listRuns, readPool, type RunRecord } from "../../src/runs/store.js";
 import type { CommandContext, Values } from "../command.js";
 import { formatPrice, textTable as table } from "../../src/text-table.js";
 import { pendingJson, statusOf } from "./pending-render.js";
+import { fleetsJson, fleetsTable } from "./fleets.js";
 import { openAgent } from "./runs-common.js";
 
 async function viewOf(ctx: CommandContext, run: RunRecord): Promise<RunView | undefined> {
@@ -104,11 +106,14 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
           interrupted_at: record.interrupted_at ?? null,
         })),
       ],
+      fleets: fleetsJson(ctx.home),
     });
     return 0;
   }
+  const fleets = fleetsTable(ctx.home);
   if (rows.length === 0 && pending.length === 0) {
     ctx.out.print(values.all === true ? "No runs." : "No active runs (dstack ps -a shows finished ones).");
+    if (fleets !== undefined) ctx.out.print(fleets);
     return 0;
   }
   const verbose = values.verbose === true;
@@ -144,5 +149,6 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
       ]),
     ]),
   );
+  if (fleets !== undefined) ctx.out.print(fleets);
   return 0;
 }

@@ -50,15 +50,26 @@ export async function openStack(target: StackTarget): Promise<Stack> {
     root: pulumiRoot(target.pulumiBinDir),
     skipVersionCheck: false,
   });
-  const stack = await auto.LocalWorkspace.createOrSelectStack(
-    { projectName: target.project, stackName: target.stack, program: target.program },
-    {
-      pulumiCommand,
-      envVars: engineEnv(target),
-      projectSettings: { name: target.project, runtime: "nodejs", backend: { url: target.backend.url } },
-      secretsProvider: target.backend.passphrase === undefined ? undefined : "passphrase",
+  const args = { projectName: target.project, stackName: target.stack, program: target.program };
+  const options = {
+    pulumiCommand,
+    envVars: engineEnv(target),
+    projectSettings: {
+      name: target.project,
+      runtime: "nodejs" as const,
+      backend: { url: target.backend.url },
     },
-  );
+    secretsProvider: target.backend.passphrase === undefined ? undefined : "passphrase",
+  };
+  let stack: Stack;
+  try {
+    stack = await auto.LocalWorkspace.createOrSelectStack(args, options);
+  } catch (error) {
+    // Two processes opening a new stack at once (two applies, or apply and the reaper) both find it
+    // missing and both create it; the later one is told it exists, and then it does: select it.
+    if (!(error instanceof Error && /stack '[^']+' already exists/.test(error.message))) throw error;
+    stack = await auto.LocalWorkspace.selectStack(args, options);
+  }
   if (target.config !== undefined) await stack.setAllConfig(target.config);
   return stack;
 }
@@ -160,6 +171,14 @@ export async function destroy(
     const stack = await openStack(target);
     await stack.destroy({ onOutput: options.onOutput, signal: options.signal });
     if (options.remove === true) await stack.workspace.removeStack(target.stack);
+  });
+}
+
+/** Removes a stack that holds no resources (e.g. one a preview created), leaving no trace in the state. */
+export async function removeStack(target: StackTarget): Promise<void> {
+  await guarded(target, {}, async () => {
+    const stack = await openStack(target);
+    await stack.workspace.removeStack(target.stack);
   });
 }
 

@@ -2,6 +2,7 @@
 // relative, versions are the pinned ones, keys are sorted as written, nothing depends on the clock.
 import Handlebars from "handlebars";
 import type { PoolSpec } from "../stacks/pool-spec.js";
+import { projectName } from "../stacks/project-name.js";
 import {
   GITIGNORE,
   INDEX_JS,
@@ -49,11 +50,6 @@ const CREDENTIALS: Record<PoolSpec["backend"], string> = {
   gcp: "GOOGLE_APPLICATION_CREDENTIALS or `gcloud auth application-default login`; the project from GOOGLE_PROJECT unless config.yml named one",
   azure: "`az login` or ARM_CLIENT_ID/ARM_CLIENT_SECRET/ARM_TENANT_ID/ARM_SUBSCRIPTION_ID",
 };
-
-/** The Pulumi project: per backend too, so one config generated for two clouds shares no state. */
-export function projectName(spec: PoolSpec): string {
-  return `dstack-${spec.project}-${spec.backend}-${spec.pool}`.toLowerCase().replace(/[^a-z0-9-]/g, "-");
-}
 
 /** One line per instance and volume, for the README. */
 function summary(spec: PoolSpec): string[] {

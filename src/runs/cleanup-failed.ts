@@ -8,12 +8,15 @@ export class CleanupFailed extends UserError {
     readonly instance: string,
     readonly attemptError: unknown,
     cleanupError: unknown,
+    /** Where what may be left is listed, when not in the local pool (a fleet's stack). */
+    where?: string,
   ) {
     const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));
     super(
       "cleanup-failed",
       `instance ${instance} failed (${why(attemptError).split("\n")[0] ?? ""}) and could not be removed again: ${why(cleanupError)}`,
-      `it stays listed in ~/.dstack/pools/local.json and may stay in Docker (docker ps -a --filter label=dstack.instance=${instance}); the next dstack command (apply, ps, stop) removes it once this one has exited`,
+      where ??
+        `it stays listed in ~/.dstack/pools/local.json and may stay in Docker (docker ps -a --filter label=dstack.instance=${instance}); the next dstack command (apply, ps, stop) removes it once this one has exited`,
     );
   }
 }

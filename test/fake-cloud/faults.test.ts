@@ -45,7 +45,7 @@ describe("parseFaults", () => {
         codes,
       ),
     ).toThrow(
-      'fake-cloud: faults.json: rule 0: unknown key "instanceType" (keys: cloud, error, code, zone, region, instance_type, times, until, delay_ms); rule 0: "cloud" must be one of aws, gcp, azure; rule 0: "times" must be an integer >= 1; rule 1: "code" must be one of InsufficientInstanceCapacity, Unsupported',
+      'fake-cloud: faults.json: rule 0: unknown key "instanceType" (keys: cloud, error, code, zone, region, instance_type, spot, times, until, delay_ms); rule 0: "cloud" must be one of aws, gcp, azure; rule 0: "times" must be an integer >= 1; rule 1: "code" must be one of InsufficientInstanceCapacity, Unsupported',
     );
     expect(() => parseFaults("{", "faults.json", codes)).toThrow("fake-cloud: faults.json is not JSON");
     expect(() => parseFaults("{}", "faults.json", codes)).toThrow(
@@ -68,6 +68,17 @@ describe("matching", () => {
     expect(m({ instance_type: "p4d.24xlarge" })).toBe(true);
     expect(m({ until: "2029-12-31T23:59:59Z" })).toBe(false);
     expect(m({ until: "2030-01-01T00:00:01Z" })).toBe(true);
+  });
+
+  it("`spot` matches only spot creates (true) or only the others (false)", () => {
+    const now = new Date();
+    expect(ruleMatches({ cloud: "aws", spot: true }, target, now)).toBe(false);
+    expect(ruleMatches({ cloud: "aws", spot: false }, target, now)).toBe(true);
+    expect(ruleMatches({ cloud: "aws", spot: true }, { ...target, spot: true }, now)).toBe(true);
+    expect(ruleMatches({ cloud: "aws", spot: false }, { ...target, spot: true }, now)).toBe(false);
+    expect(() => parseFaults('[{"cloud":"aws","spot":"yes"}]', "f", () => [])).toThrow(
+      'rule 0: "spot" must be a boolean',
+    );
   });
 
   it("`times` fails the first N matching creates, then lets later rules decide", () => {

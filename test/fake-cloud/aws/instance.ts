@@ -116,6 +116,7 @@ function faultSubject(inputs: JsonObject, ctx: Ctx<AwsConfig>): FaultSubject {
     zone: zone?.name ?? "",
     region,
     instanceType: str(inputs.instanceType) ?? "",
+    spot: isSpot(inputs),
     name: "",
     path: "",
     image: str(inputs.ami) ?? "",

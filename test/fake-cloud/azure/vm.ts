@@ -94,6 +94,7 @@ function faultSubject(inputs: JsonObject, ctx: Ctx<AzureConfig>): FaultSubject {
     zone: zone ?? "",
     region: location,
     instanceType: str(obj(inputs.hardwareProfile)?.vmSize) ?? "",
+    spot: str(inputs.priority) === "Spot",
     name: str(inputs.vmName) ?? "",
     path: armId(inputs, ctx.config, VMS, "vmName"),
     zonal: zone !== undefined,

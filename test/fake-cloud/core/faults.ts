@@ -19,6 +19,8 @@ export interface FaultRule {
   zone?: string;
   region?: string;
   instance_type?: string;
+  /** true: only spot (preemptible) creates match; false: only on-demand ones. */
+  spot?: boolean;
   times?: number;
   until?: string;
   delay_ms?: number;
@@ -30,6 +32,8 @@ export interface FaultTarget {
   zones: string[];
   region: string;
   instanceType: string;
+  /** A spot (AWS), SPOT/preemptible (GCP) or Spot-priority (Azure) create. */
+  spot?: boolean;
 }
 
 export interface FaultDecision {
@@ -40,7 +44,18 @@ export interface FaultDecision {
 /** Which `code` values each cloud offers per error (the error-text modules' variants). */
 export type KnownCodes = (cloud: CloudName, error: FaultError) => readonly string[];
 
-const KEYS = ["cloud", "error", "code", "zone", "region", "instance_type", "times", "until", "delay_ms"];
+const KEYS = [
+  "cloud",
+  "error",
+  "code",
+  "zone",
+  "region",
+  "instance_type",
+  "spot",
+  "times",
+  "until",
+  "delay_ms",
+];
 
 export function faultsFile(dir: string): string {
   return join(dir, "faults.json");
@@ -58,6 +73,7 @@ function ruleProblems(raw: unknown, knownCodes: KnownCodes): string[] {
     problems.push(`"error" must be one of ${FAULT_ERRORS.join(", ")}`);
   for (const k of ["code", "zone", "region", "instance_type", "until"])
     if (!isStr(k)) problems.push(`"${k}" must be a string`);
+  if (rule.spot !== undefined && typeof rule.spot !== "boolean") problems.push(`"spot" must be a boolean`);
   if (rule.code !== undefined && rule.error === undefined) problems.push(`"code" needs "error"`);
   if (typeof rule.code === "string" && problems.length === 0) {
     const codes = knownCodes(rule.cloud as CloudName, rule.error as FaultError);
@@ -102,6 +118,7 @@ export function ruleMatches(rule: FaultRule, target: FaultTarget, now: Date): bo
   if (rule.zone !== undefined && !target.zones.includes(rule.zone)) return false;
   if (rule.region !== undefined && rule.region !== target.region) return false;
   if (rule.instance_type !== undefined && rule.instance_type !== target.instanceType) return false;
+  if (rule.spot !== undefined && rule.spot !== (target.spot ?? false)) return false;
   return rule.until === undefined || now.getTime() < Date.parse(rule.until);
 }
 

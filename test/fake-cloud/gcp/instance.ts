@@ -151,6 +151,7 @@ function faultSubject(inputs: JsonObject, ctx: Ctx<GcpConfig>): FaultSubject {
     zone,
     region: regionOfZone(zone),
     instanceType: basename(str(inputs.machineType) ?? ""),
+    spot: isSpot(inputs),
     name,
     path: `projects/${project}/zones/${zone}/instances/${name}`,
     project,

@@ -1,0 +1,106 @@
+// `dstack apply` of a fleet: the thin CLI over src/fleets/apply-fleet.ts. Offers, the attempt order
+// (-v, --dry-run), the infrastructure diff, [y/n], then the instances; `--json` prints the fleet record
+// (or the failure report) on stdout while progress goes to stderr.
+import type { FleetSpec } from "../../src/compiler/spec.js";
+import { findPulumi, pinnedPulumiVersion } from "../../src/engine/pulumi-cli.js";
+import { resolveStateBackend } from "../../src/engine/state-backend.js";
+import { UserError } from "../../src/errors.js";
+import { applyFleet } from "../../src/fleets/apply-fleet.js";
+import type { FleetEngine } from "../../src/fleets/fleet-stack.js";
+import { fleetJson, fleetWhere } from "../../src/fleets/fleet-view.js";
+import { networkSettings } from "../../src/generate/network-settings.js";
+import { attemptJson } from "../../src/planner/attempt-plan.js";
+import { failureReportJson } from "../../src/planner/failure-report.js";
+import { provisionTuning } from "../../src/runs/provision-tuning.js";
+import { ProvisionFailed } from "../../src/runs/provision.js";
+import { ensureClientKey } from "../../src/ssh/keys.js";
+import type { CommandContext, Values } from "../command.js";
+import { confirm } from "../prompt.js";
+import { offersTable } from "./offer-render.js";
+
+const SHOWN_OFFERS = 3;
+
+/** The Pulumi CLI and the state backend; a missing CLI says which set-up step installs it. */
+export function fleetEngine(ctx: CommandContext, backendUrl: string | undefined): FleetEngine {
+  const pulumi = findPulumi();
+  if (pulumi === undefined)
+    throw new UserError(
+      "pulumi-missing",
+      `the Pulumi CLI v${pinnedPulumiVersion()} is not installed`,
+      "run ./scripts/ensure-pulumi (or ./scripts/setup)",
+    );
+  return {
+    backend: resolveStateBackend({ home: ctx.home, env: ctx.env, backendUrl }),
+    pulumiBinDir: pulumi.binDir,
+  };
+}
+
+export async function applyFleetCommand(
+  ctx: CommandContext,
+  values: Values,
+  file: string,
+  spec: FleetSpec,
+): Promise<number> {
+  if (values.detach === true)
+    ctx.out.error("Note: -d changes nothing for a fleet: apply returns once its instances are created.");
+  const json = values.json === true;
+  const backendUrl = typeof values["backend-url"] === "string" ? values["backend-url"] : undefined;
+  const outcome = await applyFleet({
+    spec,
+    configFile: file,
+    home: ctx.home,
+    engine: fleetEngine(ctx, backendUrl),
+    network: networkSettings(ctx.home),
+    sshPublicKeys: [ensureClientKey(ctx.home).publicKey],
+    dryRun: values["dry-run"] === true,
+    verbose: values.verbose === true,
+    tuning: provisionTuning(ctx.env),
+    signal: ctx.signal,
+    ui: {
+      offers: (matched) =>
+        ctx.out.error(
+          matched.length === 0 ? "No offers." : `${offersTable(matched.slice(0, SHOWN_OFFERS), matched)}\n`,
+        ),
+      plan: (text) => ctx.out.error(`${text}\n`),
+      confirm: (question) => confirm(question, values.yes === true, ctx.signal),
+      progress: (line) => ctx.out.error(line),
+    },
+  }).catch((error: unknown) => {
+    // Every attempt failed: the report goes to stderr (as the error), the same facts as JSON to stdout.
+    if (json && error instanceof ProvisionFailed)
+      ctx.out.json({
+        provisioned: false,
+        passes: error.passes,
+        failure_report: failureReportJson(error.tries),
+      });
+    throw error;
+  });
+  if (outcome.kind === "declined") return 0;
+  if (outcome.kind === "dry-run") {
+    if (json)
+      ctx.out.json({ dry_run: true, plan: outcome.plan, attempts: outcome.attempts.map(attemptJson) });
+    else ctx.out.error("Dry run: nothing was changed.");
+    return 0;
+  }
+  const { fleet } = outcome;
+  if (json) {
+    ctx.out.json({
+      fleet: fleetJson(fleet, "provisioned"),
+      plan: outcome.plan,
+      attempts: outcome.tries.length + 1,
+    });
+    return 0;
+  }
+  const lines = fleet.instances.map(
+    (i) =>
+      `  ${i.name}  ${i.id}  ${i.zone}  ${i.public_ip === "" ? "(no public IP)" : i.public_ip}  ${i.ssh_user}`,
+  );
+  ctx.out.print(
+    [
+      `Fleet ${fleet.name} provisioned: ${fleet.instances.length} x ${fleet.instance_type} (${fleet.spot ? "spot" : "on-demand"}) on ${fleet.backend} ${fleetWhere(fleet)}:`,
+      ...lines,
+      `Their agents report once the instances boot; dstack ps lists the fleet, dstack delete ${fleet.name} destroys it.`,
+    ].join("\n"),
+  );
+  return 0;
+}

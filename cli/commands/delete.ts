@@ -1,0 +1,42 @@
+// `dstack delete NAME [-y]`: destroy a fleet (its pool stack: instances, network, key pair) and forget
+// it; volumes stay (retainOnDelete). Runs are stopped with `dstack stop`, as in dstack.
+import { closest } from "../../src/compiler/suggest.js";
+import { UserError } from "../../src/errors.js";
+import { deleteFleet } from "../../src/fleets/delete-fleet.js";
+import { fleetWhere } from "../../src/fleets/fleet-view.js";
+import { listFleets, readFleet } from "../../src/fleets/store.js";
+import { readRun } from "../../src/runs/store.js";
+import type { CommandContext, Values } from "../command.js";
+import { confirm } from "../prompt.js";
+import { fleetEngine } from "./apply-fleet.js";
+
+export async function run(ctx: CommandContext, values: Values, positionals: string[]): Promise<number> {
+  const name = positionals[0];
+  if (name === undefined) throw new UserError("usage", "name the fleet", "dstack ps lists fleets", 2);
+  const fleet = readFleet(ctx.home, name);
+  if (fleet === undefined) {
+    if (readRun(ctx.home, name) !== undefined)
+      throw new UserError("not-a-fleet", `${name} is a run, not a fleet`, `dstack stop ${name} stops it`);
+    const near = closest(
+      name,
+      listFleets(ctx.home).map((f) => f.name),
+    );
+    throw new UserError(
+      "fleet-not-found",
+      `no fleet named "${name}"`,
+      near === undefined ? "dstack ps lists fleets" : `did you mean "${near}"?`,
+    );
+  }
+  const n = fleet.instances.length;
+  const what = `fleet ${name} (${n} instance${n === 1 ? "" : "s"} on ${fleet.backend} ${fleetWhere(fleet)})`;
+  if (!(await confirm(`Delete the ${what}?`, values.yes === true, ctx.signal))) return 0;
+  ctx.out.error(`Destroying the stack ${fleet.stack.project}/${fleet.stack.stack}...`);
+  await deleteFleet({
+    home: ctx.home,
+    fleet,
+    engine: fleetEngine(ctx, fleet.stack.backend_url),
+    signal: ctx.signal,
+  });
+  ctx.out.print(`Deleted the ${what}; volumes, if any, are kept.`);
+  return 0;
+}

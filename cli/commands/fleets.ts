@@ -1,0 +1,30 @@
+// The fleets part of `dstack ps`: one row per fleet (a "Fleets" table under the runs) and the same
+// facts under `fleets` in --json.
+import {
+  fleetJson,
+  fleetRow,
+  fleetStatus,
+  FLEET_COLUMNS,
+  type FleetStatus,
+} from "../../src/fleets/fleet-view.js";
+import { listFleets, type FleetRecord } from "../../src/fleets/store.js";
+import { stampAlive } from "../../src/process-identity.js";
+import { textTable } from "../../src/text-table.js";
+
+function withStatus(home: string): { fleet: FleetRecord; status: FleetStatus }[] {
+  return listFleets(home).map((fleet) => ({
+    fleet,
+    status: fleetStatus(fleet, fleet.creator !== undefined && stampAlive(fleet.creator)),
+  }));
+}
+
+export function fleetsJson(home: string): Record<string, unknown>[] {
+  return withStatus(home).map(({ fleet, status }) => fleetJson(fleet, status));
+}
+
+/** The "Fleets" table, or undefined when there are none. */
+export function fleetsTable(home: string): string | undefined {
+  const fleets = withStatus(home);
+  if (fleets.length === 0) return undefined;
+  return `\nFleets:\n${textTable([FLEET_COLUMNS, ...fleets.map(({ fleet, status }) => fleetRow(fleet, status))])}`;
+}

@@ -1,0 +1,131 @@
+// `dstack apply` of a cloud fleet as a library: offers, the attempt order, a real preview of the pool
+// stack on the first attempt, confirmation, then `nodes.target` instances through the failover loop.
+// dstack's fleet semantics: apply returns once the instances exist; the agents on them report later
+// (here they cannot be reached, so the record says `provisioned`, with the addresses the stack gave).
+import type { MatchedOffer } from "../catalog/offer.js";
+import { loadOffers } from "../catalog/offers.js";
+import type { FleetSpec } from "../compiler/spec.js";
+import { renderPlan, type Plan } from "../engine/plan.js";
+import { preview, removeStack } from "../engine/stack-runner.js";
+import { UserError } from "../errors.js";
+import { renderAttemptPlan, type Attempt } from "../planner/attempt-plan.js";
+import type { FailedTry } from "../planner/failure-report.js";
+import { randomRunName } from "../runs/names.js";
+import type { ProvisionTuning } from "../runs/provision-tuning.js";
+import { listRuns } from "../runs/store.js";
+import type { CloudBackend, NetworkSettings } from "../stacks/pool-spec.js";
+import { fleetPlan } from "./fleet-plan.js";
+import { fleetPoolSpec, fleetTarget, type FleetEngine } from "./fleet-stack.js";
+import { provisionFleet } from "./provision-fleet.js";
+import { listFleets, readFleet, type FleetRecord } from "./store.js";
+
+export interface FleetApplyUi {
+  offers(matched: readonly MatchedOffer[]): void;
+  plan(text: string): void;
+  confirm(question: string): Promise<boolean>;
+  progress(line: string): void;
+}
+
+export interface FleetApplyInput {
+  spec: FleetSpec;
+  configFile: string;
+  home: string;
+  engine: FleetEngine;
+  network: (backend: CloudBackend) => NetworkSettings;
+  sshPublicKeys: readonly string[];
+  ui: FleetApplyUi;
+  dryRun?: boolean;
+  verbose?: boolean;
+  tuning?: ProvisionTuning;
+  signal?: AbortSignal;
+}
+
+export type FleetApplyResult =
+  | { kind: "created"; fleet: FleetRecord; plan: Plan; attempt: Attempt; tries: FailedTry[] }
+  | { kind: "declined" }
+  | { kind: "dry-run"; plan: Plan; attempts: Attempt[] };
+
+/** The configuration's name, or a generated one that no fleet or run holds. */
+function fleetName(spec: FleetSpec, home: string): string {
+  if (spec.name === null) {
+    const taken = new Set([...listFleets(home), ...listRuns(home)].map((r) => r.name));
+    return randomRunName(taken);
+  }
+  const existing = readFleet(home, spec.name);
+  if (existing !== undefined)
+    throw new UserError(
+      "fleet-exists",
+      `fleet ${spec.name} already exists (${existing.status}, ${existing.instances.length} instance${existing.instances.length === 1 ? "" : "s"} on ${existing.backend} ${existing.region})`,
+      `changing a fleet in place is not supported yet: dstack delete ${spec.name}, then apply again`,
+    );
+  return spec.name;
+}
+
+export async function applyFleet(input: FleetApplyInput): Promise<FleetApplyResult> {
+  const submittedAt = Date.now();
+  const { spec, ui } = input;
+  const plan = fleetPlan(spec, loadOffers({ backends: spec.backends, home: input.home }).offers);
+  ui.offers(plan.cloud);
+  const attempts = plan.planNow();
+  if (input.dryRun === true || input.verbose === true) {
+    const local = plan.matched.length - plan.cloud.length;
+    const note = local > 0 ? "\n (the local backend matches too; fleets are provisioned on clouds only)" : "";
+    ui.plan(`Attempt order:\n${renderAttemptPlan(attempts)}${note}\n`);
+  }
+  const first = attempts[0];
+  if (first === undefined)
+    throw new UserError("no-offer", `no offer to try for ${plan.requirements}`, "relax the requirements");
+  const name = fleetName(spec, input.home);
+
+  // The infrastructure diff of the first attempt. Previewing a new stack creates it empty in the state;
+  // it is removed at once, so a preview (and a declined or dry run) leaves nothing behind.
+  const target = fleetTarget(
+    input.engine,
+    fleetPoolSpec({
+      spec,
+      name,
+      attempt: first,
+      network: input.network(first.backend as CloudBackend),
+      sshPublicKeys: input.sshPublicKeys,
+    }),
+  );
+  const diff = await preview(target, { signal: input.signal, onOutput: input.engine.onOutput });
+  await removeStack(target);
+  ui.plan(renderPlan(diff));
+  if (input.dryRun === true) return { kind: "dry-run", plan: diff, attempts };
+  const n = spec.nodes.target;
+  if (!(await ui.confirm(`Create the fleet ${name} (${n} instance${n === 1 ? "" : "s"})?`)))
+    return { kind: "declined" };
+
+  ui.progress(`Provisioning fleet ${name}: ${n} instance${n === 1 ? "" : "s"}...`);
+  const provisioned = await provisionFleet({
+    home: input.home,
+    engine: input.engine,
+    plan,
+    name,
+    network: input.network,
+    sshPublicKeys: input.sshPublicKeys,
+    configFile: input.configFile,
+    submittedAt,
+    tuning: input.tuning,
+    signal: input.signal,
+    progress: (line) => ui.progress(line),
+  }).catch((error: unknown) => {
+    // provision() words a Ctrl-C for runs; say what it means for a fleet (exit code 130 stays).
+    if (error instanceof UserError && error.code === "cancelled")
+      throw new UserError(
+        "cancelled",
+        `cancelled: the fleet ${name} was not created`,
+        "nothing was left behind; run dstack apply again when ready",
+        130,
+      );
+    throw error;
+  });
+  return {
+    kind: "created",
+    fleet: provisioned.value,
+    plan: diff,
+    attempt: provisioned.attempt,
+    tries: provisioned.tries,
+  };
+}

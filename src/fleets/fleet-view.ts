@@ -1,0 +1,78 @@
+// How a fleet shows in `ps` and `--json` (pure: whether its creator still runs is passed in). Only what
+// is known is said: the stack's outputs (instances, zones, addresses), not an agent's state, which a
+// cloud instance's agent cannot report to this machine.
+import { formatPrice } from "../text-table.js";
+import type { FleetRecord } from "./store.js";
+
+export type FleetStatus = "provisioned" | "provisioning" | "interrupted";
+
+/** A `provisioning` fleet whose creator is gone was interrupted mid-update (SIGKILL, crash). */
+export function fleetStatus(fleet: FleetRecord, creatorAlive: boolean): FleetStatus {
+  if (fleet.status === "provisioned") return "provisioned";
+  return creatorAlive ? "provisioning" : "interrupted";
+}
+
+export function fleetStatusText(fleet: FleetRecord, status: FleetStatus): string {
+  switch (status) {
+    case "provisioned": {
+      const ips = fleet.instances.map((i) => i.public_ip).filter((ip) => ip !== "");
+      return ips.length === 0 ? "provisioned" : `provisioned (${ips.join(", ")})`;
+    }
+    case "provisioning":
+      return "provisioning";
+    case "interrupted":
+      return `interrupted (dstack was stopped mid-create; dstack delete ${fleet.name} cleans up)`;
+  }
+}
+
+/** `us-east-1/use1-az4`, or the region alone when the cloud picked the zone. */
+export function fleetWhere(fleet: FleetRecord): string {
+  const zones = [...new Set(fleet.instances.map((i) => i.zone).filter((z) => z !== ""))];
+  const zone = zones.length > 0 ? zones.join(",") : fleet.zone;
+  return zone === null ? fleet.region : `${fleet.region}/${zone}`;
+}
+
+export function fleetRow(fleet: FleetRecord, status: FleetStatus): string[] {
+  const target = fleet.nodes.target;
+  return [
+    fleet.name,
+    fleet.backend,
+    fleetWhere(fleet),
+    fleet.instance_type,
+    fleet.spot ? "spot" : "on-demand",
+    formatPrice(fleet.price),
+    `${fleet.instances.length}/${target}`,
+    fleetStatusText(fleet, status),
+  ];
+}
+
+export const FLEET_COLUMNS = [
+  "NAME",
+  "BACKEND",
+  "REGION/ZONE",
+  "INSTANCE",
+  "SPOT",
+  "PRICE/H",
+  "NODES",
+  "STATUS",
+];
+
+export function fleetJson(fleet: FleetRecord, status: FleetStatus): Record<string, unknown> {
+  return {
+    name: fleet.name,
+    status,
+    backend: fleet.backend,
+    region: fleet.region,
+    zone: fleet.zone,
+    instance_type: fleet.instance_type,
+    spot: fleet.spot,
+    price: fleet.price,
+    resources: fleet.resources,
+    nodes: fleet.nodes,
+    placement: fleet.placement,
+    instances: fleet.instances,
+    stack: fleet.stack,
+    config_file: fleet.config_file,
+    created_at: fleet.created_at,
+  };
+}

@@ -1,0 +1,77 @@
+// What the CLI remembers of each cloud fleet between commands: where its pool stack lives (Pulumi
+// project, stack and state backend, so `delete` destroys exactly that stack) and what the stack's
+// outputs said about its instances. Pulumi's state stays the truth; this file says which stack to ask.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import type { FleetSpec } from "../compiler/spec.js";
+import { dstackDir } from "../engine/state-backend.js";
+import type { ProcessStamp } from "../process-identity.js";
+import { readJson, removeFile, writeJson } from "../runs/files.js";
+import type { CloudBackend } from "../stacks/pool-spec.js";
+
+export interface FleetInstance {
+  name: string;
+  /** The cloud's id: `i-...`, a GCP instance id, an Azure VM id. */
+  id: string;
+  zone: string;
+  public_ip: string;
+  private_ip: string;
+  ssh_user: string;
+  spot: boolean;
+}
+
+export interface FleetStackRef {
+  /** The Pulumi project: `dstack-<project>-<backend>-<fleet>`, as `dstack generate` names it. */
+  project: string;
+  stack: string;
+  /** The Pulumi state backend holding it. */
+  backend_url: string;
+}
+
+export interface FleetRecord {
+  name: string;
+  /**
+   * `provisioning` while an attempt's update runs (with `creator`), `provisioned` once the stack's
+   * outputs are recorded. The agents on cloud instances are not reachable from here, so nothing
+   * beyond what the stack reported is claimed.
+   */
+  status: "provisioning" | "provisioned";
+  backend: CloudBackend;
+  region: string;
+  /** The attempt's zone (every instance of the attempt is placed there); null when the cloud picked. */
+  zone: string | null;
+  instance_type: string;
+  spot: boolean;
+  /** USD per hour per instance. */
+  price: number;
+  resources: string;
+  nodes: FleetSpec["nodes"];
+  placement: FleetSpec["placement"];
+  instances: FleetInstance[];
+  stack: FleetStackRef;
+  config_file: string;
+  created_at: string;
+  /** The dstack process running the attempt, while it runs: a dead creator means it was killed. */
+  creator?: ProcessStamp;
+}
+
+const fleetsDir = (home: string): string => join(dstackDir(home), "fleets");
+const fleetFile = (home: string, name: string): string => join(fleetsDir(home), `${name}.json`);
+
+export const readFleet = (home: string, name: string): FleetRecord | undefined =>
+  readJson<FleetRecord>(fleetFile(home, name));
+export const writeFleet = (home: string, fleet: FleetRecord): void =>
+  writeJson(fleetFile(home, fleet.name), fleet);
+export const removeFleet = (home: string, name: string): void => removeFile(fleetFile(home, name));
+
+export function listFleets(home: string): FleetRecord[] {
+  let files: string[];
+  try {
+    files = readdirSync(fleetsDir(home)).filter((f) => f.endsWith(".json"));
+  } catch {
+    return [];
+  }
+  return files
+    .flatMap((f) => readFleet(home, f.slice(0, -".json".length)) ?? [])
+    .sort((a, b) => a.created_at.localeCompare(b.created_at));
+}
