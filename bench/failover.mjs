@@ -11,8 +11,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { engineFloor } from "./engine-floor.mjs";
 import { stats } from "./lib.mjs";
 
 const bin = new URL("../bin/dstack.js", import.meta.url).pathname;
@@ -71,47 +70,6 @@ function timedApply(env) {
         : reject(new Error(marks.map((m) => m[1]).join("\n"))),
     );
   });
-}
-
-/** The engine's floor: an empty inline program's `up` on the file backend, through dstack's runner. */
-async function engineFloor() {
-  const outfile = new URL("../node_modules/.cache/dstack-bench/engine.mjs", import.meta.url).pathname;
-  await build({
-    stdin: {
-      contents:
-        'export * from "./src/engine/stack-runner.ts"; export * from "./src/engine/state-backend.ts"; export * from "./src/engine/pulumi-cli.ts";',
-      resolveDir: new URL("..", import.meta.url).pathname,
-      loader: "ts",
-    },
-    outfile,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    external: ["@pulumi/*"],
-    logLevel: "warning",
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-  });
-  const lib = await import(pathToFileURL(outfile).href);
-  const cli = lib.findPulumi();
-  if (cli === undefined) throw new Error("run ./scripts/ensure-pulumi");
-  const home = mkdtempSync(join(tmpdir(), "dstack-bench-home-"));
-  const target = {
-    project: "bench",
-    stack: "empty",
-    program: async () => ({}),
-    backend: lib.resolveStateBackend({ home, env: {} }),
-    pulumiBinDir: cli.binDir,
-  };
-  const ups = [];
-  for (let i = 0; i < 5; i++) {
-    const t = performance.now();
-    await lib.up(target);
-    ups.push(performance.now() - t);
-  }
-  return stats(ups.slice(1)).median;
 }
 
 const floor = await engineFloor();

@@ -19,8 +19,8 @@ export function stats(samples) {
 
 export const ms = (x) => `${x.toFixed(1)} ms`;
 
-/** Bundle a TypeScript module (as the CLI bundle does) and import it. */
-export async function importBundled(entry) {
+/** Bundle a TypeScript module (as the CLI bundle does) and import it; `options` go to esbuild. */
+export async function importBundled(entry, options = {}) {
   const outfile = join(mkdtempSync(join(tmpdir(), "dstack-bench-")), "entry.mjs");
   await build({
     entryPoints: [entry],
@@ -33,6 +33,7 @@ export async function importBundled(entry) {
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
+    ...options,
   });
   return import(pathToFileURL(outfile).href);
 }
