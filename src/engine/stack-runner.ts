@@ -4,9 +4,11 @@
 import type * as AutomationModule from "@pulumi/pulumi/automation/index.js";
 import type { EngineEvent, PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
 import { EngineError, classifyText, engineDetail } from "./errors.js";
-import { describeLock, readLockHolder } from "./lock-info.js";
+import { describeLock, readLockHolder, type LockHolder } from "./lock-info.js";
+import { isDiyBackend, lockedHint, parseLockText, type TextLock } from "./lock-text.js";
 import { pulumiEnv, pulumiRoot } from "./pulumi-cli.js";
 import { planFromEvents, type Plan } from "./plan.js";
+import { allHoldersDead } from "./stale-lock.js";
 import type { StateBackend } from "./state-backend.js";
 
 export interface StackTarget {
@@ -78,8 +80,46 @@ async function guarded<T>(target: StackTarget, options: RunOptions, action: () =
   try {
     return await action();
   } catch (error) {
+    if (!(await clearedStaleLock(error, target, options))) throw await classify(error, target, options);
+  }
+  // Once only: a lock found again is someone else's, and classify() reports it.
+  try {
+    return await action();
+  } catch (error) {
     throw await classify(error, target, options);
   }
+}
+
+/** The locks a DIY backend's "locked" error lists; undefined for any other error or backend. */
+async function diyLocks(error: unknown, target: StackTarget): Promise<TextLock[] | undefined> {
+  if (!isDiyBackend(target.backend.url)) return undefined;
+  const auto = await loadAutomation();
+  return error instanceof auto.ConcurrentUpdateError ? parseLockText(error.message) : undefined;
+}
+
+/**
+ * A `pulumi` killed mid-update on this machine leaves its lock object (in the bucket, or the folder), and every later
+ * update fails as locked. When every lock the engine listed was left by a process of this host that is
+ * certainly dead, `pulumi cancel` (which on a DIY backend deletes all the stack's lock objects) clears
+ * them. A live holder, another host's or a text we cannot read leaves the lock alone. A lock a new
+ * update takes between the failure and the cancel would go too: that window is the cancel's start-up
+ * (about a second), and the local pool's own updates wait for each other on the pool lock.
+ */
+async function clearedStaleLock(error: unknown, target: StackTarget, options: RunOptions): Promise<boolean> {
+  if (options.signal?.aborted === true) return false;
+  const locks = await diyLocks(error, target);
+  if (locks === undefined || !allHoldersDead(locks.map((l) => l.holder))) return false;
+  try {
+    await (await openStack(target)).cancel();
+  } catch {
+    // Not cleared (the store refused, the engine failed to start): the lock error stands, as it would.
+    return false;
+  }
+  for (const { holder } of locks)
+    options.onOutput?.(
+      `removed a stale lock of stack ${target.stack} left by ${holder.username}@${holder.hostname} (pid ${holder.pid}, dead) since ${holder.since}\n`,
+    );
+  return true;
 }
 
 async function classify(error: unknown, target: StackTarget, options: RunOptions): Promise<EngineError> {
@@ -93,11 +133,10 @@ async function classify(error: unknown, target: StackTarget, options: RunOptions
   }
   const text = error instanceof Error ? error.message : String(error);
   if (error instanceof auto.ConcurrentUpdateError) {
-    const holder = readLockHolder(target.backend.url, target.stack);
     return new EngineError(
       "locked",
-      `stack ${target.stack} is locked: ${describeLock(holder)}`,
-      "wait for that update to finish; if it died, run `pulumi cancel` or remove the lock with `dstack stop --force-unlock`",
+      `stack ${target.stack} is locked: ${describeLock(await lockHolder(error, target))}`,
+      lockedHint(target.backend.url),
       engineDetail(text),
     );
   }
@@ -116,6 +155,12 @@ async function classify(error: unknown, target: StackTarget, options: RunOptions
     hint,
     engineDetail(text),
   );
+}
+
+/** Who holds the lock: from the lock files of a file backend, else from the engine's text (the first). */
+async function lockHolder(error: unknown, target: StackTarget): Promise<LockHolder | null> {
+  if (target.backend.url.startsWith("file://")) return readLockHolder(target.backend.url, target.stack);
+  return (await diyLocks(error, target))?.[0]?.holder ?? null;
 }
 
 /**
