@@ -32,6 +32,7 @@ export function fleetEngine(ctx: CommandContext, backendUrl: string | undefined)
   return {
     backend: resolveStateBackend({ home: ctx.home, env: ctx.env, backendUrl }),
     pulumiBinDir: pulumi.binDir,
+    onNotice: (line) => ctx.out.error(line.trimEnd()),
   };
 }
 

@@ -22,6 +22,8 @@ export interface StackTarget {
   config?: Record<string, { value: string; secret?: boolean }>;
   /** Extra environment for the engine and the providers it starts. */
   env?: Record<string, string>;
+  /** What dstack itself did to the stack (e.g. a stale lock removed): lines the user should see. */
+  onNotice?: (line: string) => void;
 }
 
 export interface RunOptions {
@@ -98,8 +100,8 @@ async function diyLocks(error: unknown, target: StackTarget): Promise<TextLock[]
 }
 
 /**
- * A `pulumi` killed mid-update on this machine leaves its lock object (in the bucket, or the folder), and every later
- * update fails as locked. When every lock the engine listed was left by a process of this host that is
+ * A `pulumi` killed mid-update on this machine leaves its lock object (in the bucket, or the folder),
+ * and every later update fails as locked. When every lock the engine listed was left by a process of this host that is
  * certainly dead, `pulumi cancel` (which on a DIY backend deletes all the stack's lock objects) clears
  * them. A live holder, another host's or a text we cannot read leaves the lock alone. A lock a new
  * update takes between the failure and the cancel would go too: that window is the cancel's start-up
@@ -115,9 +117,10 @@ async function clearedStaleLock(error: unknown, target: StackTarget, options: Ru
     // Not cleared (the store refused, the engine failed to start): the lock error stands, as it would.
     return false;
   }
+  const notice = target.onNotice ?? options.onOutput;
   for (const { holder } of locks)
-    options.onOutput?.(
-      `removed a stale lock of stack ${target.stack} left by ${holder.username}@${holder.hostname} (pid ${holder.pid}, dead) since ${holder.since}\n`,
+    notice?.(
+      `removed a stale lock of stack ${target.project}/${target.stack} left by ${holder.username}@${holder.hostname} (pid ${holder.pid}, dead) since ${holder.since}\n`,
     );
   return true;
 }

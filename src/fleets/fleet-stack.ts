@@ -20,6 +20,8 @@ export interface FleetEngine {
   backend: StateBackend;
   pulumiBinDir: string;
   onOutput?: (line: string) => void;
+  /** dstack's own notes on a stack (a stale lock removed), for the user. */
+  onNotice?: (line: string) => void;
 }
 
 export interface FleetPoolInput {
@@ -54,6 +56,7 @@ export function fleetTarget(engine: FleetEngine, pool: PoolSpec): StackTarget {
     backend: engine.backend,
     pulumiBinDir: engine.pulumiBinDir,
     program: () => poolStack(pool),
+    ...(engine.onNotice === undefined ? {} : { onNotice: engine.onNotice }),
   };
 }
 
@@ -68,5 +71,6 @@ export function recordedTarget(engine: FleetEngine, ref: FleetStackRef): StackTa
     backend: engine.backend,
     pulumiBinDir: engine.pulumiBinDir,
     program: () => Promise.resolve({}),
+    ...(engine.onNotice === undefined ? {} : { onNotice: engine.onNotice }),
   };
 }

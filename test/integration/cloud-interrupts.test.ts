@@ -107,6 +107,10 @@ describe("cloud fleet applies cut short (fake cloud, real engine)", () => {
     expect(ps).toContain("dstack delete slow cleans up");
     const r = cliSync(["delete", "slow", "-y"], { cwd: repo, env: u.env });
     expect(r.code, r.out).toBe(0);
+    // The killed pulumi's lock: judged dead, removed, and said.
+    expect(r.stderr).toMatch(
+      /removed a stale lock of stack dstack-main-aws-slow\/fleet left by \S+@\S+ \(pid \d+, dead\)/,
+    );
     expect(fleets(u)).toEqual([]);
     expectNothingLeft(u);
     expect(stackStates(u.home)).toEqual([]);

@@ -190,7 +190,7 @@ describe("stale stack locks in a real S3 backend (MinIO on 127.0.0.1)", () => {
     expect(await lockKeys(s3)).toEqual([]);
     const since = new Date(written.timestamp as string).toISOString().replace(/\.\d{3}Z$/, "Z");
     expect(lines).toContain(
-      `removed a stale lock of stack ${STACK} left by ${userInfo().username}@${hostname()} (pid ${written.pid as number}, dead) since ${since}\n`,
+      `removed a stale lock of stack ${PROJECT}/${STACK} left by ${userInfo().username}@${hostname()} (pid ${written.pid as number}, dead) since ${since}\n`,
     );
 
     // 2. The same shape PUT by hand, naming a process that has exited.
