@@ -4,11 +4,11 @@
 import type * as AutomationModule from "@pulumi/pulumi/automation/index.js";
 import type { EngineEvent, PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
 import { EngineError, classifyText, engineDetail } from "./errors.js";
-import { describeLock, readLockHolder, type LockHolder } from "./lock-info.js";
-import { isDiyBackend, lockedHint, parseLockText, type TextLock } from "./lock-text.js";
+import { describeLock } from "./lock-info.js";
+import { lockedHint, type TextLock } from "./lock-text.js";
 import { pulumiEnv, pulumiRoot } from "./pulumi-cli.js";
 import { planFromEvents, type Plan } from "./plan.js";
-import { allHoldersDead } from "./stale-lock.js";
+import { clearStaleLocks, lockHolderOf, locksInError, type LockedStack } from "./stale-lock-retry.js";
 import type { StateBackend } from "./state-backend.js";
 
 export interface StackTarget {
@@ -92,37 +92,27 @@ async function guarded<T>(target: StackTarget, options: RunOptions, action: () =
   }
 }
 
-/** The locks a DIY backend's "locked" error lists; undefined for any other error or backend. */
-async function diyLocks(error: unknown, target: StackTarget): Promise<TextLock[] | undefined> {
-  if (!isDiyBackend(target.backend.url)) return undefined;
+const lockedStack = (target: StackTarget): LockedStack => ({
+  project: target.project,
+  stack: target.stack,
+  backendUrl: target.backend.url,
+});
+
+async function locksIn(error: unknown, target: StackTarget): Promise<TextLock[] | undefined> {
   const auto = await loadAutomation();
-  return error instanceof auto.ConcurrentUpdateError ? parseLockText(error.message) : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  return locksInError(message, error instanceof auto.ConcurrentUpdateError, target.backend.url);
 }
 
-/**
- * A `pulumi` killed mid-update on this machine leaves its lock object (in the bucket, or the folder),
- * and every later update fails as locked. When every lock the engine listed was left by a process of this host that is
- * certainly dead, `pulumi cancel` (which on a DIY backend deletes all the stack's lock objects) clears
- * them. A live holder, another host's or a text we cannot read leaves the lock alone. A lock a new
- * update takes between the failure and the cancel would go too: that window is the cancel's start-up
- * (about a second), and the local pool's own updates wait for each other on the pool lock.
- */
+/** A stale lock (see stale-lock-retry.ts) cleared: the caller tries once more. Never after a cancel. */
 async function clearedStaleLock(error: unknown, target: StackTarget, options: RunOptions): Promise<boolean> {
   if (options.signal?.aborted === true) return false;
-  const locks = await diyLocks(error, target);
-  if (locks === undefined || !allHoldersDead(locks.map((l) => l.holder))) return false;
-  try {
-    await (await openStack(target)).cancel();
-  } catch {
-    // Not cleared (the store refused, the engine failed to start): the lock error stands, as it would.
-    return false;
-  }
-  const notice = target.onNotice ?? options.onOutput;
-  for (const { holder } of locks)
-    notice?.(
-      `removed a stale lock of stack ${target.project}/${target.stack} left by ${holder.username}@${holder.hostname} (pid ${holder.pid}, dead) since ${holder.since}\n`,
-    );
-  return true;
+  return clearStaleLocks(
+    lockedStack(target),
+    await locksIn(error, target),
+    async () => (await openStack(target)).cancel(),
+    target.onNotice ?? options.onOutput,
+  );
 }
 
 async function classify(error: unknown, target: StackTarget, options: RunOptions): Promise<EngineError> {
@@ -138,7 +128,7 @@ async function classify(error: unknown, target: StackTarget, options: RunOptions
   if (error instanceof auto.ConcurrentUpdateError) {
     return new EngineError(
       "locked",
-      `stack ${target.stack} is locked: ${describeLock(await lockHolder(error, target))}`,
+      `stack ${target.stack} is locked: ${describeLock(lockHolderOf(lockedStack(target), await locksIn(error, target)))}`,
       lockedHint(target.backend.url),
       engineDetail(text),
     );
@@ -158,12 +148,6 @@ async function classify(error: unknown, target: StackTarget, options: RunOptions
     hint,
     engineDetail(text),
   );
-}
-
-/** Who holds the lock: from the lock files of a file backend, else from the engine's text (the first). */
-async function lockHolder(error: unknown, target: StackTarget): Promise<LockHolder | null> {
-  if (target.backend.url.startsWith("file://")) return readLockHolder(target.backend.url, target.stack);
-  return (await diyLocks(error, target))?.[0]?.holder ?? null;
 }
 
 /**
