@@ -101,6 +101,16 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
     load: () => import("./commands/provision.js"),
   },
   {
+    name: "_provision-fleet",
+    summary: "internal: carry on retrying a pending fleet in the background (apply -d under retry)",
+    usage: "dstack _provision-fleet NAME",
+    help: [],
+    options: {},
+    positionals: true,
+    hidden: true,
+    load: () => import("./commands/provision-fleet.js"),
+  },
+  {
     name: "_reap",
     summary: "internal: tear down idle local instances",
     usage: "dstack _reap",

@@ -3,6 +3,7 @@
 // (or the failure report) on stdout while progress goes to stderr.
 import type { FleetSpec } from "../../src/compiler/spec.js";
 import { findPulumi, pinnedPulumiVersion } from "../../src/engine/pulumi-cli.js";
+import { fleetLogFile, startBackground } from "../../src/runs/pending-process.js";
 import { resolveStateBackend } from "../../src/engine/state-backend.js";
 import { UserError } from "../../src/errors.js";
 import { applyFleet } from "../../src/fleets/apply-fleet.js";
@@ -42,13 +43,12 @@ export async function applyFleetCommand(
   file: string,
   spec: FleetSpec,
 ): Promise<number> {
-  if (values.detach === true)
-    ctx.out.error("Note: -d changes nothing for a fleet: apply returns once its instances are created.");
   const json = values.json === true;
   const backendUrl = typeof values["backend-url"] === "string" ? values["backend-url"] : undefined;
   const outcome = await applyFleet({
     spec,
     configFile: file,
+    cwd: ctx.cwd,
     home: ctx.home,
     engine: fleetEngine(ctx, backendUrl),
     network: networkSettings(ctx.home),
@@ -57,6 +57,20 @@ export async function applyFleetCommand(
     verbose: values.verbose === true,
     tuning: provisionTuning(ctx.env),
     signal: ctx.signal,
+    // -d under retry: a first pass without capacity hands the retrying to a background process (a
+    // fleet's apply otherwise returns once its instances exist, retrying in the foreground meanwhile).
+    detachRetry:
+      values.detach === true
+        ? (pending) =>
+            startBackground(ctx.home, {
+              command: "_provision-fleet",
+              name: pending.name,
+              logFile: pending.retrying?.log_file ?? fleetLogFile(ctx.home, pending.name),
+              cwd: ctx.cwd,
+              applyValues: values,
+              env: ctx.env,
+            })
+        : undefined,
     ui: {
       offers: (matched) =>
         ctx.out.error(
@@ -81,6 +95,17 @@ export async function applyFleetCommand(
     if (json)
       ctx.out.json({ dry_run: true, plan: outcome.plan, attempts: outcome.attempts.map(attemptJson) });
     else ctx.out.error("Dry run: nothing was changed.");
+    return 0;
+  }
+  if (outcome.kind === "pending") {
+    const f = outcome.fleet;
+    const r = f.retrying;
+    if (json) ctx.out.json({ fleet: fleetJson(f, "pending"), attempts: outcome.tries.length });
+    else
+      ctx.out.print(
+        `Fleet ${f.name} is pending: no capacity yet after ${r?.attempts ?? 0} attempts; retrying in the background (pid ${r?.process?.pid ?? "?"}).\n` +
+          `dstack ps shows it, dstack delete ${f.name} cancels it; log: ${r?.log_file ?? ""}`,
+      );
     return 0;
   }
   const { fleet } = outcome;

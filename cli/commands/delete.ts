@@ -5,6 +5,8 @@ import { UserError } from "../../src/errors.js";
 import { deleteFleet } from "../../src/fleets/delete-fleet.js";
 import { fleetWhere } from "../../src/fleets/fleet-view.js";
 import { listFleets, readFleet } from "../../src/fleets/store.js";
+import { stampAlive } from "../../src/process-identity.js";
+import { stopBackground } from "../../src/runs/pending-process.js";
 import { readRun } from "../../src/runs/store.js";
 import type { CommandContext, Values } from "../command.js";
 import { confirm } from "../prompt.js";
@@ -30,10 +32,21 @@ export async function run(ctx: CommandContext, values: Values, positionals: stri
   const n = fleet.instances.length;
   const what = `fleet ${name} (${n} instance${n === 1 ? "" : "s"} on ${fleet.backend} ${fleetWhere(fleet)})`;
   if (!(await confirm(`Delete the ${what}?`, values.yes === true, ctx.signal))) return 0;
-  ctx.out.error(`Destroying the stack ${fleet.stack.project}/${fleet.stack.stack}...`);
+  // Still retrying in the background: cancel that process; it cleans up its attempt and its record.
+  const retrying = fleet.retrying?.process ?? null;
+  if (retrying !== null && stampAlive(retrying)) {
+    ctx.out.error(`Cancelling the background retrying of ${name} (pid ${retrying.pid})...`);
+    await stopBackground(retrying);
+  }
+  const left = readFleet(ctx.home, name);
+  if (left === undefined) {
+    ctx.out.print(`Cancelled the pending fleet ${name}; nothing was created.`);
+    return 0;
+  }
+  ctx.out.error(`Destroying the stack ${left.stack.project}/${left.stack.stack}...`);
   await deleteFleet({
     home: ctx.home,
-    fleet,
+    fleet: left,
     engine: fleetEngine(ctx, fleet.stack.backend_url),
     signal: ctx.signal,
   });

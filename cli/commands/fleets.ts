@@ -3,18 +3,21 @@
 import {
   fleetJson,
   fleetRow,
+  fleetProcess,
   fleetStatus,
   FLEET_COLUMNS,
   type FleetStatus,
 } from "../../src/fleets/fleet-view.js";
 import { listFleets, type FleetRecord } from "../../src/fleets/store.js";
-import { stampAlive } from "../../src/process-identity.js";
+import { stampAlive, type ProcessStamp } from "../../src/process-identity.js";
 import { textTable } from "../../src/text-table.js";
+
+const alive = (stamp: ProcessStamp | undefined): boolean => stamp !== undefined && stampAlive(stamp);
 
 function withStatus(home: string): { fleet: FleetRecord; status: FleetStatus }[] {
   return listFleets(home).map((fleet) => ({
     fleet,
-    status: fleetStatus(fleet, fleet.creator !== undefined && stampAlive(fleet.creator)),
+    status: fleetStatus(fleet, alive(fleetProcess(fleet))),
   }));
 }
 

@@ -10,12 +10,15 @@ import { preview, removeStack } from "../engine/stack-runner.js";
 import { UserError } from "../errors.js";
 import { renderAttemptPlan, type Attempt } from "../planner/attempt-plan.js";
 import type { FailedTry } from "../planner/failure-report.js";
+import type { ProcessStamp } from "../process-identity.js";
 import { randomRunName } from "../runs/names.js";
+import { HandedOff } from "../runs/provision.js";
 import type { ProvisionTuning } from "../runs/provision-tuning.js";
 import { listRuns } from "../runs/store.js";
 import type { CloudBackend, NetworkSettings } from "../stacks/pool-spec.js";
 import { fleetPlan } from "./fleet-plan.js";
-import { fleetPoolSpec, fleetTarget, type FleetEngine } from "./fleet-stack.js";
+import { fleetPoolSpec, fleetTarget, stackRef, type FleetEngine } from "./fleet-stack.js";
+import { handOffFleet, pendingFleet } from "./pending-fleet.js";
 import { provisionFleet } from "./provision-fleet.js";
 import { listFleets, readFleet, type FleetRecord } from "./store.js";
 
@@ -29,6 +32,8 @@ export interface FleetApplyUi {
 export interface FleetApplyInput {
   spec: FleetSpec;
   configFile: string;
+  /** The folder apply runs in: the background retrying compiles the configuration again there. */
+  cwd: string;
   home: string;
   engine: FleetEngine;
   network: (backend: CloudBackend) => NetworkSettings;
@@ -38,10 +43,16 @@ export interface FleetApplyInput {
   verbose?: boolean;
   tuning?: ProvisionTuning;
   signal?: AbortSignal;
+  /**
+   * `apply -d`: when the first pass finds no capacity and `retry` would wait, record the fleet as
+   * pending, start the background process that carries on (dstack _provision-fleet NAME), and return.
+   */
+  detachRetry?: (pending: FleetRecord) => ProcessStamp;
 }
 
 export type FleetApplyResult =
   | { kind: "created"; fleet: FleetRecord; plan: Plan; attempt: Attempt; tries: FailedTry[] }
+  | { kind: "pending"; fleet: FleetRecord; tries: FailedTry[] }
   | { kind: "declined" }
   | { kind: "dry-run"; plan: Plan; attempts: Attempt[] };
 
@@ -79,16 +90,14 @@ export async function applyFleet(input: FleetApplyInput): Promise<FleetApplyResu
 
   // The infrastructure diff of the first attempt. Previewing a new stack creates it empty in the state;
   // it is removed at once, so a preview (and a declined or dry run) leaves nothing behind.
-  const target = fleetTarget(
-    input.engine,
-    fleetPoolSpec({
-      spec,
-      name,
-      attempt: first,
-      network: input.network(first.backend as CloudBackend),
-      sshPublicKeys: input.sshPublicKeys,
-    }),
-  );
+  const firstPool = fleetPoolSpec({
+    spec,
+    name,
+    attempt: first,
+    network: input.network(first.backend as CloudBackend),
+    sshPublicKeys: input.sshPublicKeys,
+  });
+  const target = fleetTarget(input.engine, firstPool);
   const diff = await preview(target, { signal: input.signal, onOutput: input.engine.onOutput });
   await removeStack(target);
   ui.plan(renderPlan(diff));
@@ -98,19 +107,44 @@ export async function applyFleet(input: FleetApplyInput): Promise<FleetApplyResu
     return { kind: "declined" };
 
   ui.progress(`Provisioning fleet ${name}: ${n} instance${n === 1 ? "" : "s"}...`);
-  const provisioned = await provisionFleet({
-    home: input.home,
-    engine: input.engine,
-    plan,
-    name,
-    network: input.network,
-    sshPublicKeys: input.sshPublicKeys,
-    configFile: input.configFile,
-    submittedAt,
-    tuning: input.tuning,
-    signal: input.signal,
-    progress: (line) => ui.progress(line),
-  }).catch((error: unknown) => {
+  let provisioned;
+  try {
+    provisioned = await provisionFleet({
+      home: input.home,
+      engine: input.engine,
+      plan,
+      name,
+      network: input.network,
+      sshPublicKeys: input.sshPublicKeys,
+      configFile: input.configFile,
+      submittedAt,
+      tuning: input.tuning,
+      signal: input.signal,
+      progress: (line) => ui.progress(line),
+      handOff: input.detachRetry !== undefined,
+    });
+  } catch (error) {
+    if (error instanceof HandedOff && input.detachRetry !== undefined) {
+      const pending = pendingFleet(
+        {
+          name,
+          spec,
+          first,
+          stack: stackRef(firstPool, input.engine.backend.url),
+          requirements: plan.requirements,
+          configFile: input.configFile,
+          cwd: input.cwd,
+          home: input.home,
+          submittedAt,
+        },
+        error,
+      );
+      return {
+        kind: "pending",
+        fleet: handOffFleet(input.home, pending, input.detachRetry),
+        tries: error.tries,
+      };
+    }
     // provision() words a Ctrl-C for runs; say what it means for a fleet (exit code 130 stays).
     if (error instanceof UserError && error.code === "cancelled")
       throw new UserError(
@@ -120,7 +154,7 @@ export async function applyFleet(input: FleetApplyInput): Promise<FleetApplyResu
         130,
       );
     throw error;
-  });
+  }
   return {
     kind: "created",
     fleet: provisioned.value,

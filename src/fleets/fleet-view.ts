@@ -2,18 +2,33 @@
 // is known is said: the stack's outputs (instances, zones, addresses), not an agent's state, which a
 // cloud instance's agent cannot report to this machine.
 import { formatPrice } from "../text-table.js";
+import type { ProcessStamp } from "../process-identity.js";
+import { pendingFleetText } from "./pending-fleet.js";
 import type { FleetRecord } from "./store.js";
 
-export type FleetStatus = "provisioned" | "provisioning" | "interrupted";
+export type FleetStatus = "provisioned" | "provisioning" | "interrupted" | "pending" | "failed";
 
-/** A `provisioning` fleet whose creator is gone was interrupted mid-update (SIGKILL, crash). */
-export function fleetStatus(fleet: FleetRecord, creatorAlive: boolean): FleetStatus {
-  if (fleet.status === "provisioned") return "provisioned";
-  return creatorAlive ? "provisioning" : "interrupted";
+/**
+ * A `provisioning` fleet whose creator is gone was interrupted mid-update (SIGKILL, crash). A pending
+ * fleet whose background process died waits for nothing any more: failed. `alive` is whether the
+ * creator (provisioning) or the retrying process (pending) still runs.
+ */
+export function fleetStatus(fleet: FleetRecord, alive: boolean): FleetStatus {
+  if (fleet.status === "provisioned" || fleet.status === "failed") return fleet.status;
+  if (fleet.status === "pending") return alive || fleet.retrying?.process === null ? "pending" : "failed";
+  return alive ? "provisioning" : "interrupted";
 }
 
-export function fleetStatusText(fleet: FleetRecord, status: FleetStatus): string {
+/** The process whose life decides the status: the creator of an attempt, or the retrying process. */
+export function fleetProcess(fleet: FleetRecord): ProcessStamp | undefined {
+  return fleet.status === "pending" ? (fleet.retrying?.process ?? undefined) : fleet.creator;
+}
+
+export function fleetStatusText(fleet: FleetRecord, status: FleetStatus, now = Date.now()): string {
   switch (status) {
+    case "pending":
+    case "failed":
+      return pendingFleetText(fleet, status === "pending", now);
     case "provisioned": {
       const ips = fleet.instances.map((i) => i.public_ip).filter((ip) => ip !== "");
       return ips.length === 0 ? "provisioned" : `provisioned (${ips.join(", ")})`;
@@ -74,5 +89,19 @@ export function fleetJson(fleet: FleetRecord, status: FleetStatus): Record<strin
     stack: fleet.stack,
     config_file: fleet.config_file,
     created_at: fleet.created_at,
+    ...(fleet.retrying === undefined
+      ? {}
+      : {
+          retrying: {
+            reason: fleet.retrying.reason,
+            attempts: fleet.retrying.attempts,
+            pass: fleet.retrying.pass,
+            next_try_at: fleet.retrying.next_try_at,
+            trying: fleet.retrying.trying,
+            pid: fleet.retrying.process?.pid ?? null,
+            log_file: fleet.retrying.log_file,
+            message: fleet.retrying.message ?? null,
+          },
+        }),
   };
 }

@@ -8,7 +8,7 @@ import type { Attempt } from "../planner/attempt-plan.js";
 import { ownStamp } from "../process-identity.js";
 import { CleanupFailed } from "../runs/cleanup-failed.js";
 import { DEFAULT_ATTEMPT_TIMEOUT_S, type ProvisionTuning } from "../runs/provision-tuning.js";
-import { provision, type Provisioned } from "../runs/provision.js";
+import { provision, type ProvisionPolicy, type ProvisionState, type Provisioned } from "../runs/provision.js";
 import type { CloudBackend, NetworkSettings, PoolOutputs } from "../stacks/pool-spec.js";
 import { fleetPoolSpec, fleetTarget, stackRef, type FleetEngine } from "./fleet-stack.js";
 import type { FleetPlan } from "./fleet-plan.js";
@@ -27,6 +27,13 @@ export interface FleetProvisionInput {
   tuning?: ProvisionTuning;
   signal?: AbortSignal;
   progress: (line: string) => void;
+  /** apply -d: throw HandedOff where the loop would wait for capacity (see ProvisionPolicy). */
+  handOff?: boolean;
+  /** The background process: carry on an earlier loop, following it in the record. */
+  resume?: ProvisionPolicy["resume"];
+  onState?: (state: ProvisionState) => void;
+  /** The pending record a failed attempt goes back to (else the record is removed). */
+  pending?: FleetRecord;
 }
 
 function instancesOf(outputs: Record<string, unknown>): FleetInstance[] {
@@ -85,12 +92,15 @@ function attemptFleet(input: FleetProvisionInput) {
       config_file: input.configFile,
       created_at: new Date(input.submittedAt).toISOString(),
       creator: ownStamp(),
+      // In the background: which process retries it, so that `delete` cancels rather than waits.
+      ...(input.pending?.retrying === undefined ? {} : { retrying: input.pending.retrying }),
     };
     writeFleet(input.home, record);
     try {
       const result = await up(target, { signal, onOutput: input.engine.onOutput });
       const done: FleetRecord = { ...record, status: "provisioned", instances: instancesOf(result.outputs) };
       delete done.creator;
+      delete done.retrying;
       writeFleet(input.home, done);
       return done;
     } catch (error) {
@@ -105,7 +115,8 @@ function attemptFleet(input: FleetProvisionInput) {
           `the fleet stays recorded as provisioning; \`dstack delete ${input.name}\` destroys its stack ${target.project}/${target.stack} once this dstack has exited`,
         );
       }
-      removeFleet(input.home, input.name);
+      if (input.pending === undefined) removeFleet(input.home, input.name);
+      else writeFleet(input.home, input.pending);
       throw error;
     }
   };
@@ -113,13 +124,20 @@ function attemptFleet(input: FleetProvisionInput) {
 
 export function provisionFleet(input: FleetProvisionInput): Promise<Provisioned<FleetRecord>> {
   return provision(
-    { plan: input.plan.planNow, attempt: attemptFleet(input), progress: input.progress },
+    {
+      plan: input.plan.planNow,
+      attempt: attemptFleet(input),
+      progress: input.progress,
+      onState: input.onState,
+    },
     {
       signal: input.signal,
       attemptTimeoutMs: input.tuning?.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_S * 1000,
       backoffScale: input.tuning?.backoffScale ?? 1,
       retry: input.plan.spec.retry,
       submittedAt: input.submittedAt,
+      handOff: input.handOff,
+      resume: input.resume,
     },
   );
 }

@@ -28,14 +28,38 @@ export interface FleetStackRef {
   backend_url: string;
 }
 
+/** A fleet whose retrying (`apply -d` under retry on no-capacity) a background process carries on. */
+export interface FleetRetrying {
+  /** Why it waits, e.g. "no capacity". */
+  reason: string;
+  /** The pass under way, or the last one that ended. */
+  pass: number;
+  /** Attempts made so far, over every pass. */
+  attempts: number;
+  /** When the next pass starts (ISO); null while a pass runs. */
+  next_try_at: string | null;
+  /** While an attempt runs: where, e.g. "aws us-east-1 use1-az2". */
+  trying: string | null;
+  /** The `dstack _provision-fleet NAME` process; null until it is started. */
+  process: ProcessStamp | null;
+  /** retry.duration counts from submission (ISO). */
+  submitted_at: string;
+  /** The folder `apply` ran in: where the configuration is compiled again. */
+  cwd: string;
+  log_file: string;
+  /** Why it failed (status failed). */
+  message?: string;
+}
+
 export interface FleetRecord {
   name: string;
   /**
    * `provisioning` while an attempt's update runs (with `creator`), `provisioned` once the stack's
-   * outputs are recorded. The agents on cloud instances are not reachable from here, so nothing
+   * outputs are recorded. `pending` while a background process waits to retry (`retrying`), `failed`
+   * once that retrying gave up. The agents on cloud instances are not reachable from here, so nothing
    * beyond what the stack reported is claimed.
    */
-  status: "provisioning" | "provisioned";
+  status: "provisioning" | "provisioned" | "pending" | "failed";
   backend: CloudBackend;
   region: string;
   /** The attempt's zone (every instance of the attempt is placed there); null when the cloud picked. */
@@ -53,6 +77,8 @@ export interface FleetRecord {
   created_at: string;
   /** The dstack process running the attempt, while it runs: a dead creator means it was killed. */
   creator?: ProcessStamp;
+  /** Set while the fleet is retried in the background, and kept (with its message) when that failed. */
+  retrying?: FleetRetrying;
 }
 
 const fleetsDir = (home: string): string => join(dstackDir(home), "fleets");

@@ -19,6 +19,9 @@ export const APPLY_VALUES_ENV = "DSTACK_APPLY_VALUES";
 export const pendingLogFile = (home: string, name: string): string =>
   join(dstackDir(home), "logs", `provision-${name}.log`);
 
+export const fleetLogFile = (home: string, name: string): string =>
+  join(dstackDir(home), "logs", `provision-fleet-${name}.log`);
+
 export function startRetryingProcess(
   home: string,
   pending: PendingRun,
@@ -26,23 +29,41 @@ export function startRetryingProcess(
   applyValues: Readonly<Record<string, unknown>> | null,
   env: Readonly<Record<string, string | undefined>>,
 ): ProcessStamp {
+  return startBackground(home, {
+    command: "_provision",
+    name: pending.name,
+    logFile: pending.log_file,
+    cwd: pending.cwd,
+    applyValues,
+    env,
+  });
+}
+
+export interface BackgroundCommand {
+  /** The internal command: `_provision` (a run), `_provision-fleet` (a fleet). */
+  command: string;
+  name: string;
+  logFile: string;
+  cwd: string;
+  applyValues: Readonly<Record<string, unknown>> | null;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** `dstack <command> <name>`, detached, its output appended to `logFile`. */
+export function startBackground(home: string, run: BackgroundCommand): ProcessStamp {
   mkdirSync(join(dstackDir(home), "logs"), { recursive: true, mode: 0o700 });
-  const log = openSync(pending.log_file, "a", 0o600);
+  const log = openSync(run.logFile, "a", 0o600);
   try {
-    const child = spawn(
-      process.execPath,
-      [join(packageRoot(), "bin", "dstack.js"), "_provision", pending.name],
-      {
-        detached: true,
-        cwd: pending.cwd,
-        stdio: ["ignore", log, log],
-        env: {
-          ...env,
-          HOME: home,
-          [APPLY_VALUES_ENV]: applyValues === null ? undefined : JSON.stringify(applyValues),
-        },
+    const child = spawn(process.execPath, [join(packageRoot(), "bin", "dstack.js"), run.command, run.name], {
+      detached: true,
+      cwd: run.cwd,
+      stdio: ["ignore", log, log],
+      env: {
+        ...run.env,
+        HOME: home,
+        [APPLY_VALUES_ENV]: run.applyValues === null ? undefined : JSON.stringify(run.applyValues),
       },
-    );
+    });
     child.unref();
     if (child.pid === undefined) throw new Error("the retrying process could not be started");
     return stampOf(child.pid);
@@ -54,8 +75,12 @@ export function startRetryingProcess(
 export type Cancelled = "cancelled" | "killed" | "not-running";
 
 /** Stops the retrying process: SIGTERM, then SIGKILL (its whole group) after `graceMs`. */
-export async function cancelRetrying(pending: PendingRun, graceMs = 120_000): Promise<Cancelled> {
-  const stamp = pending.process;
+export function cancelRetrying(pending: PendingRun, graceMs = 120_000): Promise<Cancelled> {
+  return stopBackground(pending.process, graceMs);
+}
+
+/** Stops a background process: SIGTERM, then SIGKILL (its whole group) after `graceMs`. */
+export async function stopBackground(stamp: ProcessStamp | null, graceMs = 120_000): Promise<Cancelled> {
   if (stamp === null || !stampAlive(stamp)) return "not-running";
   process.kill(stamp.pid, "SIGTERM");
   const deadline = Date.now() + graceMs;

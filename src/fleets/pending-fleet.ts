@@ -1,0 +1,116 @@
+// A fleet whose retrying went to the background (`apply -d` under retry on no-capacity): the record
+// says it is pending, why, how far the loop got and when it tries next, and which process carries it
+// on (dstack _provision-fleet NAME); that process keeps the record in step with every attempt and
+// wait. `ps` shows it as `pending (no capacity, attempt 7, next try in 2m)`, as it does pending runs.
+import { formatWait } from "../planner/attempt-text.js";
+import { attemptWhere } from "../planner/attempt-text.js";
+import type { Attempt } from "../planner/attempt-plan.js";
+import type { ProcessStamp } from "../process-identity.js";
+import { fleetLogFile } from "../runs/pending-process.js";
+import type { HandedOff, ProvisionState } from "../runs/provision.js";
+import type { FleetSpec } from "../compiler/spec.js";
+import { readFleet, removeFleet, writeFleet, type FleetRecord, type FleetStackRef } from "./store.js";
+import type { CloudBackend } from "../stacks/pool-spec.js";
+
+export interface PendingFleetInput {
+  name: string;
+  spec: FleetSpec;
+  /** The plan's first attempt: what the record shows until an attempt lands. */
+  first: Attempt;
+  stack: FleetStackRef;
+  requirements: string;
+  configFile: string;
+  cwd: string;
+  home: string;
+  submittedAt: number;
+}
+
+export function pendingFleet(input: PendingFleetInput, handedOff: HandedOff): FleetRecord {
+  const { first, spec, waiting } = { ...input, waiting: handedOff.waiting };
+  return {
+    name: input.name,
+    status: "pending",
+    backend: first.backend as CloudBackend,
+    region: first.region,
+    zone: first.zone,
+    instance_type: first.instance_type,
+    spot: first.spot,
+    price: first.price,
+    resources: input.requirements,
+    nodes: spec.nodes,
+    placement: spec.placement,
+    instances: [],
+    stack: input.stack,
+    config_file: input.configFile,
+    created_at: new Date(input.submittedAt).toISOString(),
+    retrying: {
+      reason: waiting.reason,
+      pass: waiting.pass,
+      attempts: waiting.attempts,
+      next_try_at: new Date(waiting.nextTryAt).toISOString(),
+      trying: null,
+      process: null,
+      submitted_at: new Date(input.submittedAt).toISOString(),
+      cwd: input.cwd,
+      log_file: fleetLogFile(input.home, input.name),
+    },
+  };
+}
+
+/** Records the pending fleet, then starts its background process; nothing stays if that fails. */
+export function handOffFleet(
+  home: string,
+  pending: FleetRecord,
+  start: (pending: FleetRecord) => ProcessStamp,
+): FleetRecord {
+  writeFleet(home, pending);
+  try {
+    const stamp = start(pending);
+    const started = {
+      ...pending,
+      ...(pending.retrying && { retrying: { ...pending.retrying, process: stamp } }),
+    };
+    writeFleet(home, started);
+    return started;
+  } catch (error) {
+    removeFleet(home, pending.name);
+    throw error;
+  }
+}
+
+/** The background process follows its loop in the record: the attempt under way, or the wait. */
+export function followFleet(home: string, name: string, state: ProvisionState): void {
+  const fleet = readFleet(home, name);
+  if (fleet?.retrying === undefined) return;
+  const retrying =
+    state.kind === "attempting"
+      ? {
+          ...fleet.retrying,
+          pass: state.pass,
+          attempts: state.attempts,
+          trying: attemptWhere(state.attempt),
+          next_try_at: null,
+        }
+      : {
+          ...fleet.retrying,
+          pass: state.pass,
+          attempts: state.attempts,
+          trying: null,
+          next_try_at: new Date(state.nextTryAt).toISOString(),
+          reason: state.reason,
+        };
+  writeFleet(home, { ...fleet, retrying });
+}
+
+/** `pending (no capacity, attempt 7, next try in 2m)`, or why the retrying ended. Pure. */
+export function pendingFleetText(fleet: FleetRecord, processAlive: boolean, now: number): string {
+  const r = fleet.retrying;
+  if (r === undefined) return fleet.status;
+  const attempts = `${r.attempts} attempt${r.attempts === 1 ? "" : "s"}`;
+  if (fleet.status === "failed") return `failed (${r.reason}, after ${attempts})`;
+  if (r.process !== null && !processAlive) return `failed (the retrying process ${r.process.pid} exited)`;
+  if (r.trying !== null) return `pending (${r.reason}, attempt ${r.attempts} in progress)`;
+  const next = r.next_try_at === null ? NaN : Date.parse(r.next_try_at) - now;
+  const when = Number.isNaN(next) || next <= 0 ? "next try now" : `next try in ${formatWait(next)}`;
+  return `pending (${r.reason}, attempt ${r.attempts}, ${when})`;
+}

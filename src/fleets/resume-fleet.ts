@@ -1,0 +1,81 @@
+// The background side of `apply -d` of a fleet under retry (dstack _provision-fleet NAME): the same
+// failover loop, resumed where the foreground left it (the next pass, the attempts so far, the wait
+// already begun, retry.duration from submission), with the record following every attempt and wait.
+// Whatever the outcome, the record says it: provisioned (the attempt writes it), failed with the
+// reason, or removed when cancelled (`dstack delete` sends SIGTERM; the attempt cleans up first).
+import { loadOffers } from "../catalog/offers.js";
+import type { FleetSpec } from "../compiler/spec.js";
+import { UserError } from "../errors.js";
+import type { ProvisionTuning } from "../runs/provision-tuning.js";
+import { ProvisionFailed, type Provisioned } from "../runs/provision.js";
+import type { CloudBackend, NetworkSettings } from "../stacks/pool-spec.js";
+import { fleetPlan } from "./fleet-plan.js";
+import type { FleetEngine } from "./fleet-stack.js";
+import { followFleet } from "./pending-fleet.js";
+import { provisionFleet } from "./provision-fleet.js";
+import { readFleet, removeFleet, writeFleet, type FleetRecord } from "./store.js";
+
+export interface ResumeFleetInput {
+  /** The configuration compiled again from the original `apply` flags. */
+  spec: FleetSpec;
+  pending: FleetRecord;
+  home: string;
+  engine: FleetEngine;
+  network: (backend: CloudBackend) => NetworkSettings;
+  sshPublicKeys: readonly string[];
+  tuning?: ProvisionTuning;
+  signal?: AbortSignal;
+  progress: (line: string) => void;
+}
+
+export async function resumeFleet(input: ResumeFleetInput): Promise<Provisioned<FleetRecord>> {
+  const { pending, home } = input;
+  const retrying = pending.retrying;
+  if (retrying === undefined) throw new UserError("internal", `fleet ${pending.name} is not pending`);
+  try {
+    return await provisionFleet({
+      home,
+      engine: input.engine,
+      plan: fleetPlan(input.spec, loadOffers({ backends: input.spec.backends, home }).offers),
+      name: pending.name,
+      network: input.network,
+      sshPublicKeys: input.sshPublicKeys,
+      configFile: pending.config_file,
+      submittedAt: Date.parse(retrying.submitted_at),
+      tuning: input.tuning,
+      signal: input.signal,
+      progress: input.progress,
+      onState: (state) => followFleet(home, pending.name, state),
+      resume: {
+        pass: retrying.pass + 1,
+        attempts: retrying.attempts,
+        startAt: retrying.next_try_at === null ? Date.now() : Date.parse(retrying.next_try_at),
+      },
+      pending,
+    });
+  } catch (error) {
+    if (error instanceof UserError && error.code === "cancelled") removeFleet(home, pending.name);
+    else {
+      // The latest record (the loop kept it in step), marked failed with why.
+      const latest = readFleet(home, pending.name) ?? pending;
+      const reason =
+        error instanceof ProvisionFailed
+          ? error.stopped
+            ? "provisioning stopped"
+            : "no capacity within retry.duration"
+          : "error";
+      writeFleet(home, {
+        ...latest,
+        status: "failed",
+        retrying: {
+          ...(latest.retrying ?? retrying),
+          reason,
+          trying: null,
+          next_try_at: null,
+          message: error instanceof Error ? error.message : String(error),
+        },
+      });
+    }
+    throw error;
+  }
+}
