@@ -54,8 +54,15 @@ export async function resumeFleet(input: ResumeFleetInput): Promise<Provisioned<
       pending,
     });
   } catch (error) {
-    if (error instanceof UserError && error.code === "cancelled") removeFleet(home, pending.name);
-    else {
+    if (error instanceof UserError && error.code === "cancelled") {
+      removeFleet(home, pending.name);
+      throw new UserError(
+        "cancelled",
+        `cancelled: the fleet ${pending.name} was not created`,
+        "nothing was left behind",
+        130,
+      );
+    } else {
       // The latest record (the loop kept it in step), marked failed with why.
       const latest = readFleet(home, pending.name) ?? pending;
       const reason =

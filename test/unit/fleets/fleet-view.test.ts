@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import {
   fleetJson,
+  fleetProcess,
   fleetRow,
   fleetStatus,
   fleetStatusText,
@@ -35,5 +36,44 @@ describe("fleet view", () => {
     expect(fleetStatusText(fleet, "interrupted")).toContain("dstack delete gpus cleans up");
     expect(fleetWhere(fleet)).toBe("us-east-1");
     expect(fleetRow(fleet, "provisioning")[6]).toBe("0/2");
+  });
+
+  it("pending while its background process retries; failed once that process is gone or gave up", () => {
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    const stamp = { pid: 4242, host: "h", start: 1 };
+    const retrying = {
+      reason: "no capacity",
+      pass: 2,
+      attempts: 7,
+      next_try_at: new Date(now + 120_000).toISOString(),
+      trying: null,
+      process: stamp,
+      submitted_at: new Date(now - 60_000).toISOString(),
+      cwd: "/repo",
+      log_file: "/home/.dstack/logs/provision-fleet-gpus.log",
+    };
+    const pending = fleetRecord({ status: "pending", instances: [], retrying });
+    expect(fleetProcess(pending)).toEqual(stamp);
+    expect(fleetStatus(pending, true)).toBe("pending");
+    expect(fleetStatusText(pending, "pending", now)).toBe("pending (no capacity, attempt 7, next try in 2m)");
+    expect(fleetStatus(pending, false)).toBe("failed");
+    expect(fleetStatusText(pending, "failed", now)).toBe("failed (the retrying process 4242 exited)");
+    const trying = fleetRecord({
+      status: "pending",
+      retrying: { ...retrying, trying: "aws us-east-1 use1-az2" },
+    });
+    expect(fleetStatusText(trying, "pending", now)).toBe("pending (no capacity, attempt 7 in progress)");
+    const gaveUp = fleetRecord({
+      status: "failed",
+      retrying: { ...retrying, reason: "no capacity within retry.duration", message: "..." },
+    });
+    expect(fleetStatus(gaveUp, false)).toBe("failed");
+    expect(fleetStatusText(gaveUp, "failed", now)).toBe(
+      "failed (no capacity within retry.duration, after 7 attempts)",
+    );
+    expect(fleetJson(pending, "pending")).toMatchObject({
+      status: "pending",
+      retrying: { reason: "no capacity", attempts: 7, pid: 4242 },
+    });
   });
 });
