@@ -13,7 +13,10 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
       "dstack apply [-f FILE] [-y] [-d] [--profile NAME] [-e NAME=VALUE]... [overrides] [--backend-url URL]",
     help: [
       ["-y, --yes", "do not ask for confirmation"],
-      ["-d, --detach", "return once the run is up; under retry, hand a wait for capacity to a background process (runs and fleets)"],
+      [
+        "-d, --detach",
+        "return once the run is up; under retry, hand a wait for capacity to a background process (runs and fleets)",
+      ],
       ["--dry-run", "show the offers, the attempt order and the infrastructure plan; change nothing"],
       ["-v, --verbose", "also show the attempt order"],
       ["--backend-url URL", "Pulumi state backend (default file://~/.dstack/state)"],
