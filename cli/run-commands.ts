@@ -41,7 +41,7 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
   {
     name: "ps",
     summary: "list runs and fleets with their status",
-    usage: "dstack ps [-a] [-v] [--json]",
+    usage: "dstack ps [-a] [-v] [--json] [--refresh]",
     help: [
       ["-a, --all", "include finished runs"],
       [
@@ -49,11 +49,13 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
         "show each run's instance and zone, and how long dev environments have been inactive",
       ],
       ["--json", "machine-readable output (`runs` and `fleets`)"],
+      ["--refresh", "first read each fleet's instances back from its cloud (one Pulumi refresh per fleet)"],
     ],
     options: {
       all: { type: "boolean", short: "a" },
       verbose: { type: "boolean", short: "v" },
       json: { type: "boolean" },
+      refresh: { type: "boolean" },
     },
     load: () => import("./commands/ps.js"),
   },

@@ -8,7 +8,10 @@ import {
   FLEET_COLUMNS,
   type FleetStatus,
 } from "../../src/fleets/fleet-view.js";
+import { refreshFleet } from "../../src/fleets/refresh-fleet.js";
 import { listFleets, type FleetRecord } from "../../src/fleets/store.js";
+import type { CommandContext } from "../command.js";
+import { fleetEngine } from "./apply-fleet.js";
 import { stampAlive, type ProcessStamp } from "../../src/process-identity.js";
 import { textTable } from "../../src/text-table.js";
 
@@ -30,4 +33,18 @@ export function fleetsTable(home: string): string | undefined {
   const fleets = withStatus(home);
   if (fleets.length === 0) return undefined;
   return `\nFleets:\n${textTable([FLEET_COLUMNS, ...fleets.map(({ fleet, status }) => fleetRow(fleet, status))])}`;
+}
+
+/** `ps --refresh`: read every provisioned fleet's stack back from its cloud (see refresh-fleet.ts). */
+export async function refreshFleets(ctx: CommandContext): Promise<void> {
+  for (const fleet of listFleets(ctx.home).filter((f) => f.status === "provisioned")) {
+    ctx.out.error(`Checking fleet ${fleet.name} against ${fleet.backend}...`);
+    const checked = await refreshFleet(
+      ctx.home,
+      fleet,
+      fleetEngine(ctx, fleet.stack.backend_url),
+      ctx.signal,
+    );
+    for (const id of checked.gone ?? []) ctx.out.error(`  instance ${id} is gone from ${fleet.backend}`);
+  }
 }

@@ -10,7 +10,7 @@ import { listRuns, readPool, type RunRecord } from "../../src/runs/store.js";
 import type { CommandContext, Values } from "../command.js";
 import { formatPrice, textTable as table } from "../../src/text-table.js";
 import { pendingJson, statusOf } from "./pending-render.js";
-import { fleetsJson, fleetsTable } from "./fleets.js";
+import { fleetsJson, fleetsTable, refreshFleets } from "./fleets.js";
 import { openAgent } from "./runs-common.js";
 
 async function viewOf(ctx: CommandContext, run: RunRecord): Promise<RunView | undefined> {
@@ -65,6 +65,7 @@ function status(record: RunRecord, view: RunView | undefined, verbose: boolean, 
 }
 
 export async function run(ctx: CommandContext, values: Values): Promise<number> {
+  if (values.refresh === true) await refreshFleets(ctx);
   // A dstack killed mid-create left a half-created instance or a locked stack: clean that up first.
   const cleaned = await recoverLeftovers({ home: ctx.home, env: ctx.env });
   if (cleaned !== undefined) ctx.out.error(cleaned);

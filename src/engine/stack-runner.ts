@@ -246,3 +246,25 @@ export async function clearPendingOperations(target: StackTarget): Promise<numbe
     return pending;
   });
 }
+
+/**
+ * Reads every resource of the stack back from its provider (`pulumi refresh`: one that is gone
+ * leaves the state) and returns the ids the state then holds, by resource type.
+ */
+export async function refreshedIds(
+  target: StackTarget,
+  options: RunOptions = {},
+): Promise<Map<string, string[]>> {
+  return guarded(target, options, async () => {
+    const stack = await openStack(target);
+    throwIfAborted(options.signal);
+    await stack.refresh({ onOutput: options.onOutput, signal: options.signal });
+    const exported = await stack.exportStack();
+    const resources =
+      (exported.deployment as { resources?: { type: string; id?: string }[] } | undefined)?.resources ?? [];
+    const ids = new Map<string, string[]>();
+    for (const r of resources)
+      if (r.id !== undefined && r.id !== "") ids.set(r.type, [...(ids.get(r.type) ?? []), r.id]);
+    return ids;
+  });
+}

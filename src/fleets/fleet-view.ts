@@ -14,7 +14,9 @@ export type FleetStatus = "provisioned" | "provisioning" | "interrupted" | "pend
  * creator (provisioning) or the retrying process (pending) still runs.
  */
 export function fleetStatus(fleet: FleetRecord, alive: boolean): FleetStatus {
-  if (fleet.status === "provisioned" || fleet.status === "failed") return fleet.status;
+  // Instances a refresh found gone from the cloud (ps --refresh): the fleet is no longer what it was.
+  if (fleet.status === "provisioned") return (fleet.gone ?? []).length > 0 ? "interrupted" : "provisioned";
+  if (fleet.status === "failed") return fleet.status;
   if (fleet.status === "pending") return alive || fleet.retrying?.process === null ? "pending" : "failed";
   return alive ? "provisioning" : "interrupted";
 }
@@ -35,8 +37,12 @@ export function fleetStatusText(fleet: FleetRecord, status: FleetStatus, now = D
     }
     case "provisioning":
       return "provisioning";
-    case "interrupted":
-      return `interrupted (dstack was stopped mid-create; dstack delete ${fleet.name} cleans up)`;
+    case "interrupted": {
+      const gone = fleet.gone ?? [];
+      if (gone.length === 0)
+        return `interrupted (dstack was stopped mid-create; dstack delete ${fleet.name} cleans up)`;
+      return `interrupted (${gone.length} of ${fleet.instances.length} instance${fleet.instances.length === 1 ? "" : "s"} gone from the cloud: ${gone.join(", ")}; dstack delete ${fleet.name} cleans up)`;
+    }
   }
 }
 
@@ -89,6 +95,8 @@ export function fleetJson(fleet: FleetRecord, status: FleetStatus): Record<strin
     stack: fleet.stack,
     config_file: fleet.config_file,
     created_at: fleet.created_at,
+    gone: fleet.gone ?? [],
+    checked_at: fleet.checked_at ?? null,
     ...(fleet.retrying === undefined
       ? {}
       : {

@@ -79,6 +79,10 @@ export interface FleetRecord {
   creator?: ProcessStamp;
   /** Set while the fleet is retried in the background, and kept (with its message) when that failed. */
   retrying?: FleetRetrying;
+  /** Ids of instances a refresh found gone from the cloud (a spot instance reclaimed, deleted by hand). */
+  gone?: string[];
+  /** When the fleet's stack was last read back from the cloud (`dstack ps --refresh`), ISO. */
+  checked_at?: string;
 }
 
 const fleetsDir = (home: string): string => join(dstackDir(home), "fleets");

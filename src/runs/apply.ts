@@ -88,7 +88,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
     const others = matched.length - provisionable.length;
     const note =
       others > 0
-        ? `\n (${others} cloud offer${others === 1 ? "" : "s"} match too; provisioning on clouds arrives with the cloud backends)`
+        ? `\n (${others} cloud offer${others === 1 ? "" : "s"} match too; runs provision on the local backend only, fleets on the clouds)`
         : "";
     input.ui.plan(`Attempt order:\n${renderAttemptPlan(attempts)}${note}\n`);
   }
@@ -96,7 +96,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
   if (offer === undefined) {
     const elsewhere =
       matched.length > 0
-        ? `; ${matched.length} cloud offers match, but provisioning on clouds arrives with the cloud backends`
+        ? `; ${matched.length} cloud offers match, but runs provision on the local backend only so far (a \`type: fleet\` configuration creates instances on the clouds)`
         : "";
     throw new UserError(
       "no-offer",

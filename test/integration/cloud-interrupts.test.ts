@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installFakeCloud } from "../fake-cloud/install.js";
-import { listResources, writeFaults } from "../fake-cloud/state.js";
+import { listResources, removeResource, writeFaults } from "../fake-cloud/state.js";
 import { cliSync, runCli, spawnCliGroup, untilSoon, type GroupCli } from "./e2e-cli.js";
 import { attemptLines, fleetUser, instancesIn, orphans, stackStates, type FleetUser } from "./fleet-e2e.js";
 import { requirePulumi } from "./pulumi-path.js";
@@ -114,6 +114,38 @@ describe("cloud fleet applies cut short (fake cloud, real engine)", () => {
     expect(fleets(u)).toEqual([]);
     expectNothingLeft(u);
     expect(stackStates(u.home)).toEqual([]);
+    expect(listResources(u.cloud)).toEqual([]);
+  }, 120_000);
+
+  it("an instance gone from the cloud (a spot reclaim) shows as interrupted after ps --refresh; delete cleans up", async () => {
+    const u = fleetUser(fakeBin);
+    writeFileSync(
+      join(repo, "pair.dstack.yml"),
+      FLEET.replace("name: slow", "name: pair").replace("nodes: 1", "nodes: 2"),
+    );
+    const r = await runCli(["apply", "-f", "pair.dstack.yml", "-y"], {
+      cwd: repo,
+      env: u.env,
+      timeoutMs: 120_000,
+    });
+    expect(r.code, r.out).toBe(0);
+    const [reclaimed, kept] = instancesIn(u.cloud);
+    expect(removeResource(u.cloud, "aws", reclaimed?.id ?? "")).toBe(true);
+    // Without --refresh, ps reads only what dstack recorded: it cannot know yet.
+    expect(fleets(u)).toMatchObject([{ name: "pair", status: "provisioned" }]);
+    const refreshed = cliSync(["ps", "--refresh", "--json"], { cwd: repo, env: u.env });
+    expect(refreshed.code, refreshed.out).toBe(0);
+    expect(refreshed.stderr).toContain(`instance ${reclaimed?.id ?? ""} is gone from aws`);
+    const [fleet] = (JSON.parse(refreshed.stdout) as { fleets: { status: string; gone: string[] }[] }).fleets;
+    expect(fleet).toMatchObject({ status: "interrupted", gone: [reclaimed?.id] });
+    expect(cliSync(["ps"], { cwd: repo, env: u.env }).stdout).toMatch(
+      /pair .*interrupted \(1 of 2 instances gone from the cloud: \S+; dstack delete pair cleans up\)/,
+    );
+    // The other instance is still there and still in the stack; delete takes it and everything else.
+    expect(instancesIn(u.cloud).map((i) => i.id)).toEqual([kept?.id]);
+    expect(orphans(u)).toEqual([]);
+    expect(cliSync(["delete", "pair", "-y"], { cwd: repo, env: u.env }).code).toBe(0);
+    expectNothingLeft(u);
     expect(listResources(u.cloud)).toEqual([]);
   }, 120_000);
 });
