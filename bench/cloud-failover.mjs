@@ -6,13 +6,13 @@
 // the destroy that leaves nothing behind; compared with the engine's floor for one empty update. Each
 // user is fresh (HOME, fake-cloud store); every fleet is deleted afterwards. Prints figures only.
 // Needs ./scripts/setup. Run: node bench/cloud-failover.mjs [K...]   (default 1 2 5 10 20)
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { engineFloor } from "./engine-floor.mjs";
-import { importBundled, stats } from "./lib.mjs";
+import { importBundled, stats, timedCli } from "./lib.mjs";
 
 const bin = new URL("../bin/dstack.js", import.meta.url).pathname;
 const root = new URL("..", import.meta.url).pathname;
@@ -57,29 +57,7 @@ function cli(args, env) {
 }
 
 /** `apply -y`, each output line stamped with the time since start. */
-function timedApply(env) {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const marks = [];
-    const child = spawn(process.execPath, [bin, "apply", "-f", "fleet.dstack.yml", "-y"], { cwd: repo, env });
-    let buffer = "";
-    const onData = (chunk) => {
-      buffer += chunk.toString();
-      let nl;
-      while ((nl = buffer.indexOf("\n")) !== -1) {
-        marks.push([performance.now() - start, buffer.slice(0, nl)]);
-        buffer = buffer.slice(nl + 1);
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("close", (code) =>
-      code === 0
-        ? resolve({ total: performance.now() - start, marks })
-        : reject(new Error(marks.map((m) => m[1]).join("\n"))),
-    );
-  });
-}
+const timedApply = (env) => timedCli(bin, ["apply", "-f", "fleet.dstack.yml", "-y"], { cwd: repo, env });
 
 // The plan as apply will try it (the same for every user: the bundled catalog, no config).
 const probe = user();

@@ -1,6 +1,6 @@
-// The engine's floor for one update: an empty inline program's `up` on the file backend, through
-// dstack's own runner (src/engine/stack-runner.ts, bundled on the fly), median of 4 after a warm-up.
-// Shared by the failover benchmarks, which compare a failed attempt's cost with it.
+// The engine's floor for one update: an empty inline program on the file backend, through dstack's own
+// runner (src/engine/stack-runner.ts, bundled on the fly). Shared by the engine-overhead benchmark
+// and the failover benchmarks, which compare a failed attempt's cost with it.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,8 +8,9 @@ import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { stats } from "./lib.mjs";
 
-/** Milliseconds: the median `up` of an empty program. */
-export async function engineFloor() {
+/** dstack's engine modules, and a target for an empty program in a fresh file backend. */
+export async function emptyEngineTarget() {
+  // Inside the package, so the bundle resolves @pulumi/pulumi from node_modules.
   const outfile = new URL("../node_modules/.cache/dstack-bench/engine.mjs", import.meta.url).pathname;
   await build({
     stdin: {
@@ -40,6 +41,12 @@ export async function engineFloor() {
     backend: lib.resolveStateBackend({ home, env: {} }),
     pulumiBinDir: cli.binDir,
   };
+  return { lib, target };
+}
+
+/** Milliseconds: the median `up` of an empty program, of 4 after a warm-up. */
+export async function engineFloor() {
+  const { lib, target } = await emptyEngineTarget();
   const ups = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();

@@ -7,12 +7,12 @@
 // provider; update the pool back without it), so it is compared with the engine's floor for one empty
 // update on the file backend, measured here as bench/engine-overhead.mjs does. Prints figures only.
 // Needs ./scripts/setup. Run: node bench/failover.mjs [K...]   (default 1 2 5 10 20; ~3 min on 2 cores)
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { engineFloor } from "./engine-floor.mjs";
-import { stats } from "./lib.mjs";
+import { stats, timedCli } from "./lib.mjs";
 
 const bin = new URL("../bin/dstack.js", import.meta.url).pathname;
 const ks = process.argv.slice(2).map(Number);
@@ -45,32 +45,7 @@ function userWith(k) {
 }
 
 /** `apply -y -d`, each output line stamped with the time since start. */
-function timedApply(env) {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const marks = [];
-    const child = spawn(process.execPath, [bin, "apply", "-f", "task.dstack.yml", "-y", "-d"], {
-      cwd: repo,
-      env,
-    });
-    let buffer = "";
-    const onData = (chunk) => {
-      buffer += chunk.toString();
-      let nl;
-      while ((nl = buffer.indexOf("\n")) !== -1) {
-        marks.push([performance.now() - start, buffer.slice(0, nl)]);
-        buffer = buffer.slice(nl + 1);
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("close", (code) =>
-      code === 0
-        ? resolve({ total: performance.now() - start, marks })
-        : reject(new Error(marks.map((m) => m[1]).join("\n"))),
-    );
-  });
-}
+const timedApply = (env) => timedCli(bin, ["apply", "-f", "task.dstack.yml", "-y", "-d"], { cwd: repo, env });
 
 const floor = await engineFloor();
 console.log(`engine floor: empty up on the file backend, median of 4 after a warm-up: ${s(floor)}\n`);

@@ -1,4 +1,5 @@
 // Shared helpers for benchmarks: timing statistics and an on-the-fly bundle of a TypeScript entry.
+import { spawn } from "node:child_process";
 import { build } from "esbuild";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,4 +44,32 @@ export function report(name, value, target) {
   console.log(
     `${name.padEnd(44)} ${ms(value).padStart(10)}   target ${ms(target).padStart(9)}   ratio ${ratio.toFixed(2)} ${ratio <= 1 ? "OK" : "OVER"}`,
   );
+}
+
+/**
+ * Runs `node <bin> ...args`, stamping each output line (stdout and stderr) with the milliseconds since
+ * start; resolves with the total and the marks, rejects with the output on a non-zero exit.
+ */
+export function timedCli(bin, args, options) {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const marks = [];
+    const child = spawn(process.execPath, [bin, ...args], options);
+    let buffer = "";
+    const onData = (chunk) => {
+      buffer += chunk.toString();
+      let nl;
+      while ((nl = buffer.indexOf("\n")) !== -1) {
+        marks.push([performance.now() - start, buffer.slice(0, nl)]);
+        buffer = buffer.slice(nl + 1);
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("close", (code) =>
+      code === 0
+        ? resolve({ total: performance.now() - start, marks })
+        : reject(new Error(marks.map((m) => m[1]).join("\n"))),
+    );
+  });
 }

@@ -2,11 +2,12 @@
 // (an idle instance reused, no infrastructure change; target < 3 s), with a breakdown from the CLI's own
 // progress lines and cloud-init's status.json; plus agent bundle and user-data sizes and the agent's RSS.
 // Needs ./scripts/setup. Run: node bench/local-apply.mjs
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { timedCli } from "./lib.mjs";
 
 const bin = new URL("../bin/dstack.js", import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), "dstack-bench-home-"));
@@ -30,29 +31,7 @@ const config = (name, idle) => {
 };
 
 /** Run apply, stamping each progress line with the time since start. */
-function timedApply(file) {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const marks = [];
-    const child = spawn(process.execPath, [bin, "apply", "-f", file, "-y", "-d"], { cwd: repo, env });
-    let buffer = "";
-    const onData = (chunk) => {
-      buffer += chunk.toString();
-      let nl;
-      while ((nl = buffer.indexOf("\n")) !== -1) {
-        marks.push([performance.now() - start, buffer.slice(0, nl)]);
-        buffer = buffer.slice(nl + 1);
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("close", (code) =>
-      code === 0
-        ? resolve({ total: performance.now() - start, marks })
-        : reject(new Error(marks.map((m) => m[1]).join("\n"))),
-    );
-  });
-}
+const timedApply = (file) => timedCli(bin, ["apply", "-f", file, "-y", "-d"], { cwd: repo, env });
 
 const at = (marks, re) => marks.find(([, line]) => re.test(line))?.[0];
 const cli = (...args) => spawnSync(process.execPath, [bin, ...args], { cwd: repo, env, encoding: "utf8" });
