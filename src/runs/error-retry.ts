@@ -8,7 +8,7 @@
 import { backoffSeconds } from "../planner/backoff.js";
 import type { RunView } from "../runtime-agent/run-view.js";
 import type { ProcessStamp } from "../process-identity.js";
-import { resubmission, resubmissionRecord } from "./interruption.js";
+import { rerunnable, resubmissionRecord } from "./interruption.js";
 import { readPending, removePending, writePending, type PendingRun } from "./pending-store.js";
 import { readRun, writeRun, type RunRecord } from "./store.js";
 
@@ -27,11 +27,8 @@ export function errorResubmission(run: RunRecord, view: RunView, scale = 1): Err
   const retry = run.spec.retry as { on_events?: string[]; duration?: number } | null | undefined;
   if (retry?.on_events?.includes("error") !== true)
     return { resubmit: false, why: "retry.on_events has no error" };
-  const general = resubmission({
-    ...run,
-    spec: { ...run.spec, retry: { ...retry, on_events: ["interruption"] } },
-  });
-  if (!general.resubmit) return general;
+  const possible = rerunnable(run);
+  if (!possible.resubmit) return possible;
   const finished = view.finished_at === null ? Date.now() : Date.parse(view.finished_at);
   const at = finished + backoffSeconds((run.resubmissions ?? 0) + 1) * 1000 * scale;
   const until = firstSubmission(run) + (retry.duration ?? 0) * 1000;

@@ -25,6 +25,11 @@ export function resubmission(run: RunRecord): Resubmission {
   const retry = run.spec.retry as { on_events?: string[] } | null | undefined;
   if (retry?.on_events?.includes("interruption") !== true)
     return { resubmit: false, why: "retry.on_events has no interruption" };
+  return rerunnable(run);
+}
+
+/** Whether the record holds all a resubmission needs (any event's). Pure. */
+export function rerunnable(run: RunRecord): Resubmission {
   if (run.repo_dir === undefined)
     return { resubmit: false, why: "its record predates resubmission (no repository folder)" };
   if (holdsSecrets(run.spec))
