@@ -53,6 +53,7 @@ export function pendingFleet(input: PendingFleetInput, handedOff: HandedOff): Fl
       submitted_at: new Date(input.submittedAt).toISOString(),
       cwd: input.cwd,
       log_file: fleetLogFile(input.home, input.name),
+      spec: JSON.parse(JSON.stringify(spec)) as Record<string, unknown>,
     },
   };
 }

@@ -33,6 +33,13 @@ export async function resumeFleet(input: ResumeFleetInput): Promise<Provisioned<
   const retrying = pending.retrying;
   if (retrying === undefined) throw new UserError("internal", `fleet ${pending.name} is not pending`);
   try {
+    // The file is read again here: if it changed since `apply`, this is not the fleet that was confirmed.
+    if (retrying.spec !== undefined && JSON.stringify(input.spec) !== JSON.stringify(retrying.spec))
+      throw new UserError(
+        "config-changed",
+        `${pending.config_file} changed since \`dstack apply\`: not creating a fleet that was not confirmed`,
+        `dstack delete ${pending.name}, then apply it again (dstack apply -f ${pending.config_file})`,
+      );
     return await provisionFleet({
       home,
       engine: input.engine,
@@ -70,7 +77,9 @@ export async function resumeFleet(input: ResumeFleetInput): Promise<Provisioned<
           ? error.stopped
             ? "provisioning stopped"
             : "no capacity within retry.duration"
-          : "error";
+          : error instanceof UserError && error.code === "config-changed"
+            ? "configuration changed"
+            : "error";
       writeFleet(home, {
         ...latest,
         status: "failed",

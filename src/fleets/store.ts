@@ -49,6 +49,8 @@ export interface FleetRetrying {
   log_file: string;
   /** Why it failed (status failed). */
   message?: string;
+  /** The configuration as confirmed (normalized, secrets redacted): a changed file is not created. */
+  spec?: Record<string, unknown>;
 }
 
 export interface FleetRecord {

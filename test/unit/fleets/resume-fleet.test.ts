@@ -1,0 +1,57 @@
+// The background retrying of a fleet refuses a configuration that is not the one `apply` confirmed
+// (the file changed before the process compiled it again): the record says failed and why, and no
+// engine is touched (the engine given here would throw if it were).
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { FleetEngine } from "../../../src/fleets/fleet-stack.js";
+import { resumeFleet } from "../../../src/fleets/resume-fleet.js";
+import { readFleet, writeFleet } from "../../../src/fleets/store.js";
+import { fleetRecord, fleetSpec } from "./fixtures.js";
+
+const untouchable = new Proxy({} as FleetEngine, {
+  get: () => {
+    throw new Error("the engine was used");
+  },
+});
+
+describe("resumeFleet", () => {
+  it("a configuration changed since apply is not created: the record says failed (configuration changed)", async () => {
+    const home = mkdtempSync(join(tmpdir(), "dstack-resume-fleet-"));
+    const confirmed = fleetSpec("name: gpus\nnodes: 2\nbackends: [aws]\n");
+    const edited = fleetSpec("name: gpus\nnodes: 3\nbackends: [aws]\n");
+    const pending = fleetRecord({
+      status: "pending",
+      instances: [],
+      retrying: {
+        reason: "no capacity",
+        pass: 1,
+        attempts: 5,
+        next_try_at: new Date().toISOString(),
+        trying: null,
+        process: null,
+        submitted_at: new Date().toISOString(),
+        cwd: "/repo",
+        log_file: join(home, "log"),
+        spec: JSON.parse(JSON.stringify(confirmed)) as Record<string, unknown>,
+      },
+    });
+    writeFleet(home, pending);
+    await expect(
+      resumeFleet({
+        spec: edited,
+        pending,
+        home,
+        engine: untouchable,
+        network: () => ({}),
+        sshPublicKeys: [],
+        progress: () => undefined,
+      }),
+    ).rejects.toMatchObject({ code: "config-changed" });
+    expect(readFleet(home, "gpus")).toMatchObject({
+      status: "failed",
+      retrying: { reason: "configuration changed", message: expect.stringContaining("changed since") },
+    });
+  });
+});
