@@ -14,6 +14,7 @@ import { requirePulumi } from "./pulumi-path.js";
 
 const repo = mkdtempSync(join(tmpdir(), "dstack-error-retry-repo-"));
 const instances = new Set<string>();
+const homes: string[] = [];
 
 interface PsRun {
   name: string;
@@ -28,6 +29,7 @@ interface PsRun {
 
 function freshUser(): { home: string; env: Record<string, string> } {
   const home = mkdtempSync(join(tmpdir(), "dstack-error-retry-home-"));
+  homes.push(home);
   mkdirSync(join(home, ".dstack"));
   return { home, env: e2eEnv(home, { DSTACK_BACKOFF_SCALE: "0.1" }) };
 }
@@ -49,6 +51,8 @@ describe("a run that fails, under retry on error", () => {
   });
 
   afterAll(() => {
+    // Also the instances a test that failed midway never got to note: the pool files know them all.
+    for (const home of homes) for (const i of poolFile(home)) instances.add(i.name);
     for (const name of instances)
       for (const c of instanceContainers(name)) tryDocker(["rm", "-f", "-v", c.name]);
   }, 60_000);
