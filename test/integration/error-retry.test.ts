@@ -42,7 +42,7 @@ describe("a run that fails, under retry on error", () => {
     execFileSync("git", ["init", "-q"], { cwd: repo });
     writeFileSync(
       join(repo, "flaky.dstack.yml"),
-      "type: task\nname: flaky\ncommands: [sleep 1, exit 3]\nidle_duration: 1s\nretry:\n  on_events: [error]\n  duration: 25s\n",
+      "type: task\nname: flaky\ncommands: [sleep 1, exit 3]\nidle_duration: 15s\nretry:\n  on_events: [error]\n  duration: 25s\n",
     );
     writeFileSync(
       join(repo, "once.dstack.yml"),
@@ -87,7 +87,8 @@ describe("a run that fails, under retry on error", () => {
     expect(again).toMatchObject({ instance, resubmitted_after: "error" });
     expect(again.first_submitted_at).not.toBe(again.submitted_at);
 
-    // retry.duration (25 s from the first submission) runs out: the last failure stays.
+    // retry.duration (25 s from the first submission) runs out: the last failure stays (and the agent says
+    // so for idle_duration, 15 s, before the reaper tears the idle instance down).
     const ended = await until(
       "retrying to end",
       () =>
