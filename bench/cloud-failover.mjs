@@ -12,7 +12,7 @@ import { homedir, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { engineFloor } from "./engine-floor.mjs";
-import { importBundled, stats, timedCli } from "./lib.mjs";
+import { importBundled, slopeOf, stats, timedCli } from "./lib.mjs";
 
 const bin = new URL("../bin/dstack.js", import.meta.url).pathname;
 const root = new URL("..", import.meta.url).pathname;
@@ -103,15 +103,11 @@ for (const k of K) {
   cli(["delete", "bench", "-y"], env);
 }
 
-const n = rows.length;
-const mean = (f) => rows.reduce((acc, r) => acc + f(r), 0) / n;
-const mk = mean((r) => r.k);
-const mt = mean((r) => r.toCapacity);
-const slope =
-  n > 1
-    ? rows.reduce((acc, r) => acc + (r.k - mk) * (r.toCapacity - mt), 0) /
-      rows.reduce((acc, r) => acc + (r.k - mk) ** 2, 0)
-    : NaN;
+const slope = slopeOf(
+  rows,
+  (r) => r.k,
+  (r) => r.toCapacity,
+);
 const perFailed = stats(rows.map((r) => r.perFailed)).median;
 console.log(
   `\nper failed attempt: ${s(slope)} (slope of time to capacity over K), ${s(perFailed)} (median of medians); ` +

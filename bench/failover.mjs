@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { engineFloor } from "./engine-floor.mjs";
-import { stats, timedCli } from "./lib.mjs";
+import { slopeOf, stats, timedCli } from "./lib.mjs";
 
 const bin = new URL("../bin/dstack.js", import.meta.url).pathname;
 const ks = process.argv.slice(2).map(Number);
@@ -72,16 +72,12 @@ for (const k of K) {
 }
 
 // Fit time-to-capacity = a + b*K: b is the marginal cost of one more failed attempt.
-const n = rows.length;
-const mean = (f) => rows.reduce((acc, r) => acc + f(r), 0) / n;
-const mk = mean((r) => r.k);
-const mt = mean((r) => r.toCapacity);
-const slope =
-  n > 1
-    ? rows.reduce((acc, r) => acc + (r.k - mk) * (r.toCapacity - mt), 0) /
-      rows.reduce((acc, r) => acc + (r.k - mk) ** 2, 0)
-    : NaN;
-const perFailed = stats(rows.flatMap((r) => [r.perFailed])).median;
+const slope = slopeOf(
+  rows,
+  (r) => r.k,
+  (r) => r.toCapacity,
+);
+const perFailed = stats(rows.map((r) => r.perFailed)).median;
 console.log(
   `\nper failed attempt: ${s(slope)} (slope of time to capacity over K), ${s(perFailed)} (median of medians); ` +
     `engine floor ${s(floor)} per update; ratio ${(perFailed / floor).toFixed(2)}x one update, ` +

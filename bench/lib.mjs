@@ -73,3 +73,18 @@ export function timedCli(bin, args, options) {
     );
   });
 }
+
+/**
+ * Least-squares slope of `y` over `x` across `rows`: in the failover benchmarks, the marginal cost of
+ * one more failed attempt (time to capacity over K). NaN with fewer than two rows.
+ */
+export function slopeOf(rows, x, y) {
+  const n = rows.length;
+  if (n < 2) return NaN;
+  const mx = rows.reduce((acc, r) => acc + x(r), 0) / n;
+  const my = rows.reduce((acc, r) => acc + y(r), 0) / n;
+  return (
+    rows.reduce((acc, r) => acc + (x(r) - mx) * (y(r) - my), 0) /
+    rows.reduce((acc, r) => acc + (x(r) - mx) ** 2, 0)
+  );
+}

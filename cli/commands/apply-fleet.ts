@@ -11,12 +11,11 @@ import type { FleetEngine } from "../../src/fleets/fleet-stack.js";
 import { fleetJson, fleetWhere } from "../../src/fleets/fleet-view.js";
 import { networkSettings } from "../../src/generate/network-settings.js";
 import { attemptJson } from "../../src/planner/attempt-plan.js";
-import { failureReportJson } from "../../src/planner/failure-report.js";
 import { provisionTuning } from "../../src/runs/provision-tuning.js";
-import { ProvisionFailed } from "../../src/runs/provision.js";
 import { ensureClientKey } from "../../src/ssh/keys.js";
 import type { CommandContext, Values } from "../command.js";
 import { confirm } from "../prompt.js";
+import { withFailureJson } from "./failure-json.js";
 import { offersTable } from "./offer-render.js";
 
 const SHOWN_OFFERS = 3;
@@ -80,16 +79,7 @@ export async function applyFleetCommand(
       confirm: (question) => confirm(question, values.yes === true, ctx.signal),
       progress: (line) => ctx.out.error(line),
     },
-  }).catch((error: unknown) => {
-    // Every attempt failed: the report goes to stderr (as the error), the same facts as JSON to stdout.
-    if (json && error instanceof ProvisionFailed)
-      ctx.out.json({
-        provisioned: false,
-        passes: error.passes,
-        failure_report: failureReportJson(error.tries),
-      });
-    throw error;
-  });
+  }).catch(withFailureJson(ctx, json));
   if (outcome.kind === "declined") return 0;
   if (outcome.kind === "dry-run") {
     if (json)

@@ -6,8 +6,6 @@ import { attach } from "../../src/runs/attach.js";
 import { localContext } from "../../src/runs/local-context.js";
 import { LOCAL_POOL } from "../../src/runs/local-pool.js";
 import { provisionTuning } from "../../src/runs/provision-tuning.js";
-import { ProvisionFailed } from "../../src/runs/provision.js";
-import { failureReportJson } from "../../src/planner/failure-report.js";
 import { startRetryingProcess } from "../../src/runs/pending-process.js";
 import { ensureReaper } from "../../src/runs/reaper-process.js";
 import { recoverLeftovers } from "../../src/runs/recover-local.js";
@@ -17,6 +15,7 @@ import { UserError } from "../../src/errors.js";
 import type { CommandContext, Values } from "../command.js";
 import { compileFromFlags } from "../compile-config.js";
 import { confirm } from "../prompt.js";
+import { withFailureJson } from "./failure-json.js";
 import { applyFleetCommand } from "./apply-fleet.js";
 import { offersTable } from "./offer-render.js";
 import { pendingJson } from "./pending-render.js";
@@ -79,16 +78,7 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
       confirm: (question) => confirm(question, yes, ctx.signal),
       progress: (line) => ctx.out.error(line),
     },
-  }).catch((error: unknown) => {
-    // Every attempt failed: the report goes to stderr (as the error), the same facts as JSON to stdout.
-    if (json && error instanceof ProvisionFailed)
-      ctx.out.json({
-        provisioned: false,
-        passes: error.passes,
-        failure_report: failureReportJson(error.tries),
-      });
-    throw error;
-  });
+  }).catch(withFailureJson(ctx, json));
   if (outcome.kind === "declined") return 0;
   if (outcome.kind === "dry-run") {
     if (json)

@@ -2,11 +2,11 @@
 // says it is pending, why, how far the loop got and when it tries next, and which process carries it
 // on (dstack _provision-fleet NAME); that process keeps the record in step with every attempt and
 // wait. `ps` shows it as `pending (no capacity, attempt 7, next try in 2m)`, as it does pending runs.
-import { formatWait } from "../planner/attempt-text.js";
 import { attemptWhere } from "../planner/attempt-text.js";
 import type { Attempt } from "../planner/attempt-plan.js";
 import type { ProcessStamp } from "../process-identity.js";
 import { fleetLogFile } from "../runs/pending-process.js";
+import { pendingStatus } from "../runs/pending-status.js";
 import type { HandedOff, ProvisionState } from "../runs/provision.js";
 import type { FleetSpec } from "../compiler/spec.js";
 import { readFleet, removeFleet, writeFleet, type FleetRecord, type FleetStackRef } from "./store.js";
@@ -103,15 +103,10 @@ export function followFleet(home: string, name: string, state: ProvisionState): 
   writeFleet(home, { ...fleet, retrying });
 }
 
-/** `pending (no capacity, attempt 7, next try in 2m)`, or why the retrying ended. Pure. */
+/** `pending (no capacity, attempt 7, next try in 2m)`, or why the retrying ended: as pending runs show. */
 export function pendingFleetText(fleet: FleetRecord, processAlive: boolean, now: number): string {
   const r = fleet.retrying;
   if (r === undefined) return fleet.status;
-  const attempts = `${r.attempts} attempt${r.attempts === 1 ? "" : "s"}`;
-  if (fleet.status === "failed") return `failed (${r.reason}, after ${attempts})`;
-  if (r.process !== null && !processAlive) return `failed (the retrying process ${r.process.pid} exited)`;
-  if (r.trying !== null) return `pending (${r.reason}, attempt ${r.attempts} in progress)`;
-  const next = r.next_try_at === null ? NaN : Date.parse(r.next_try_at) - now;
-  const when = Number.isNaN(next) || next <= 0 ? "next try now" : `next try in ${formatWait(next)}`;
-  return `pending (${r.reason}, attempt ${r.attempts}, ${when})`;
+  return pendingStatus({ ...r, status: fleet.status === "failed" ? "failed" : "pending" }, processAlive, now)
+    .text;
 }

@@ -1,5 +1,5 @@
-// How `dstack ps` shows a run waiting for capacity, e.g. `pending (no capacity, attempt 7, next try in
-// 2m)`. Pure: the record, whether its process still runs, and the time. A pending record whose process
+// How `dstack ps` shows a run (or a fleet) waiting for capacity, e.g. `pending (no capacity, attempt 7,
+// next try in 2m)`. Pure: the record, whether its process still runs, and the time. A pending record whose process
 // died (killed, machine restarted) waits for nothing any more: it shows as failed, and `stop` forgets it.
 import { formatWait } from "../planner/attempt-text.js";
 import type { PendingRun } from "./pending-store.js";
@@ -9,7 +9,13 @@ export interface PendingStatus {
   text: string;
 }
 
-export function pendingStatus(run: PendingRun, processAlive: boolean, now: number): PendingStatus {
+/** What the status is read from: a pending run's record, or a pending fleet's `retrying`. */
+export type Retried = Pick<
+  PendingRun,
+  "status" | "reason" | "attempts" | "trying" | "next_try_at" | "process"
+>;
+
+export function pendingStatus(run: Retried, processAlive: boolean, now: number): PendingStatus {
   const attempts = `${run.attempts} attempt${run.attempts === 1 ? "" : "s"}`;
   if (run.status === "failed") return { status: "failed", text: `failed (${run.reason}, after ${attempts})` };
   if (run.process === null) return { status: "pending", text: `pending (${run.reason}, starting to retry)` };
