@@ -2,7 +2,7 @@
 // (s3://, file://, https://api.pulumi.com) given by --backend-url or DSTACK_BACKEND_URL. Stacks in file
 // and S3 backends encrypt secrets with a passphrase: from the environment, else a generated 0600 file.
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Secret } from "../compiler/secret.js";
 
@@ -48,13 +48,25 @@ export function resolveStateBackend(input: BackendInput): StateBackend {
   return { url, kind, passphrase: new Secret(passphraseFile(input.home)), passphraseSource: "file" };
 }
 
-/** Read, or create once, the generated passphrase; only the owner may read it. */
+/**
+ * Read, or create once, the generated passphrase; only the owner may read it. Two dstack processes
+ * starting on a fresh HOME (two applies at once) may both create it: each writes a file of its own and
+ * links it into place, which only the first does; the other reads the winner's, never a half-written one.
+ */
 function passphraseFile(home: string): string {
   const dir = dstackDir(home);
   const file = join(dir, "state-passphrase");
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, `${randomBytes(24).toString("base64url")}\n`, { mode: 0o600, flag: "wx" });
+    const mine = `${file}.${process.pid}`;
+    writeFileSync(mine, `${randomBytes(24).toString("base64url")}\n`, { mode: 0o600 });
+    try {
+      linkSync(mine, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      rmSync(mine, { force: true });
+    }
   }
   chmodSync(file, 0o600);
   return readFileSync(file, "utf8").trim();
