@@ -2,9 +2,10 @@
 // (s3://, file://, https://api.pulumi.com) given by --backend-url or DSTACK_BACKEND_URL. Stacks in file
 // and S3 backends encrypt secrets with a passphrase: from the environment, else a generated 0600 file.
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Secret } from "../compiler/secret.js";
+import { createOnce } from "../create-once.js";
 
 export interface StateBackend {
   url: string;
@@ -50,23 +51,14 @@ export function resolveStateBackend(input: BackendInput): StateBackend {
 
 /**
  * Read, or create once, the generated passphrase; only the owner may read it. Two dstack processes
- * starting on a fresh HOME (two applies at once) may both create it: each writes a file of its own and
- * links it into place, which only the first does; the other reads the winner's, never a half-written one.
+ * starting on a fresh HOME (two applies at once) may both create it: the first one's is kept.
  */
 function passphraseFile(home: string): string {
   const dir = dstackDir(home);
   const file = join(dir, "state-passphrase");
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const mine = `${file}.${process.pid}`;
-    writeFileSync(mine, `${randomBytes(24).toString("base64url")}\n`, { mode: 0o600 });
-    try {
-      linkSync(mine, file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    } finally {
-      rmSync(mine, { force: true });
-    }
+    createOnce(file, `${randomBytes(24).toString("base64url")}\n`, 0o600);
   }
   chmodSync(file, 0o600);
   return readFileSync(file, "utf8").trim();

@@ -1,8 +1,9 @@
 // The CLI's own SSH key (~/.dstack/ssh/id_ed25519): generated once, then reused for every instance and run,
 // and named as IdentityFile in ~/.dstack/ssh/config so plain `ssh <run>` uses it.
-import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ssh2 from "ssh2";
+import { createOnce } from "../create-once.js";
 
 // ssh2 is CommonJS and `utils` is not detected as a named export under Node's ESM loader.
 const { utils } = ssh2;
@@ -50,17 +51,8 @@ export function ensureClientKey(home: string): ClientKey {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let privateKey = readKey(path);
   if (privateKey === null) {
-    const pair = generateKeyPair("dstack");
-    const temp = `${path}.${process.pid}.tmp`;
-    writeFileSync(temp, pair.private, { mode: 0o600 });
-    try {
-      // link() fails if the key exists: when two commands race, the first key wins and both use it.
-      linkSync(temp, path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    } finally {
-      rmSync(temp, { force: true });
-    }
+    // When two commands race, the first key wins and both use it.
+    createOnce(path, generateKeyPair("dstack").private, 0o600);
     privateKey = readFileSync(path, "utf8");
   }
   // OpenSSH ignores a private key that others can read ("UNPROTECTED PRIVATE KEY FILE").
