@@ -11,7 +11,7 @@ import type { FleetEngine } from "../../src/fleets/fleet-stack.js";
 import { fleetJson, fleetWhere } from "../../src/fleets/fleet-view.js";
 import { networkSettings } from "../../src/generate/network-settings.js";
 import { attemptJson } from "../../src/planner/attempt-plan.js";
-import { provisionTuning } from "../../src/runs/provision-tuning.js";
+import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
 import { ensureClientKey } from "../../src/ssh/keys.js";
 import type { CommandContext, Values } from "../command.js";
 import { confirm } from "../prompt.js";

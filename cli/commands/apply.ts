@@ -3,13 +3,12 @@
 // the run is up. A fleet goes to apply-fleet.ts (cloud pool stacks).
 import { apply } from "../../src/runs/apply.js";
 import { attach } from "../../src/runs/attach.js";
-import { localContext } from "../../src/runs/local-context.js";
-import { LOCAL_POOL } from "../../src/runs/local-pool.js";
-import { provisionTuning } from "../../src/runs/provision-tuning.js";
+import { hasInstances } from "../../src/pools/pool-store.js";
+import { baseImages, openPools } from "../../src/pools/pools-context.js";
+import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
 import { startRetryingProcess } from "../../src/runs/pending-process.js";
-import { ensureReaper } from "../../src/runs/reaper-process.js";
-import { recoverLeftovers } from "../../src/runs/recover-local.js";
-import { readPool } from "../../src/runs/store.js";
+import { ensureReaper } from "../../src/toolkit/reaper-process.js";
+import { recoverLeftovers } from "../../src/toolkit/recover-leftovers.js";
 import { ensureClientKey } from "../../src/ssh/keys.js";
 import { UserError } from "../../src/errors.js";
 import type { CommandContext, Values } from "../command.js";
@@ -30,7 +29,7 @@ async function applyKeepingReaper(
   try {
     return await apply(input);
   } finally {
-    if (readPool(home, LOCAL_POOL).instances.length > 0) ensureReaper(home);
+    if (hasInstances(home)) ensureReaper(home);
   }
 }
 
@@ -53,14 +52,20 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
   // A dstack killed mid-create left a half-created instance or a locked stack: clean that up first.
   const cleaned = await recoverLeftovers({ home: ctx.home, env: ctx.env, backendUrl });
   if (cleaned !== undefined) ctx.out.error(cleaned);
-  const local = localContext({ home: ctx.home, env: ctx.env, backendUrl, signal: ctx.signal });
+  const pools = openPools({
+    home: ctx.home,
+    env: ctx.env,
+    backendUrl,
+    onNotice: (line) => ctx.out.error(line.trimEnd()),
+  });
   const outcome = await applyKeepingReaper(ctx.home, {
     tuning,
     spec,
     configFile: file,
     repoDir: ctx.cwd,
-    pool: local.pool,
-    baseImages: local.baseImages,
+    pools,
+    baseImages,
+    signal: ctx.signal,
     dryRun: values["dry-run"] === true,
     verbose: values.verbose === true,
     // -d: a first pass without capacity hands the retrying to a background process (without -d the

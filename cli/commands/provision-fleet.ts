@@ -9,7 +9,7 @@ import { resumeFleet } from "../../src/fleets/resume-fleet.js";
 import { readFleet, type FleetRecord } from "../../src/fleets/store.js";
 import { networkSettings } from "../../src/generate/network-settings.js";
 import { APPLY_VALUES_ENV } from "../../src/runs/pending-process.js";
-import { provisionTuning } from "../../src/runs/provision-tuning.js";
+import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
 import { ensureClientKey } from "../../src/ssh/keys.js";
 import type { CommandContext, Values } from "../command.js";
 import { compileFromFlags } from "../compile-config.js";

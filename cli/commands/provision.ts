@@ -6,14 +6,13 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { RunSpec, Spec } from "../../src/compiler/spec.js";
 import { UserError, usageError } from "../../src/errors.js";
-import { localContext } from "../../src/runs/local-context.js";
-import { LOCAL_POOL } from "../../src/runs/local-pool.js";
+import { hasInstances } from "../../src/pools/pool-store.js";
+import { baseImages, openPools } from "../../src/pools/pools-context.js";
 import { APPLY_VALUES_ENV } from "../../src/runs/pending-process.js";
 import { readPending, removePending, updatePending, type PendingRun } from "../../src/runs/pending-store.js";
-import { provisionTuning } from "../../src/runs/provision-tuning.js";
-import { ensureReaper } from "../../src/runs/reaper-process.js";
+import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
+import { ensureReaper } from "../../src/toolkit/reaper-process.js";
 import { resumeApply } from "../../src/runs/resume-apply.js";
-import { readPool } from "../../src/runs/store.js";
 import type { CommandContext, Values } from "../command.js";
 import { compileFromFlags } from "../compile-config.js";
 
@@ -57,17 +56,13 @@ export async function run(ctx: CommandContext, _values: Values, positionals: str
     const spec = specOf(ctx, pending);
     if (spec === null || spec.type === "fleet" || spec.type === "volume")
       throw new UserError("config", `${pending.config_file} no longer compiles to a run (see above)`);
-    const local = localContext({
-      home: ctx.home,
-      env: ctx.env,
-      backendUrl: pending.backend_url,
-      signal: ctx.signal,
-    });
+    const pools = openPools({ home: ctx.home, env: ctx.env, backendUrl: pending.backend_url });
     const { run: record } = await resumeApply({
       spec,
       pending,
-      pool: local.pool,
-      baseImages: local.baseImages,
+      pools,
+      baseImages,
+      signal: ctx.signal,
       tuning: provisionTuning(ctx.env),
       progress: log,
     });
@@ -86,6 +81,6 @@ export async function run(ctx: CommandContext, _values: Values, positionals: str
       });
     throw error;
   } finally {
-    if (readPool(ctx.home, LOCAL_POOL).instances.length > 0) ensureReaper(ctx.home);
+    if (hasInstances(ctx.home)) ensureReaper(ctx.home);
   }
 }

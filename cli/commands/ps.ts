@@ -3,10 +3,10 @@
 // fleets, with what their stacks reported (fleets.ts).
 import type { RunView } from "../../src/runtime-agent/run-view.js";
 import { isActive } from "../../src/runs/agent-session.js";
-import { LOCAL_POOL } from "../../src/runs/local-pool.js";
+import { listInstances } from "../../src/pools/pool-store.js";
 import { listPending, pendingSupersedes } from "../../src/runs/pending-store.js";
-import { recoverLeftovers } from "../../src/runs/recover-local.js";
-import { listRuns, readPool, type RunRecord } from "../../src/runs/store.js";
+import { recoverLeftovers } from "../../src/toolkit/recover-leftovers.js";
+import { listRuns, type RunRecord } from "../../src/runs/store.js";
 import type { CommandContext, Values } from "../command.js";
 import { formatPrice, textTable as table } from "../../src/text-table.js";
 import { pendingJson, statusOf } from "./pending-render.js";
@@ -75,7 +75,7 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
     (r) => !pendings.some((p) => p.name === r.name && pendingSupersedes(p, r)),
   );
   const views = await Promise.all(runs.map((r) => viewOf(ctx, r)));
-  const pooled = new Set(readPool(ctx.home, LOCAL_POOL).instances.map((i) => i.name));
+  const pooled = new Set(listInstances(ctx.home).map(({ instance }) => instance.name));
   const rows = runs
     .map((r, i) => ({ record: r, view: views[i] }))
     .filter(({ view }) => values.all === true || (view !== undefined && isActive(view)));

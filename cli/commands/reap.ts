@@ -1,16 +1,15 @@
-// `dstack _reap` (internal): tear down idle local instances after their idle_duration, then exit once the
-// pool is empty. Started detached by commands that leave instances behind.
+// `dstack _reap` (internal): tear down idle instances of every pool after their idle_duration, then exit
+// once the pools are empty. Started detached by commands that leave instances behind.
 import { writeFileSync } from "node:fs";
-import { LOCAL_POOL } from "../../src/runs/local-pool.js";
-import { localContext } from "../../src/runs/local-context.js";
+import { hasInstances } from "../../src/pools/pool-store.js";
+import { openPools } from "../../src/pools/pools-context.js";
 import { handleFailedRuns, type FailedRunOutcome } from "../../src/runs/error-retry.js";
 import { handleInterruptions } from "../../src/runs/interruption.js";
 import { startRetryingProcess } from "../../src/runs/pending-process.js";
-import { provisionTuning } from "../../src/runs/provision-tuning.js";
-import { reapOnce } from "../../src/runs/reaper.js";
-import { recoverLeftovers } from "../../src/runs/recover-local.js";
-import { reaperAlive, reaperPidFile } from "../../src/runs/reaper-process.js";
-import { readPool } from "../../src/runs/store.js";
+import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
+import { reapOnce } from "../../src/toolkit/reaper.js";
+import { recoverLeftovers } from "../../src/toolkit/recover-leftovers.js";
+import { reaperAlive, reaperPidFile } from "../../src/toolkit/reaper-process.js";
 import { ensureClientKey } from "../../src/ssh/keys.js";
 import type { CommandContext } from "../command.js";
 
@@ -21,13 +20,12 @@ export async function run(ctx: CommandContext): Promise<number> {
   const key = ensureClientKey(ctx.home);
   const tuning = provisionTuning(ctx.env);
   const stamp = (): string => new Date().toISOString();
-  while (!ctx.signal.aborted && readPool(ctx.home, LOCAL_POOL).instances.length > 0) {
+  while (!ctx.signal.aborted && hasInstances(ctx.home)) {
     try {
       const cleaned = await recoverLeftovers({ home: ctx.home, env: ctx.env });
       if (cleaned !== undefined) ctx.out.error(`${stamp()} ${cleaned}`);
-      const local = localContext({ home: ctx.home, env: ctx.env });
-      const pool = { ...local.pool, publicKey: key.publicKey };
-      const interrupted = await handleInterruptions(pool, (pending) =>
+      const pools = openPools({ home: ctx.home, env: ctx.env });
+      const interrupted = await handleInterruptions(pools, (pending) =>
         startRetryingProcess(ctx.home, pending, null, ctx.env),
       );
       for (const i of interrupted)
@@ -37,13 +35,13 @@ export async function run(ctx: CommandContext): Promise<number> {
           );
       // Failed runs under retry on error are resubmitted (on their instance, after the backoff).
       const failed: FailedRunOutcome[] = [];
-      const result = await reapOnce(pool, key.privateKey, Date.now(), (instance, runs) =>
+      const result = await reapOnce(pools, key.privateKey, Date.now(), (instance, runs) =>
         failed.push(
           ...handleFailedRuns(
             ctx.home,
             instance,
             runs,
-            pool.backend.url,
+            pools.ctx.engine.backend.url,
             (pending) => startRetryingProcess(ctx.home, pending, null, ctx.env),
             tuning.backoffScale,
           ),
@@ -64,6 +62,6 @@ export async function run(ctx: CommandContext): Promise<number> {
       ctx.signal.addEventListener("abort", onAbort, { once: true });
     });
   }
-  ctx.out.error(`${stamp()} reaper: the local pool is empty; exiting`);
+  ctx.out.error(`${stamp()} reaper: every pool is empty; exiting`);
   return 0;
 }

@@ -2,7 +2,7 @@
 import { UserError } from "../../src/errors.js";
 import { AgentSession } from "../../src/runs/agent-session.js";
 import { pendingSupersedes, readPending } from "../../src/runs/pending-store.js";
-import { listRuns, readRun, type RunRecord } from "../../src/runs/store.js";
+import { instanceEndpoint, listRuns, readRun, type RunRecord } from "../../src/runs/store.js";
 import { closest } from "../../src/compiler/suggest.js";
 import { ensureClientKey } from "../../src/ssh/keys.js";
 import type { CommandContext } from "../command.js";
@@ -33,5 +33,5 @@ export function requireRun(ctx: CommandContext, name: string | undefined): RunRe
 }
 
 export function openAgent(ctx: CommandContext, run: RunRecord, attempts = 3): Promise<AgentSession> {
-  return AgentSession.open(run.instance_ssh_port, ensureClientKey(ctx.home).privateKey, attempts);
+  return AgentSession.open(instanceEndpoint(run), ensureClientKey(ctx.home).privateKey, attempts);
 }

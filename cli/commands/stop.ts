@@ -9,8 +9,8 @@ import {
   removePending,
   type PendingRun,
 } from "../../src/runs/pending-store.js";
-import { ensureReaper } from "../../src/runs/reaper-process.js";
-import { recoverLeftovers } from "../../src/runs/recover-local.js";
+import { ensureReaper } from "../../src/toolkit/reaper-process.js";
+import { recoverLeftovers } from "../../src/toolkit/recover-leftovers.js";
 import { readRun, removeRun } from "../../src/runs/store.js";
 import type { CommandContext, Values } from "../command.js";
 import { confirm } from "../prompt.js";

@@ -12,8 +12,8 @@ import { renderAttemptPlan, type Attempt } from "../planner/attempt-plan.js";
 import type { FailedTry } from "../planner/failure-report.js";
 import type { ProcessStamp } from "../process-identity.js";
 import { randomRunName } from "../runs/names.js";
-import { HandedOff } from "../runs/provision.js";
-import type { ProvisionTuning } from "../runs/provision-tuning.js";
+import { HandedOff } from "../provisioning/provision.js";
+import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
 import { listRuns } from "../runs/store.js";
 import type { CloudBackend, NetworkSettings } from "../stacks/pool-spec.js";
 import { fleetPlan } from "./fleet-plan.js";
@@ -145,14 +145,6 @@ export async function applyFleet(input: FleetApplyInput): Promise<FleetApplyResu
         tries: error.tries,
       };
     }
-    // provision() words a Ctrl-C for runs; say what it means for a fleet (exit code 130 stays).
-    if (error instanceof UserError && error.code === "cancelled")
-      throw new UserError(
-        "cancelled",
-        `cancelled: the fleet ${name} was not created`,
-        "nothing was left behind; run dstack apply again when ready",
-        130,
-      );
     throw error;
   }
   return {

@@ -7,7 +7,7 @@ import type { Attempt } from "../planner/attempt-plan.js";
 import type { ProcessStamp } from "../process-identity.js";
 import { fleetLogFile } from "../runs/pending-process.js";
 import { pendingStatus } from "../runs/pending-status.js";
-import type { HandedOff, ProvisionState } from "../runs/provision.js";
+import type { HandedOff, ProvisionState } from "../provisioning/provision.js";
 import type { FleetSpec } from "../compiler/spec.js";
 import { readFleet, removeFleet, writeFleet, type FleetRecord, type FleetStackRef } from "./store.js";
 import type { CloudBackend } from "../stacks/pool-spec.js";

@@ -6,9 +6,14 @@
 import { clearPendingOperations, destroy, up, type StackTarget } from "../engine/stack-runner.js";
 import type { Attempt } from "../planner/attempt-plan.js";
 import { ownStamp } from "../process-identity.js";
-import { CleanupFailed } from "../runs/cleanup-failed.js";
-import { DEFAULT_ATTEMPT_TIMEOUT_S, type ProvisionTuning } from "../runs/provision-tuning.js";
-import { provision, type ProvisionPolicy, type ProvisionState, type Provisioned } from "../runs/provision.js";
+import { CleanupFailed } from "../provisioning/cleanup-failed.js";
+import { DEFAULT_ATTEMPT_TIMEOUT_S, type ProvisionTuning } from "../provisioning/provision-tuning.js";
+import {
+  provision,
+  type ProvisionPolicy,
+  type ProvisionState,
+  type Provisioned,
+} from "../provisioning/provision.js";
 import type { CloudBackend, NetworkSettings, PoolOutputs } from "../stacks/pool-spec.js";
 import { fleetPoolSpec, fleetTarget, stackRef, type FleetEngine } from "./fleet-stack.js";
 import type { FleetPlan } from "./fleet-plan.js";
@@ -132,6 +137,7 @@ export function provisionFleet(input: FleetProvisionInput): Promise<Provisioned<
     },
     {
       signal: input.signal,
+      subject: `the fleet ${input.name} was not created`,
       attemptTimeoutMs: input.tuning?.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_S * 1000,
       backoffScale: input.tuning?.backoffScale ?? 1,
       retry: input.plan.spec.retry,

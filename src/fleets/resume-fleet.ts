@@ -6,8 +6,9 @@
 import { loadOffers } from "../catalog/offers.js";
 import type { FleetSpec } from "../compiler/spec.js";
 import { UserError } from "../errors.js";
-import type { ProvisionTuning } from "../runs/provision-tuning.js";
-import { ProvisionFailed, type Provisioned } from "../runs/provision.js";
+import { isCancelled } from "../provisioning/cancelled.js";
+import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
+import { ProvisionFailed, type Provisioned } from "../provisioning/provision.js";
 import type { CloudBackend, NetworkSettings } from "../stacks/pool-spec.js";
 import { fleetPlan } from "./fleet-plan.js";
 import type { FleetEngine } from "./fleet-stack.js";
@@ -61,14 +62,9 @@ export async function resumeFleet(input: ResumeFleetInput): Promise<Provisioned<
       pending,
     });
   } catch (error) {
-    if (error instanceof UserError && error.code === "cancelled") {
+    if (isCancelled(error)) {
       removeFleet(home, pending.name);
-      throw new UserError(
-        "cancelled",
-        `cancelled: the fleet ${pending.name} was not created`,
-        "nothing was left behind",
-        130,
-      );
+      throw error;
     } else {
       // The latest record (the loop kept it in step), marked failed with why.
       const latest = readFleet(home, pending.name) ?? pending;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { FleetSpec } from "../compiler/spec.js";
 import { dstackDir } from "../engine/state-backend.js";
 import type { ProcessStamp } from "../process-identity.js";
-import { readJson, removeFile, writeJson } from "../runs/files.js";
+import { readJson, removeFile, writeJson } from "../home/json-files.js";
 import type { CloudBackend } from "../stacks/pool-spec.js";
 
 export interface FleetInstance {

@@ -7,13 +7,20 @@ import { agentRequest, type AgentResponse } from "../ssh/agent-client.js";
 import { connectSsh } from "../ssh/connect.js";
 import { AGENT_PORT } from "../stacks/local/agent-config.js";
 
+/** Where an instance's sshd answers: 127.0.0.1 and a published port locally, a public IP on a cloud. */
+export interface SshEndpoint {
+  host: string;
+  port: number;
+  user: string;
+}
+
 export class AgentSession {
   private constructor(readonly client: Client) {}
 
   /** `attempts`: sshd may still be starting on a new instance; a probe of a known one tries once. */
-  static async open(sshPort: number, privateKey: string, attempts = 10): Promise<AgentSession> {
+  static async open(instance: SshEndpoint, privateKey: string, attempts = 10): Promise<AgentSession> {
     const client = await connectSsh(
-      { host: "127.0.0.1", port: sshPort, username: "root", privateKey },
+      { host: instance.host, port: instance.port, username: instance.user, privateKey },
       attempts,
     );
     return new AgentSession(client);

@@ -1,6 +1,6 @@
-// What `apply` and the detached retrying (resume-apply.ts) both start from: the runnable spec, the local
-// backend's settings (zones, faults), the client key, the pool context, and the matched offers from
-// which each pass of the failover loop plans its attempts afresh.
+// What `apply` and the detached retrying (resume-apply.ts) both start from: the runnable spec, the
+// client key, the pools, and the matched offers of every configured backend from which each pass of
+// the failover loop plans its attempts afresh.
 import { matchOffers } from "../catalog/match.js";
 import type { MatchedOffer } from "../catalog/offer.js";
 import { loadOffers } from "../catalog/offers.js";
@@ -9,21 +9,20 @@ import { formatResources } from "../compiler/format.js";
 import type { DevEnvironmentSpec, RunSpec, TaskSpec } from "../compiler/spec.js";
 import { UserError } from "../errors.js";
 import { planAttempts, type Attempt } from "../planner/attempt-plan.js";
+import { configuredBackends, isConfigured } from "../pools/configured-backends.js";
+import { localSettings } from "../pools/local/local-settings.js";
+import type { PoolSet } from "../pools/pool-set.js";
 import { ensureClientKey, type ClientKey } from "../ssh/keys.js";
-import type { PoolContext } from "./local-pool.js";
-import { localSettings } from "./local-settings.js";
-
-/** The backends `apply` can provision on today; the cloud backends join with their stacks. */
-const PROVISIONABLE: ReadonlySet<string> = new Set(["local"]);
 
 export interface ApplyContext {
   spec: DevEnvironmentSpec | TaskSpec;
   /** The spec as JSON with secrets redacted: what run records keep. */
   redacted: Record<string, unknown>;
   keys: ClientKey;
-  pool: PoolContext;
+  pools: PoolSet;
   requirements: string;
   matched: MatchedOffer[];
+  /** The matched offers of the configured backends (config.yml; only `local` without one). */
   provisionable: MatchedOffer[];
   /** The attempts of one pass: every zone of an offer, cheapest offer first (spot first for auto). */
   planNow: () => Attempt[];
@@ -39,9 +38,9 @@ function runnable(spec: RunSpec): DevEnvironmentSpec | TaskSpec {
   return spec;
 }
 
-export function applyContext(input: { spec: RunSpec; pool: Omit<PoolContext, "publicKey"> }): ApplyContext {
+export function applyContext(input: { spec: RunSpec; pools: PoolSet }): ApplyContext {
   const spec = runnable(input.spec);
-  const home = input.pool.home;
+  const home = input.pools.home;
   const settings = localSettings(home);
   const keys = ensureClientKey(home);
   const requirements = requirementsOf(spec);
@@ -49,12 +48,13 @@ export function applyContext(input: { spec: RunSpec; pool: Omit<PoolContext, "pu
     loadOffers({ backends: requirements.backends, home, localZones: settings.zones }).offers,
     requirements,
   );
-  const provisionable = matched.filter((o) => PROVISIONABLE.has(o.backend));
+  const configured = configuredBackends(home);
+  const provisionable = matched.filter((o) => isConfigured(configured, o));
   return {
     spec,
     redacted: JSON.parse(JSON.stringify(spec)) as Record<string, unknown>,
     keys,
-    pool: { ...input.pool, publicKey: keys.publicKey, faults: settings.faults },
+    pools: input.pools,
     requirements: formatResources(requirements.resources),
     matched,
     provisionable,

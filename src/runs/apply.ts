@@ -5,27 +5,23 @@
 import type { MatchedOffer } from "../catalog/offer.js";
 import type { RunSpec } from "../compiler/spec.js";
 import { renderPlan, type Plan } from "../engine/plan.js";
-import { renderAttemptPlan, type Attempt } from "../planner/attempt-plan.js";
-import { stampAlive, type ProcessStamp } from "../process-identity.js";
-import type { ProvisionTuning } from "./provision-tuning.js";
-import { provisionLocal } from "./provision-local.js";
 import { UserError } from "../errors.js";
+import { renderAttemptPlan, type Attempt } from "../planner/attempt-plan.js";
+import type { InstanceAddress } from "../pools/pool.js";
+import type { PoolSet } from "../pools/pool-set.js";
+import { updatePoolInstance } from "../pools/pool-store.js";
+import { instanceName, provisionInstance } from "../pools/provision-instance.js";
+import { findIdleInstance } from "../pools/reuse.js";
+import { stampAlive, type ProcessStamp } from "../process-identity.js";
+import { HandedOff } from "../provisioning/provision.js";
+import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
 import type { RunView } from "../runtime-agent/run-view.js";
-import { applyContext } from "./apply-context.js";
+import { applyContext, type ApplyContext } from "./apply-context.js";
 import { handOffRetrying } from "./hand-off.js";
 import { updateInPlace } from "./in-place.js";
-import {
-  newInstanceName,
-  previewAdd,
-  updatePoolInstance,
-  type InstanceAddress,
-  type PoolContext,
-} from "./local-pool.js";
-import { randomRunName } from "./names.js";
+import { instanceToken, randomRunName } from "./names.js";
 import { pendingStatus } from "./pending-status.js";
 import { listPending, readPending, removePending, type PendingRun } from "./pending-store.js";
-import { HandedOff } from "./provision.js";
-import { findIdleInstance } from "./reuse.js";
 import { listRuns, readRun, type RunRecord } from "./store.js";
 import { submitRun } from "./submit.js";
 
@@ -40,9 +36,12 @@ export interface ApplyInput {
   spec: RunSpec;
   configFile: string;
   repoDir: string;
-  pool: Omit<PoolContext, "publicKey">;
-  baseImages: readonly string[];
+  pools: PoolSet;
+  /** The workload base images present here (asked only when a run is submitted). */
+  baseImages: () => readonly string[];
   ui: ApplyUi;
+  /** The user's Ctrl-C. */
+  signal?: AbortSignal;
   /** Show the plan and stop before anything changes. */
   dryRun?: boolean;
   verbose?: boolean;
@@ -76,11 +75,29 @@ function refusePending(home: string, name: string): void {
   );
 }
 
+/** Nothing to try: say which requirement or which backend configuration is in the way. */
+function noOffer(ctx: ApplyContext): UserError {
+  const { matched } = ctx;
+  const configured = new Set(ctx.provisionable.map((o) => o.backend));
+  const elsewhere = [...new Set(matched.map((o) => o.backend))].filter((b) => !configured.has(b));
+  if (elsewhere.length > 0)
+    return new UserError(
+      "no-offer",
+      `no configured backend matches ${ctx.requirements}; ${matched.length} offer${matched.length === 1 ? "" : "s"} of ${elsewhere.join(", ")} match, but ~/.dstack/config.yml does not configure ${elsewhere.length === 1 ? "it" : "them"}`,
+      `add the backend to ~/.dstack/config.yml (backends: [{type: ${elsewhere[0]!}}]), or relax the resources (dstack offer -b local shows this machine)`,
+    );
+  return new UserError(
+    "no-offer",
+    `this machine (the local backend) does not match ${ctx.requirements}`,
+    "relax the resources (dstack offer -b local shows this machine), or drop a GPU requirement",
+  );
+}
+
 export async function apply(input: ApplyInput): Promise<ApplyResult> {
   const submittedAt = Date.now();
-  const ctx = applyContext({ spec: input.spec, pool: input.pool });
-  const { spec, pool, keys, matched, provisionable, planNow } = ctx;
-  const home = pool.home;
+  const ctx = applyContext({ spec: input.spec, pools: input.pools });
+  const { spec, keys, matched, provisionable, planNow } = ctx;
+  const home = input.pools.home;
 
   input.ui.offers(matched, ctx.requirements);
   const attempts = planNow();
@@ -88,22 +105,12 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
     const others = matched.length - provisionable.length;
     const note =
       others > 0
-        ? `\n (${others} cloud offer${others === 1 ? "" : "s"} match too; runs provision on the local backend only, fleets on the clouds)`
+        ? `\n (${others} more offer${others === 1 ? "" : "s"} match on backends ~/.dstack/config.yml does not configure)`
         : "";
     input.ui.plan(`Attempt order:\n${renderAttemptPlan(attempts)}${note}\n`);
   }
-  const offer = provisionable[0];
-  if (offer === undefined) {
-    const elsewhere =
-      matched.length > 0
-        ? `; ${matched.length} cloud offers match, but runs provision on the local backend only so far (a \`type: fleet\` configuration creates instances on the clouds)`
-        : "";
-    throw new UserError(
-      "no-offer",
-      `this machine (the local backend) does not match ${ctx.requirements}${elsewhere}`,
-      "relax the resources (dstack offer -b local shows this machine), or drop a GPU requirement",
-    );
-  }
+  const first = attempts[0];
+  if (first === undefined) throw noOffer(ctx);
 
   const taken = new Set([...listRuns(home), ...listPending(home)].map((r) => r.name));
   const name = spec.name ?? randomRunName(taken);
@@ -114,33 +121,46 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
     if (update !== undefined) return update;
   }
 
-  const idle = await findIdleInstance(pool, keys.privateKey, spec.idle_duration);
-  const instanceName = idle?.name ?? newInstanceName();
+  const idle = await findIdleInstance(home, provisionable, keys.privateKey, spec.idle_duration);
+  const token = instanceToken();
+  const limits = {
+    idle_duration: spec.idle_duration,
+    max_price: spec.max_price,
+    reservation: spec.reservation,
+  };
   const plan: Plan =
     idle !== undefined
       ? { steps: [], unchanged: 1 }
-      : await previewAdd(pool, { name: instanceName, zone: attempts[0]?.zone ?? null });
+      : await input.pools
+          .forAttempt(first)
+          .preview({ ...limits, name: instanceName(first.backend, token), attempt: first }, input.signal);
   input.ui.plan(
     idle !== undefined ? `Reusing idle instance ${idle.name}: no infrastructure changes.` : renderPlan(plan),
   );
   if (input.dryRun === true) {
-    if (idle !== undefined) updatePoolInstance(home, idle.name, { claimed_at: undefined });
+    if (idle !== undefined) updatePoolInstance(home, idle.pool, idle.name, { claimed_at: undefined });
     return { kind: "dry-run", plan, attempts };
   }
-  if (!(await input.ui.confirm(`Submit the run ${name}?`))) return { kind: "declined" };
+  if (!(await input.ui.confirm(`Submit the run ${name}?`))) {
+    if (idle !== undefined) updatePoolInstance(home, idle.pool, idle.name, { claimed_at: undefined });
+    return { kind: "declined" };
+  }
 
   let address: InstanceAddress;
-  let placed = offer;
+  let placed: MatchedOffer = idle?.offer ?? first.offer;
   if (idle !== undefined) address = idle;
   else {
-    input.ui.progress(`Provisioning instance ${instanceName}...`);
-    const provisioned = await provisionLocal({
-      pool,
-      instance: { name: instanceName, idle_duration: spec.idle_duration },
+    input.ui.progress(`Provisioning instance ${instanceName(first.backend, token)}...`);
+    const provisioned = await provisionInstance({
+      pools: input.pools,
+      token,
+      instance: limits,
       plan: planNow,
       retry: spec.retry,
       submittedAt,
       tuning: input.tuning,
+      signal: input.signal,
+      subject: `the run ${name} was not submitted`,
       progress: (line) => input.ui.progress(line),
       handOff: input.detachRetry !== undefined,
     }).catch((error: unknown) => {
@@ -148,7 +168,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
       const pending = handOffRetrying({
         ctx,
         name,
-        instance: instanceName,
+        instance: token,
         submittedAt,
         configFile: input.configFile,
         repoDir: input.repoDir,
@@ -169,7 +189,8 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
     created: idle === undefined,
     repoDir: input.repoDir,
     configFile: input.configFile,
-    baseImages: input.baseImages,
+    baseImages: input.baseImages(),
+    signal: input.signal,
     ui: input.ui,
   });
   return { kind: "submitted", run, view, reused: idle?.name ?? null, plan };

@@ -10,7 +10,7 @@ const { Client } = ssh2;
 type Client = SshClient;
 import type { RunView } from "../runtime-agent/run-view.js";
 import { AgentSession, isActive } from "./agent-session.js";
-import type { RunRecord } from "./store.js";
+import { instanceEndpoint, type RunRecord } from "./store.js";
 
 export interface AttachOptions {
   privateKey: string;
@@ -46,7 +46,7 @@ function forward(session: AgentSession, local: number | null, container: number)
 
 /** Returns the run's last view when it ended, or undefined when the user detached. */
 export async function attach(run: RunRecord, options: AttachOptions): Promise<RunView | undefined> {
-  const session = await AgentSession.open(run.instance_ssh_port, options.privateKey);
+  const session = await AgentSession.open(instanceEndpoint(run), options.privateKey);
   const servers: Server[] = [];
   let shell: Client | undefined;
   try {

@@ -7,7 +7,7 @@ import type { ProcessStamp } from "../process-identity.js";
 import type { ApplyContext } from "./apply-context.js";
 import { pendingLogFile } from "./pending-process.js";
 import { removePending, writePending, type PendingRun } from "./pending-store.js";
-import type { HandedOff } from "./provision.js";
+import type { HandedOff } from "../provisioning/provision.js";
 
 export interface HandOffInput {
   ctx: ApplyContext;
@@ -23,11 +23,11 @@ export interface HandOffInput {
 
 export function handOffRetrying(input: HandOffInput): PendingRun {
   const { ctx, handed } = input;
-  const home = ctx.pool.home;
+  const home = ctx.pools.home;
   const pending: PendingRun = {
     name: input.name,
     type: ctx.spec.type,
-    backend: "local",
+    backend: ctx.planNow()[0]?.backend ?? "local",
     status: "pending",
     reason: handed.waiting.reason,
     attempts: handed.waiting.attempts,
@@ -41,7 +41,7 @@ export function handOffRetrying(input: HandOffInput): PendingRun {
     retry_until: new Date(input.submittedAt + (ctx.spec.retry?.duration ?? 0) * 1000).toISOString(),
     config_file: input.configFile,
     cwd: input.repoDir,
-    backend_url: ctx.pool.backend.url,
+    backend_url: ctx.pools.ctx.engine.backend.url,
     log_file: pendingLogFile(home, input.name),
     spec: ctx.redacted,
   };

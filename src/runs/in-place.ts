@@ -4,7 +4,7 @@ import { UserError } from "../errors.js";
 import { AgentSession, isActive } from "./agent-session.js";
 import type { ApplyResult, ApplyUi } from "./apply.js";
 import { changedFields, inPlaceOnly } from "./changes.js";
-import { writeRun, type RunRecord } from "./store.js";
+import { instanceEndpoint, writeRun, type RunRecord } from "./store.js";
 
 /** The outcome when the run is live, undefined when it is not (then apply submits it anew). */
 export async function updateInPlace(
@@ -14,7 +14,7 @@ export async function updateInPlace(
   privateKey: string,
   ui: ApplyUi,
 ): Promise<ApplyResult | undefined> {
-  const session = await AgentSession.open(existing.instance_ssh_port, privateKey).catch(() => undefined);
+  const session = await AgentSession.open(instanceEndpoint(existing), privateKey).catch(() => undefined);
   if (session === undefined) return undefined;
   try {
     const view = await session.run(existing.name);

@@ -6,11 +6,11 @@
 // through the same background process as a pending `apply -d`; without, marks it interrupted.
 import { REDACTED } from "../compiler/secret.js";
 import type { ProcessStamp } from "../process-identity.js";
-import { instanceExists } from "../stacks/local/instance-ops.js";
-import { LOCAL_POOL, newInstanceName, removeInstance, type PoolContext } from "./local-pool.js";
+import type { PoolSet } from "../pools/pool-set.js";
+import { instanceToken } from "./names.js";
 import { pendingLogFile } from "./pending-process.js";
 import { removePending, writePending, type PendingRun } from "./pending-store.js";
-import { readPool, readRun, writeRun, type PoolInstance, type RunRecord } from "./store.js";
+import { readRun, writeRun, type RunRecord } from "./store.js";
 
 export type Resubmission = { resubmit: true } | { resubmit: false; why: string };
 
@@ -51,7 +51,7 @@ export function resubmissionRecord(
   return {
     name: run.name,
     type: run.type,
-    backend: "local",
+    backend: run.backend,
     status: "pending",
     reason: "interrupted",
     attempts: 0,
@@ -59,7 +59,7 @@ export function resubmissionRecord(
     next_try_at: new Date(now).toISOString(),
     trying: null,
     process: null,
-    instance: newInstanceName(),
+    instance: `${run.backend}-${instanceToken()}`,
     resources: run.resources,
     submitted_at: new Date(now).toISOString(),
     retry_until: new Date(now + (retry?.duration ?? 0) * 1000).toISOString(),
@@ -78,45 +78,42 @@ export interface Interrupted {
   runs: { name: string; resubmitted: boolean; why?: string }[];
 }
 
-/** Complete instances (created, not being created) whose container is gone. */
-export function vanishedInstances(home: string, exists = instanceExists): PoolInstance[] {
-  return readPool(home, LOCAL_POOL).instances.filter(
-    (i) => i.ssh_port !== undefined && i.creator === undefined && !exists(i.name),
-  );
-}
-
 export async function handleInterruptions(
-  ctx: PoolContext,
+  pools: PoolSet,
   /** Starts the background process of a resubmission (dstack _provision NAME). */
   start: (pending: PendingRun) => ProcessStamp,
   now = Date.now(),
 ): Promise<Interrupted[]> {
   const handled: Interrupted[] = [];
-  for (const instance of vanishedInstances(ctx.home)) {
-    const runs = (instance.active_runs ?? [])
-      .map((name) => readRun(ctx.home, name))
-      .filter((r): r is RunRecord => r?.instance === instance.name && r.interrupted_at === undefined);
-    await removeInstance({ ...ctx, signal: undefined }, instance.name);
-    const outcome: Interrupted = { instance: instance.name, runs: [] };
-    for (const run of runs) {
-      let decision = resubmission(run);
-      if (decision.resubmit) {
-        const pending = resubmissionRecord(run, ctx.home, ctx.backend.url, now);
-        writePending(ctx.home, pending);
-        try {
-          writePending(ctx.home, { ...pending, process: start(pending) });
-          outcome.runs.push({ name: run.name, resubmitted: true });
-          continue;
-        } catch (error) {
-          removePending(ctx.home, run.name);
-          const why = error instanceof Error ? error.message : String(error);
-          decision = { resubmit: false, why: `the resubmission could not start: ${why}` };
+  const home = pools.home;
+  const backendUrl = pools.ctx.engine.backend.url;
+  for (const pool of pools.withInstances())
+    for (const instance of await pool.vanished()) {
+      const runs = (instance.active_runs ?? [])
+        .map((name) => readRun(home, name))
+        .filter((r): r is RunRecord => r?.instance === instance.name && r.interrupted_at === undefined);
+      // The stack still lists it: updated without it (deleting what it left), as a refresh confirmed.
+      await pool.remove(instance.name);
+      const outcome: Interrupted = { instance: instance.name, runs: [] };
+      for (const run of runs) {
+        let decision = resubmission(run);
+        if (decision.resubmit) {
+          const pending = resubmissionRecord(run, home, backendUrl, now);
+          writePending(home, pending);
+          try {
+            writePending(home, { ...pending, process: start(pending) });
+            outcome.runs.push({ name: run.name, resubmitted: true });
+            continue;
+          } catch (error) {
+            removePending(home, run.name);
+            const why = error instanceof Error ? error.message : String(error);
+            decision = { resubmit: false, why: `the resubmission could not start: ${why}` };
+          }
         }
+        writeRun(home, { ...run, interrupted_at: new Date(now).toISOString() });
+        outcome.runs.push({ name: run.name, resubmitted: false, why: decision.why });
       }
-      writeRun(ctx.home, { ...run, interrupted_at: new Date(now).toISOString() });
-      outcome.runs.push({ name: run.name, resubmitted: false, why: decision.why });
+      handled.push(outcome);
     }
-    handled.push(outcome);
-  }
   return handled;
 }

@@ -1,5 +1,5 @@
 // Generated run names in dstack's style (`fast-moth-1`): readable, valid as names and SSH hosts.
-import { randomInt } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 
 const ADJECTIVES = [
   "fast",
@@ -22,4 +22,9 @@ export function randomRunName(taken: ReadonlySet<string>): string {
     const name = `${ADJECTIVES[randomInt(ADJECTIVES.length)]!}-${ANIMALS[randomInt(ANIMALS.length)]!}-${randomInt(1, 10)}`;
     if (!taken.has(name)) return name;
   }
+}
+
+/** The random part of a new instance's name (`aws-ab12cd`): fixed before the attempts, kept by all. */
+export function instanceToken(): string {
+  return randomBytes(3).toString("hex");
 }

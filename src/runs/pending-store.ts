@@ -6,12 +6,13 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { dstackDir } from "../engine/state-backend.js";
 import type { ProcessStamp } from "../process-identity.js";
-import { readJson, removeFile, writeJson } from "./files.js";
+import { readJson, removeFile, writeJson } from "../home/json-files.js";
 
 export interface PendingRun {
   name: string;
   type: "dev-environment" | "task";
-  backend: "local";
+  /** The backend of the first attempt (the retrying may land on any configured one). */
+  backend: string;
   /** `failed`: the retrying gave up (retry.duration ran out, or an error no retry can fix). */
   status: "pending" | "failed";
   /** Why it waits, e.g. "no capacity". */

@@ -11,21 +11,27 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { MatchedOffer } from "../catalog/offer.js";
 import { instanceExists } from "../stacks/local/instance-ops.js";
 import { applyContext, type ApplyContext } from "./apply-context.js";
-import { LOCAL_POOL, updatePoolInstance, type InstanceAddress, type PoolContext } from "./local-pool.js";
-import { cancelled } from "./run-start.js";
+import { LOCAL_POOL } from "../pools/local/local-pool.js";
+import { addressOf, type InstanceAddress } from "../pools/pool.js";
+import type { PoolSet } from "../pools/pool-set.js";
+import { listInstances, updatePoolInstance } from "../pools/pool-store.js";
+import { fittingOffer } from "../pools/reuse.js";
+import { cancelled } from "../provisioning/cancelled.js";
 import { removePending, updatePending, type PendingRun } from "./pending-store.js";
-import { provisionLocal } from "./provision-local.js";
-import type { ProvisionTuning } from "./provision-tuning.js";
-import { ProvisionFailed, type ProvisionState } from "./provision.js";
-import { readPool, type RunRecord } from "./store.js";
+import { provisionInstance } from "../pools/provision-instance.js";
+import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
+import { ProvisionFailed, type ProvisionState } from "../provisioning/provision.js";
+import type { RunRecord } from "./store.js";
 import { submitRun } from "./submit.js";
 
 export interface ResumeInput {
   /** The configuration compiled again from the original `apply` arguments. */
   spec: RunSpec;
   pending: PendingRun;
-  pool: Omit<PoolContext, "publicKey">;
-  baseImages: readonly string[];
+  pools: PoolSet;
+  baseImages: () => readonly string[];
+  /** SIGTERM from `dstack stop`: the attempt under way is cancelled and cleaned up. */
+  signal?: AbortSignal;
   tuning?: ProvisionTuning;
   progress: (line: string) => void;
 }
@@ -55,31 +61,39 @@ function follow(home: string, name: string, state: ProvisionState): void {
 async function recordedInstance(
   ctx: ApplyContext,
   pending: PendingRun,
+  signal: AbortSignal | undefined,
 ): Promise<{ value: InstanceAddress; attempt: { offer: MatchedOffer } } | undefined> {
-  const { pool } = ctx;
-  const offer = ctx.provisionable[0];
-  if (pending.on_instance === undefined || offer === undefined) return undefined;
+  if (pending.on_instance === undefined) return undefined;
   const wait = pending.next_try_at === null ? 0 : Date.parse(pending.next_try_at) - Date.now();
   if (wait > 0)
-    await delay(wait, undefined, pool.signal === undefined ? {} : { signal: pool.signal }).catch(() => {
-      throw cancelled();
+    await delay(wait, undefined, signal === undefined ? {} : { signal }).catch(() => {
+      throw cancelled(`the run ${pending.name} was not submitted`);
     });
-  const instance = readPool(pool.home, LOCAL_POOL).instances.find((i) => i.name === pending.on_instance);
-  if (instance?.ssh_port === undefined || instance.creator !== undefined || !instanceExists(instance.name))
+  const found = listInstances(ctx.pools.home).find(({ instance }) => instance.name === pending.on_instance);
+  if (found === undefined || found.instance.creator !== undefined) return undefined;
+  const { pool, instance } = found;
+  const address = addressOf(pool.name, instance);
+  const offer = fittingOffer(pool, instance, ctx.provisionable) ?? ctx.provisionable[0];
+  // A local instance's container may be gone without the pool knowing yet (the reaper notices later).
+  if (
+    address === undefined ||
+    offer === undefined ||
+    (pool.name === LOCAL_POOL && !instanceExists(instance.name))
+  )
     return undefined;
   // Claimed, so that the reaper leaves it alone while the run is placed (submitRun releases it).
-  updatePoolInstance(pool.home, instance.name, { claimed_at: new Date().toISOString() });
-  return {
-    value: { name: instance.name, sshPort: instance.ssh_port, zone: instance.zone ?? null },
-    attempt: { offer },
-  };
+  updatePoolInstance(ctx.pools.home, pool.name, instance.name, { claimed_at: new Date().toISOString() });
+  return { value: address, attempt: { offer } };
 }
+
+/** Records written before clouds ran runs keep a whole instance name (`local-ab12cd`): its token. */
+const tokenOf = (instance: string): string => instance.replace(/^[a-z]+-/, "");
 
 export async function resumeApply(input: ResumeInput): Promise<{ run: RunRecord; view: RunView }> {
   const { pending } = input;
-  const home = input.pool.home;
+  const home = input.pools.home;
   try {
-    const ctx = applyContext({ spec: input.spec, pool: input.pool });
+    const ctx = applyContext({ spec: input.spec, pools: input.pools });
     // The file is read again here: if it changed since `apply`, this is not the run that was confirmed.
     if (JSON.stringify(ctx.redacted) !== JSON.stringify(pending.spec))
       throw new UserError(
@@ -87,12 +101,19 @@ export async function resumeApply(input: ResumeInput): Promise<{ run: RunRecord;
         `${pending.config_file} changed since \`dstack apply\`: not submitting a configuration that was not confirmed`,
         `apply it again (dstack apply -f ${pending.config_file})`,
       );
-    const recorded = await recordedInstance(ctx, pending);
+    const recorded = await recordedInstance(ctx, pending, input.signal);
     const provisioned =
       recorded ??
-      (await provisionLocal({
-        pool: ctx.pool,
-        instance: { name: pending.instance, idle_duration: ctx.spec.idle_duration },
+      (await provisionInstance({
+        pools: ctx.pools,
+        token: tokenOf(pending.instance),
+        instance: {
+          idle_duration: ctx.spec.idle_duration,
+          max_price: ctx.spec.max_price,
+          reservation: ctx.spec.reservation,
+        },
+        signal: input.signal,
+        subject: `the run ${pending.name} was not submitted`,
         plan: ctx.planNow,
         retry: ctx.spec.retry,
         submittedAt: Date.parse(pending.submitted_at),
@@ -114,7 +135,8 @@ export async function resumeApply(input: ResumeInput): Promise<{ run: RunRecord;
       created: recorded === undefined,
       repoDir: pending.cwd,
       configFile: pending.config_file,
-      baseImages: input.baseImages,
+      baseImages: input.baseImages(),
+      signal: input.signal,
       ui: { progress: input.progress },
       resubmissions: pending.resubmissions,
       resubmittedAfter: pending.resubmitted_after,

@@ -42,12 +42,3 @@ export function throwRunFailure(view: RunView): never {
       : undefined,
   );
 }
-
-export function cancelled(): UserError {
-  return new UserError(
-    "cancelled",
-    "cancelled: the run was not submitted",
-    "nothing was left behind; run dstack apply again when ready",
-    130,
-  );
-}

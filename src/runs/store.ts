@@ -1,23 +1,25 @@
-// What the CLI remembers between commands: each run (where it runs, how to reach it) and each local pool
-// (which instances its Pulumi stack holds). Pulumi's state stays the truth about infrastructure; these
-// files only say which stack and which agent to ask.
+// What the CLI remembers of each run between commands: where it runs and how to reach it. Pulumi's state
+// stays the truth about infrastructure and the pools (src/pools/pool-store.ts) say which instances exist;
+// these files only say which instance and which agent to ask.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { dstackDir } from "../engine/state-backend.js";
-import type { ProcessStamp } from "../process-identity.js";
-import { readJson, removeFile, writeJson } from "./files.js";
+import { runsDir } from "../home/paths.js";
+import type { SshEndpoint } from "./agent-session.js";
+import { readJson, removeFile, writeJson } from "../home/json-files.js";
 
 export interface RunRecord {
   name: string;
   type: "dev-environment" | "task";
-  backend: "local";
+  backend: string;
   pool: string;
   instance: string;
   /** Where the instance landed; absent in records written before zones were recorded. */
   region?: string;
   zone?: string | null;
-  /** The instance's sshd, published on 127.0.0.1. */
+  /** The instance's sshd: host (absent in records written before clouds ran runs: 127.0.0.1), port, user. */
+  instance_host?: string;
   instance_ssh_port: number;
+  instance_ssh_user?: string;
   /** The run's sshd inside the instance's network namespace. */
   run_ssh_port: number;
   resources: string;
@@ -41,40 +43,7 @@ export interface RunRecord {
   error_retry_ended?: string;
 }
 
-export interface PoolInstance {
-  name: string;
-  /** The (simulated) availability zone it was created in; null or absent when none was chosen. */
-  zone?: string | null;
-  created_at: string;
-  idle_duration: number | "off";
-  /** The instance's sshd on 127.0.0.1, once it exists. */
-  ssh_port?: number;
-  /** Set when a run is being placed on it, so the reaper leaves it alone meanwhile. */
-  claimed_at?: string;
-  /** When the reaper first saw it without active runs. */
-  idle_since?: string;
-  /**
-   * The process creating it, while its create runs: an entry whose creator died (SIGKILL, crash)
-   * mid-create is a leftover the next command removes (recover.ts). Cleared once the instance is up.
-   */
-  creator?: ProcessStamp;
-  /**
-   * The runs last seen active on it (by the reaper, or when submitted): if the instance disappears,
-   * these were interrupted.
-   */
-  active_runs?: string[];
-}
-
-export interface PoolRecord {
-  name: string;
-  instances: PoolInstance[];
-  /** The Pulumi state backend holding the pool's stack, so the reaper and later commands use the same one. */
-  backend_url?: string;
-}
-
-const runsDir = (home: string): string => join(dstackDir(home), "runs");
 const runFile = (home: string, name: string): string => join(runsDir(home), `${name}.json`);
-const poolFile = (home: string, pool: string): string => join(dstackDir(home), "pools", `${pool}.json`);
 
 export const readRun = (home: string, name: string): RunRecord | undefined =>
   readJson<RunRecord>(runFile(home, name));
@@ -93,6 +62,9 @@ export function listRuns(home: string): RunRecord[] {
     .sort((a, b) => a.submitted_at.localeCompare(b.submitted_at));
 }
 
-export const readPool = (home: string, pool: string): PoolRecord =>
-  readJson<PoolRecord>(poolFile(home, pool)) ?? { name: pool, instances: [] };
-export const writePool = (home: string, pool: PoolRecord): void => writeJson(poolFile(home, pool.name), pool);
+/** Where the run's instance answers SSH. */
+export const instanceEndpoint = (run: RunRecord): SshEndpoint => ({
+  host: run.instance_host ?? "127.0.0.1",
+  port: run.instance_ssh_port,
+  user: run.instance_ssh_user ?? "root",
+});

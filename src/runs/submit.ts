@@ -10,10 +10,12 @@ import { AgentSession } from "./agent-session.js";
 import type { ApplyContext } from "./apply-context.js";
 import type { ApplyUi } from "./apply.js";
 import { buildJobSpec } from "./job-spec.js";
-import { LOCAL_POOL, removeInstance, updatePoolInstance, type InstanceAddress } from "./local-pool.js";
+import type { InstanceAddress } from "../pools/pool.js";
+import { readPool, updatePoolInstance } from "../pools/pool-store.js";
 import { createRepoArchive, repoIdOf } from "./repo.js";
-import { cancelled, throwRunFailure, waitStarted } from "./run-start.js";
-import { readPool, writeRun, type RunRecord } from "./store.js";
+import { cancelled } from "../provisioning/cancelled.js";
+import { throwRunFailure, waitStarted } from "./run-start.js";
+import { writeRun, type RunRecord } from "./store.js";
 
 export interface SubmitInput {
   ctx: ApplyContext;
@@ -26,6 +28,8 @@ export interface SubmitInput {
   configFile: string;
   baseImages: readonly string[];
   ui: Pick<ApplyUi, "progress">;
+  /** The user's Ctrl-C: once the instance is up, a cancelled submission gives it back. */
+  signal?: AbortSignal;
   /** A resubmission (after an interruption or an error): the count the new run record keeps. */
   resubmissions?: number;
   /** What the resubmission follows. */
@@ -36,15 +40,15 @@ export interface SubmitInput {
 
 export async function submitRun(input: SubmitInput): Promise<{ run: RunRecord; view: RunView }> {
   const { ctx, name, address, placed } = input;
-  const { spec, keys, pool } = ctx;
-  const home = pool.home;
-  if (pool.signal?.aborted === true) {
+  const { spec, keys, pools } = ctx;
+  const home = pools.home;
+  if (input.signal?.aborted === true) {
     // Cancelled once the instance was up: nothing ran on it, so a new one goes away again at once.
-    if (input.created) await removeInstance({ ...pool, signal: undefined }, address.name);
-    else updatePoolInstance(home, address.name, { claimed_at: undefined });
-    throw cancelled();
+    if (input.created) await pools.byName(address.pool)?.remove(address.name);
+    else updatePoolInstance(home, address.pool, address.name, { claimed_at: undefined });
+    throw cancelled(`the run ${name} was not submitted`);
   }
-  const session = await AgentSession.open(address.sshPort, keys.privateKey);
+  const session = await AgentSession.open(address, keys.privateKey);
   try {
     await session.waitHealthy();
     const built = buildJobSpec(spec, {
@@ -81,12 +85,14 @@ export async function submitRun(input: SubmitInput): Promise<{ run: RunRecord; v
     const run: RunRecord = {
       name,
       type: spec.type,
-      backend: "local",
-      pool: "local",
+      backend: placed.backend,
+      pool: address.pool,
       instance: address.name,
       region: placed.region,
       zone: address.zone,
-      instance_ssh_port: address.sshPort,
+      instance_host: address.host,
+      instance_ssh_port: address.port,
+      instance_ssh_user: address.user,
       run_ssh_port: view.ssh_port,
       resources: formatResources(spec.resources),
       price: placed.price,
@@ -100,12 +106,15 @@ export async function submitRun(input: SubmitInput): Promise<{ run: RunRecord; v
       ...(input.firstSubmittedAt === undefined ? {} : { first_submitted_at: input.firstSubmittedAt }),
     };
     writeRun(home, run);
-    const pooled = readPool(home, LOCAL_POOL).instances.find((i) => i.name === address.name);
-    updatePoolInstance(home, address.name, { active_runs: [...(pooled?.active_runs ?? []), name] });
+    const pooled = readPool(home, address.pool).instances.find((i) => i.name === address.name);
+    updatePoolInstance(home, address.pool, address.name, {
+      active_runs: [...(pooled?.active_runs ?? []), name],
+    });
     upsertRunSshEntry(home, {
       run: name,
-      instanceHost: "127.0.0.1",
-      instancePort: address.sshPort,
+      instanceHost: address.host,
+      instancePort: address.port,
+      instanceUser: address.user,
       runPort: view.ssh_port,
       user: "root",
       identityFile: keys.privateKeyPath,
@@ -115,6 +124,6 @@ export async function submitRun(input: SubmitInput): Promise<{ run: RunRecord; v
   } finally {
     session.close();
     // The claim only guards the placement; from here the run (or its absence) tells the reaper.
-    updatePoolInstance(home, address.name, { claimed_at: undefined });
+    updatePoolInstance(home, address.pool, address.name, { claimed_at: undefined });
   }
 }

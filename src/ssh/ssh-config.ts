@@ -17,7 +17,10 @@ export interface RunSshEntry {
   run: string;
   instanceHost: string;
   instancePort: number;
+  /** Who logs in to the instance: root locally and on the clouds dstack's user data sets up. */
+  instanceUser: string;
   runPort: number;
+  /** Who logs in to the run's container. */
   user: string;
   identityFile: string;
 }
@@ -69,7 +72,7 @@ function block(e: RunSshEntry): string {
     `Host ${e.run}-host`,
     `  HostName ${arg(e.instanceHost)}`,
     `  Port ${arg(e.instancePort)}`,
-    "  User root",
+    `  User ${arg(e.instanceUser)}`,
     ...common,
     `Host ${e.run}`,
     "  HostName 127.0.0.1",

@@ -57,11 +57,13 @@ function declaredPorts(spec: RunSpec | FleetSpec): number[] {
   return [...new Set(ports)].sort((a, b) => a - b);
 }
 
-export function poolSpecFor(input: PoolPlanInput): PoolSpec {
-  const { attempt, spec } = input;
-  if (!isCloudBackend(attempt.backend))
-    throw new Error(`the ${attempt.backend} backend has no cloud pool (attempt ${attempt.n})`);
-  const pool = poolName(spec);
+/** One instance of a pool on the attempt's offer and zone. */
+export function instanceSpecFor(
+  name: string,
+  attempt: Attempt,
+  limits: { max_price: number | null; reservation: string | null },
+  volumes: string[] = [],
+): PoolInstanceSpec {
   const offer = attempt.offer;
   const tpu = offer.gpu_vendor === "google";
   const accelerator = tpu
@@ -69,9 +71,8 @@ export function poolSpecFor(input: PoolPlanInput): PoolSpec {
     : offer.accelerator !== null
       ? { type: offer.accelerator, count: offer.gpu_count }
       : null;
-  const volumeNames = input.volumes.map((v) => v.name);
-  const instances: PoolInstanceSpec[] = Array.from({ length: instanceCount(spec) }, (_, i) => ({
-    name: `${pool}-${i}`,
+  return {
+    name,
     instance_type: offer.instance_type,
     accelerator,
     tpu,
@@ -79,13 +80,24 @@ export function poolSpecFor(input: PoolPlanInput): PoolSpec {
     gpu_count: offer.gpu_count,
     zone: attempt.zone,
     spot: attempt.spot,
-    max_price: spec.max_price,
-    reservation: spec.reservation,
+    max_price: limits.max_price,
+    reservation: limits.reservation,
     disk_gb: offer.disk_gb,
     image: null,
+    volumes,
+  };
+}
+
+export function poolSpecFor(input: PoolPlanInput): PoolSpec {
+  const { attempt, spec } = input;
+  if (!isCloudBackend(attempt.backend))
+    throw new Error(`the ${attempt.backend} backend has no cloud pool (attempt ${attempt.n})`);
+  const pool = poolName(spec);
+  const volumeNames = input.volumes.map((v) => v.name);
+  const instances: PoolInstanceSpec[] = Array.from({ length: instanceCount(spec) }, (_, i) =>
     // A network volume attaches to one instance at a time: the first one.
-    volumes: i === 0 ? volumeNames : [],
-  }));
+    instanceSpecFor(`${pool}-${i}`, attempt, spec, i === 0 ? volumeNames : []),
+  );
   return {
     pool_spec_version: POOL_SPEC_VERSION,
     project: input.project,

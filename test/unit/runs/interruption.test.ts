@@ -1,12 +1,9 @@
-// Which interrupted runs are resubmitted, the pending record of a resubmission, and which instances
-// count as vanished (pure parts of interruption.ts; the reaper end to end is in
-// test/integration/interruption.test.ts).
-import { mkdtempSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
-import { join } from "node:path";
+// Which interrupted runs are resubmitted and the pending record of a resubmission (pure parts of
+// interruption.ts; which instances count as vanished: test/unit/pools/stack-pool.test.ts; the reaper
+// end to end is in test/integration/interruption.test.ts).
 import { describe, expect, it } from "vitest";
-import { resubmission, resubmissionRecord, vanishedInstances } from "../../../src/runs/interruption.js";
-import { writePool, type RunRecord } from "../../../src/runs/store.js";
+import { resubmission, resubmissionRecord } from "../../../src/runs/interruption.js";
+import type { RunRecord } from "../../../src/runs/store.js";
 
 const run = (spec: Record<string, unknown>, over: Partial<RunRecord> = {}): RunRecord => ({
   name: "phoenix",
@@ -65,22 +62,5 @@ describe("resubmission", () => {
     });
     expect(pending.instance).toMatch(/^local-[0-9a-f]{6}$/);
     expect(pending.instance).not.toBe("local-old");
-  });
-});
-
-describe("vanishedInstances", () => {
-  it("complete instances whose container is gone; never one still being created", () => {
-    const home = mkdtempSync(join(tmpdir(), "dstack-vanished-"));
-    const base = { created_at: "2026-01-01T00:00:00Z", idle_duration: 60 as const };
-    writePool(home, {
-      name: "local",
-      instances: [
-        { ...base, name: "gone", ssh_port: 1 },
-        { ...base, name: "here", ssh_port: 2 },
-        { ...base, name: "creating", creator: { pid: process.pid, host: hostname(), start: null } },
-      ],
-    });
-    const exists = (name: string): boolean => name === "here";
-    expect(vanishedInstances(home, exists).map((i) => i.name)).toEqual(["gone"]);
   });
 });

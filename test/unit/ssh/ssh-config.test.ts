@@ -38,6 +38,7 @@ function entry(h: string, run: string, runPort = 10022): RunSshEntry {
     run,
     instanceHost: "127.0.0.1",
     instancePort: 32768,
+    instanceUser: "root",
     runPort,
     user: "root",
     identityFile: join(h, ".dstack", "ssh", "id_ed25519"),
@@ -156,7 +157,14 @@ describe("with the real OpenSSH client", () => {
     writeFileSync(join(h, ".ssh", "config"), "Host *\n  ServerAliveInterval 99\n");
     ensureSshInclude(h);
     upsertRunSshEntry(h, entry(h, "other", 10099));
-    upsertRunSshEntry(h, { ...entry(h, "my-run", 10023), user: "ubuntu" });
+    // A cloud instance: its public address, port 22, and the user its image logs in.
+    upsertRunSshEntry(h, {
+      ...entry(h, "my-run", 10023),
+      instanceHost: "127.0.0.12",
+      instancePort: 22,
+      instanceUser: "admin",
+      user: "ubuntu",
+    });
     // `ssh -G` prints the resolved configuration without connecting; HOME makes `~` the temp home.
     const resolved = (host: string): Record<string, string> => {
       const out = execFileSync("ssh", ["-G", "-F", join(h, ".ssh", "config"), host], {
@@ -180,7 +188,8 @@ describe("with the real OpenSSH client", () => {
     });
     expect(run.identityfile).toBe(join(h, ".dstack", "ssh", "id_ed25519"));
     const host = resolved("my-run-host");
-    expect(host).toMatchObject({ hostname: "127.0.0.1", port: "32768", user: "root" });
+    expect(host).toMatchObject({ hostname: "127.0.0.12", port: "22", user: "admin" });
+    expect(resolved("other-host")).toMatchObject({ hostname: "127.0.0.1", port: "32768", user: "root" });
     expect(host.proxyjump).toBeUndefined();
   });
 });

@@ -4,13 +4,14 @@
 // command (apply, ps, stop, the reaper) finds this cheaply from files, and only then opens the stack:
 // stale lock removed, pending operations dropped, the half-created instance deleted and the stack
 // updated back to the pool file. Entries of live processes and locks of live updates are never touched.
-import { lockState, removeStaleLocks, type LockState, type StaleLock } from "../engine/stale-lock.js";
-import { clearPendingOperations } from "../engine/stack-runner.js";
-import { stampAlive } from "../process-identity.js";
-import { deleteInstance } from "../stacks/local/instance-ops.js";
-import { instancesRoot, LOCAL_POOL, poolTarget, removeInstance, type PoolContext } from "./local-pool.js";
-import { withRecoveryMutex } from "./recover-mutex.js";
-import { readPool, type PoolInstance } from "./store.js";
+import { lockState, removeStaleLocks, type LockState, type StaleLock } from "../../engine/stale-lock.js";
+import { clearPendingOperations } from "../../engine/stack-runner.js";
+import { stampAlive } from "../../process-identity.js";
+import { deleteInstance } from "../../stacks/local/instance-ops.js";
+import { instancesRoot, LOCAL_POOL } from "./local-pool.js";
+import type { PoolSet } from "../pool-set.js";
+import { withRecoveryMutex } from "../recover-mutex.js";
+import { readPool, type PoolInstance } from "../pool-store.js";
 
 export interface Leftovers {
   /** Pool entries whose creating process died before the instance was up. */
@@ -38,22 +39,25 @@ export function findLeftovers(home: string, backendUrl: string): Leftovers | und
   return orphans.length === 0 && lock.kind !== "stale" ? undefined : { orphans, lock };
 }
 
-export async function recoverPool(ctx: PoolContext): Promise<Recovery | undefined> {
-  return withRecoveryMutex(ctx.home, async () => {
+export async function recoverPool(pools: PoolSet): Promise<Recovery | undefined> {
+  const home = pools.home;
+  const url = pools.ctx.engine.backend.url;
+  return withRecoveryMutex(home, async () => {
     // Judged again under the mutex: another command may have cleaned up meanwhile.
-    const found = findLeftovers(ctx.home, ctx.backend.url);
+    const found = findLeftovers(home, url);
     if (found === undefined) return undefined;
     if (found.lock.kind === "held")
       return { instances: found.orphans, staleLocks: [], pendingOperations: 0, postponed: true };
-    const staleLocks = removeStaleLocks(ctx.backend.url, STACK);
-    const pendingOperations = await clearPendingOperations(poolTarget(ctx, []));
+    const pool = pools.forAttempt({ backend: "local", region: "local" });
+    const staleLocks = removeStaleLocks(url, STACK);
+    const pendingOperations = await clearPendingOperations(pool.emptyTarget());
     const instances: PoolInstance[] = [];
     for (const orphan of found.orphans) {
       // A create cut short may have started a container the state never recorded: the engine cannot
       // delete what it does not know, so the backend's own delete (by the instance's label) runs first;
       // then the stack is updated without the instance (deleting it too if the create had completed).
-      deleteInstance({ name: orphan.name, root: instancesRoot(ctx.home) });
-      await removeInstance({ ...ctx, signal: undefined }, orphan.name);
+      deleteInstance({ name: orphan.name, root: instancesRoot(home) });
+      await pool.remove(orphan.name);
       instances.push(orphan);
     }
     return { instances, staleLocks, pendingOperations, postponed: false };

@@ -2,9 +2,8 @@
 // only when a killed dstack left something, the local backend's context and the engine. Returns the
 // line to print on stderr, if any. A failed recovery never fails the command that noticed it.
 import { stateBackendUrl } from "../engine/state-backend.js";
-import { ensureClientKey } from "../ssh/keys.js";
-import { localContext, poolBackend } from "./local-context.js";
-import { describeRecovery, findLeftovers, recoverPool } from "./recover.js";
+import { openPools, poolBackend } from "../pools/pools-context.js";
+import { describeRecovery, findLeftovers, recoverPool } from "../pools/local/recover.js";
 
 export interface RecoverInput {
   home: string;
@@ -17,9 +16,7 @@ export async function recoverLeftovers(input: RecoverInput): Promise<string | un
   const url = stateBackendUrl({ home: input.home, env: input.env, backendUrl: explicit });
   if (findLeftovers(input.home, url) === undefined) return undefined;
   try {
-    const local = localContext({ home: input.home, env: input.env, backendUrl: explicit });
-    const keys = ensureClientKey(input.home);
-    const recovery = await recoverPool({ ...local.pool, publicKey: keys.publicKey });
+    const recovery = await recoverPool(openPools({ home: input.home, env: input.env, backendUrl: explicit }));
     return recovery === undefined ? undefined : describeRecovery(recovery);
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);

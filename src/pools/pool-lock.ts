@@ -8,8 +8,8 @@ import { mkdirSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
 import { dirname, join } from "node:path";
 import { dstackDir } from "../engine/state-backend.js";
-import { releaseLock, takeLock } from "./lock-file.js";
-import { cancelled } from "./run-start.js";
+import { releaseLock, takeLock } from "../home/lock-file.js";
+import { cancelled } from "../provisioning/cancelled.js";
 
 const lockFile = (home: string, pool: string): string => join(dstackDir(home), "pools", `${pool}.lock`);
 

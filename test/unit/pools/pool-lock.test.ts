@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stampOf } from "../../../src/process-identity.js";
-import { withPoolLock } from "../../../src/runs/pool-lock.js";
+import { withPoolLock } from "../../../src/pools/pool-lock.js";
 
 function homeWithLockHeldBy(pid: number): { home: string; lock: string } {
   const home = mkdtempSync(join(tmpdir(), "dstack-pool-lock-"));

@@ -6,7 +6,7 @@ import type { MatchedOffer } from "../../../src/catalog/offer.js";
 import type { RetrySpec } from "../../../src/compiler/spec.js";
 import { planAttempts, type Attempt } from "../../../src/planner/attempt-plan.js";
 import { ATTEMPT_TIMEOUT } from "../../../src/planner/failure-report.js";
-import { CleanupFailed } from "../../../src/runs/cleanup-failed.js";
+import { CleanupFailed } from "../../../src/provisioning/cleanup-failed.js";
 import {
   failureText,
   HandedOff,
@@ -14,7 +14,7 @@ import {
   ProvisionFailed,
   type ProvisionPolicy,
   type ProvisionState,
-} from "../../../src/runs/provision.js";
+} from "../../../src/provisioning/provision.js";
 import { capacityFault, type FaultInputs } from "../../../src/stacks/local/faults.js";
 import { offer } from "../planner/fixtures.js";
 

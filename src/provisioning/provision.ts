@@ -16,7 +16,7 @@ import {
 import { failureOutcome, isNextZone, nextAttemptIndex, retryWaitMs } from "../planner/failover.js";
 import { renderFailureReport, type FailedTry } from "../planner/failure-report.js";
 import { CleanupFailed } from "./cleanup-failed.js";
-import { cancelled } from "./run-start.js";
+import { cancelled, type CancelledSubject } from "./cancelled.js";
 
 export interface ProvisionDeps<T> {
   /** The attempts of one pass, planned afresh before each pass (offers may change). */
@@ -37,6 +37,8 @@ export interface ProvisionDeps<T> {
 export interface ProvisionPolicy {
   /** The user's cancellation (Ctrl-C). */
   signal?: AbortSignal;
+  /** What a Ctrl-C leaves undone, for its message: `the run vscode was not submitted`. */
+  subject?: CancelledSubject;
   /** Each attempt is cancelled after this long. */
   attemptTimeoutMs: number;
   retry: RetrySpec | null;
@@ -136,7 +138,7 @@ export async function provision<T>(deps: ProvisionDeps<T>, policy: ProvisionPoli
     try {
       await sleep(ms, user);
     } catch (error) {
-      if (aborted(user)) throw cancelled();
+      if (aborted(user)) throw cancelled(policy.subject);
       throw error;
     }
   };
@@ -150,7 +152,7 @@ export async function provision<T>(deps: ProvisionDeps<T>, policy: ProvisionPoli
     let transient = 0;
     for (let i = 0; i < plan.length;) {
       const attempt = plan[i]!;
-      if (aborted(user)) throw cancelled();
+      if (aborted(user)) throw cancelled(policy.subject);
       attempts++;
       deps.onState?.({ kind: "attempting", pass, attempts, attempt });
       if (plan.length > 1 || pass > 1) deps.progress(attemptStartLine(attempt, plan.length));
@@ -163,7 +165,7 @@ export async function provision<T>(deps: ProvisionDeps<T>, policy: ProvisionPoli
         return { value, attempt, tries, passes: pass };
       } catch (error) {
         // Ctrl-C: the attempt has cleaned up after itself; say so with the shell's exit code.
-        if (aborted(user)) throw cancelled();
+        if (aborted(user)) throw cancelled(policy.subject);
         if (error instanceof CleanupFailed) throw error;
         const text = failureText(error);
         const outcome = failureOutcome(text, attempt.backend, deadline.aborted);

@@ -4,7 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { dstackDir } from "../engine/state-backend.js";
-import { releaseLock, takeLock } from "./lock-file.js";
+import { releaseLock, takeLock } from "../home/lock-file.js";
 
 const mutexFile = (home: string): string => join(dstackDir(home), "local", "recovery.lock");
 

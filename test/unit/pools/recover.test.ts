@@ -7,9 +7,9 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ownStamp, type ProcessStamp } from "../../../src/process-identity.js";
-import { describeRecovery, findLeftovers } from "../../../src/runs/recover.js";
-import { withRecoveryMutex } from "../../../src/runs/recover-mutex.js";
-import { writePool, type PoolInstance } from "../../../src/runs/store.js";
+import { describeRecovery, findLeftovers } from "../../../src/pools/local/recover.js";
+import { withRecoveryMutex } from "../../../src/pools/recover-mutex.js";
+import { writePool, type PoolInstance } from "../../../src/pools/pool-store.js";
 
 const deadStamp = (): ProcessStamp => ({
   pid: Number(

@@ -1,11 +1,11 @@
 // The local backend's settings for `apply`, from ~/.dstack/config.yml: its simulated zones and injected
 // faults. A config.yml with errors stops here, every error with its FILE:LINE:COL.
 import { join } from "node:path";
-import type { Diagnostic } from "../compiler/diagnostics.js";
-import { readDstackConfig } from "../doctor/dstack-config.js";
-import { dstackDir } from "../engine/state-backend.js";
-import { UserError } from "../errors.js";
-import type { FaultInputs } from "../stacks/local/faults.js";
+import type { Diagnostic } from "../../compiler/diagnostics.js";
+import { readDstackConfig } from "../../doctor/dstack-config.js";
+import { dstackDir } from "../../engine/state-backend.js";
+import { UserError } from "../../errors.js";
+import type { FaultInputs } from "../../stacks/local/faults.js";
 
 export interface LocalSettings {
   /** Empty: no simulated zones, one attempt that picks none. */

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { localSettings } from "../../../src/runs/local-settings.js";
-import { provisionTuning } from "../../../src/runs/provision-tuning.js";
+import { localSettings } from "../../../src/pools/local/local-settings.js";
+import { provisionTuning } from "../../../src/provisioning/provision-tuning.js";
 
 describe("provisionTuning", () => {
   it("defaults to a 10-minute deadline and the real backoff", () => {

@@ -1,0 +1,88 @@
+// Instance reuse (dstack pools): a run goes to an idle instance of any pool whose offer it matches,
+// with no infrastructure change. The check and the claim happen under the pool's lock, so two applies
+// (or an apply and the reaper) never take the same instance; the claim keeps the reaper away until
+// the run is placed.
+import type { MatchedOffer } from "../catalog/offer.js";
+import { AgentSession, isActive } from "../runs/agent-session.js";
+import { addressOf, type InstanceAddress } from "./pool.js";
+import { withPoolLock } from "./pool-lock.js";
+import { listPools, readPool, updatePoolInstance, type PoolInstance, type PoolRecord } from "./pool-store.js";
+
+/** Whether the instance was made from one of the offers the run matches (local ones always fit theirs). */
+export function fittingOffer(
+  pool: PoolRecord,
+  instance: PoolInstance,
+  matched: readonly MatchedOffer[],
+): MatchedOffer | undefined {
+  const backend = pool.backend ?? "local";
+  return matched.find(
+    (o) =>
+      o.backend === backend &&
+      (pool.region === undefined || o.region === pool.region) &&
+      (instance.instance_type === undefined || o.instance_type === instance.instance_type) &&
+      (instance.spot === undefined || o.spot === instance.spot),
+  );
+}
+
+/** An idle instance claimed for a run, with the offer it was made from. */
+export type IdleInstance = InstanceAddress & { offer: MatchedOffer };
+
+export const CLAIM_MS = 2 * 60_000;
+
+async function claimIfIdle(
+  home: string,
+  pool: string,
+  name: string,
+  privateKey: string,
+  idleDuration: number | "off",
+): Promise<InstanceAddress | undefined> {
+  return withPoolLock(home, pool, async () => {
+    // Read under the lock: another apply may have claimed it, or the reaper removed it, meanwhile.
+    const instance = readPool(home, pool).instances.find((i) => i.name === name);
+    const address =
+      instance === undefined || instance.creator !== undefined ? undefined : addressOf(pool, instance);
+    if (instance === undefined || address === undefined) return undefined;
+    // Claimed by a placement under way (a claim older than the reaper's window is a crashed one's).
+    if (instance.claimed_at !== undefined && Date.now() - Date.parse(instance.claimed_at) < CLAIM_MS)
+      return undefined;
+    const session = await AgentSession.open(address, privateKey, 1).catch(() => undefined);
+    if (session === undefined) return undefined;
+    try {
+      const runs = await session.runs();
+      if (runs.some(isActive)) return undefined;
+    } catch {
+      return undefined;
+    } finally {
+      session.close();
+    }
+    updatePoolInstance(home, pool, name, {
+      claimed_at: new Date().toISOString(),
+      idle_since: undefined,
+      idle_duration: idleDuration,
+    });
+    return address;
+  });
+}
+
+export async function findIdleInstance(
+  home: string,
+  matched: readonly MatchedOffer[],
+  privateKey: string,
+  /** The new run's idle_duration: it governs the instance once this run ends. */
+  idleDuration: number | "off",
+): Promise<IdleInstance | undefined> {
+  // Cheapest first: the instance's price, as the offers are ordered.
+  const candidates = listPools(home)
+    .flatMap((pool) =>
+      pool.instances.flatMap((instance) => {
+        const offer = fittingOffer(pool, instance, matched);
+        return offer === undefined ? [] : [{ pool, instance, offer }];
+      }),
+    )
+    .sort((a, b) => a.offer.price - b.offer.price);
+  for (const { pool, instance, offer } of candidates) {
+    const claimed = await claimIfIdle(home, pool.name, instance.name, privateKey, idleDuration);
+    if (claimed !== undefined) return { ...claimed, offer };
+  }
+  return undefined;
+}
