@@ -93,6 +93,8 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
           region: record.region ?? null,
           zone: record.zone ?? null,
           instance: record.instance,
+          instance_type: record.instance_type ?? null,
+          spot: record.spot ?? null,
           resources: record.resources,
           price: record.price,
           status: view?.status ?? unanswered(record, pooled),
@@ -118,13 +120,13 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
     return 0;
   }
   const verbose = values.verbose === true;
-  // -v adds where the run landed: its instance and the (simulated) availability zone.
+  // -v adds where the run landed: its instance, region, (simulated) availability zone, type and spot.
   ctx.out.print(
     table([
       [
         "NAME",
         "BACKEND",
-        ...(verbose ? ["INSTANCE", "ZONE"] : []),
+        ...(verbose ? ["INSTANCE", "REGION", "ZONE", "TYPE", "SPOT"] : []),
         "RESOURCES",
         "PRICE",
         "STATUS",
@@ -133,7 +135,7 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
       ...pending.map((p) => [
         p.name,
         p.backend,
-        ...(verbose ? ["-", "-"] : []),
+        ...(verbose ? ["-", "-", "-", "-", "-"] : []),
         p.resources,
         "-",
         statusOf(p, now).text,
@@ -142,7 +144,15 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
       ...rows.map(({ record, view }) => [
         record.name,
         record.backend,
-        ...(verbose ? [record.instance, record.zone ?? "-"] : []),
+        ...(verbose
+          ? [
+              record.instance,
+              record.region ?? "-",
+              record.zone ?? "-",
+              record.instance_type ?? "-",
+              record.spot === undefined ? "-" : record.spot ? "yes" : "no",
+            ]
+          : []),
         record.resources,
         formatPrice(record.price),
         status(record, view, verbose, unanswered(record, pooled)),

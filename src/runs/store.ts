@@ -23,6 +23,9 @@ export interface RunRecord {
   /** The run's sshd inside the instance's network namespace. */
   run_ssh_port: number;
   resources: string;
+  /** The offer it runs on (absent in records written before clouds ran runs). */
+  instance_type?: string;
+  spot?: boolean;
   price: number;
   submitted_at: string;
   config_file: string;

@@ -95,6 +95,8 @@ export async function submitRun(input: SubmitInput): Promise<{ run: RunRecord; v
       instance_ssh_user: address.user,
       run_ssh_port: view.ssh_port,
       resources: formatResources(spec.resources),
+      instance_type: placed.instance_type,
+      spot: placed.spot,
       price: placed.price,
       submitted_at: new Date().toISOString(),
       config_file: input.configFile,

@@ -36,28 +36,46 @@ const run = (name: string, over: Partial<RunRecord> = {}): RunRecord => ({
 describe("dstack ps", () => {
   const home = homeWithRuns([
     run("zoned", { region: "local", zone: "zone-c" }),
+    run("clouded", {
+      backend: "aws",
+      region: "us-east-1",
+      zone: "use1-az2",
+      instance: "aws-ab12cd",
+      instance_type: "g5.xlarge",
+      spot: true,
+    }),
     // A record from before zones were recorded.
     run("older", { submitted_at: "2025-12-31T00:00:00.000Z" }),
   ]);
 
-  it("-v shows the instance and the zone of each run", () => {
+  it("-v shows the instance, region, zone, instance type and spot of each run", () => {
     const r = dstack(["ps", "-a", "-v"], { env: { HOME: home } });
     expect(r.code, r.stderr).toBe(0);
     const [head, ...rows] = r.stdout.trimEnd().split("\n");
-    expect(head).toMatch(/^ NAME +BACKEND +INSTANCE +ZONE +RESOURCES +PRICE +STATUS +SUBMITTED$/);
-    expect(rows.find((l) => l.includes("zoned"))).toMatch(/zoned +local +local-zoned +zone-c +2\.\.xCPU/);
-    expect(rows.find((l) => l.includes("older"))).toMatch(/older +local +local-older +- +2\.\.xCPU/);
+    expect(head).toMatch(
+      /^ NAME +BACKEND +INSTANCE +REGION +ZONE +TYPE +SPOT +RESOURCES +PRICE +STATUS +SUBMITTED$/,
+    );
+    expect(rows.find((l) => l.includes("zoned"))).toMatch(
+      /zoned +local +local-zoned +local +zone-c +- +- +2\.\.xCPU/,
+    );
+    expect(rows.find((l) => l.includes("older"))).toMatch(/older +local +local-older +- +- +- +- +2\.\.xCPU/);
+    expect(rows.find((l) => l.includes("clouded"))).toMatch(
+      /clouded +aws +aws-ab12cd +us-east-1 +use1-az2 +g5\.xlarge +yes +2\.\.xCPU/,
+    );
     // Without -v, the columns stay as they were.
     expect(dstack(["ps", "-a"], { env: { HOME: home } }).stdout).not.toContain("ZONE");
   });
 
-  it("--json has the region and zone", () => {
+  it("--json has the backend, region, zone, instance type and spot", () => {
     const r = dstack(["ps", "-a", "--json"], { env: { HOME: home } });
     const runs = (JSON.parse(r.stdout) as { runs: Record<string, unknown>[] }).runs;
-    expect(runs.map((x) => [x.name, x.region, x.zone, x.status])).toEqual([
-      ["older", null, null, "ended"],
-      ["zoned", "local", "zone-c", "ended"],
-    ]);
+    expect(runs.map((x) => [x.name, x.backend, x.region, x.zone, x.instance_type, x.spot, x.status])).toEqual(
+      [
+        ["older", "local", null, null, null, null, "ended"],
+        ["clouded", "aws", "us-east-1", "use1-az2", "g5.xlarge", true, "ended"],
+        ["zoned", "local", "local", "zone-c", null, null, "ended"],
+      ],
+    );
   });
 });
 
