@@ -2,39 +2,20 @@
 // (-v, --dry-run), the infrastructure diff, [y/n], then the instances; `--json` prints the fleet record
 // (or the failure report) on stdout while progress goes to stderr.
 import type { FleetSpec } from "../../src/compiler/spec.js";
-import { findPulumi, pinnedPulumiVersion } from "../../src/engine/pulumi-cli.js";
 import { fleetLogFile, startBackground } from "../../src/runs/pending-process.js";
-import { resolveStateBackend } from "../../src/engine/state-backend.js";
-import { UserError } from "../../src/errors.js";
 import { applyFleet } from "../../src/fleets/apply-fleet.js";
-import type { FleetEngine } from "../../src/fleets/fleet-stack.js";
 import { fleetJson, fleetWhere } from "../../src/fleets/fleet-view.js";
 import { networkSettings } from "../../src/generate/network-settings.js";
 import { attemptJson } from "../../src/planner/attempt-plan.js";
 import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
 import { ensureClientKey } from "../../src/ssh/keys.js";
 import type { CommandContext, Values } from "../command.js";
+import { engineFor } from "../engine.js";
 import { confirm } from "../prompt.js";
 import { withFailureJson } from "./failure-json.js";
 import { offersTable } from "./offer-render.js";
 
 const SHOWN_OFFERS = 3;
-
-/** The Pulumi CLI and the state backend; a missing CLI says which set-up step installs it. */
-export function fleetEngine(ctx: CommandContext, backendUrl: string | undefined): FleetEngine {
-  const pulumi = findPulumi();
-  if (pulumi === undefined)
-    throw new UserError(
-      "pulumi-missing",
-      `the Pulumi CLI v${pinnedPulumiVersion()} is not installed`,
-      "run ./scripts/ensure-pulumi (or ./scripts/setup)",
-    );
-  return {
-    backend: resolveStateBackend({ home: ctx.home, env: ctx.env, backendUrl }),
-    pulumiBinDir: pulumi.binDir,
-    onNotice: (line) => ctx.out.error(line.trimEnd()),
-  };
-}
 
 export async function applyFleetCommand(
   ctx: CommandContext,
@@ -49,7 +30,7 @@ export async function applyFleetCommand(
     configFile: file,
     cwd: ctx.cwd,
     home: ctx.home,
-    engine: fleetEngine(ctx, backendUrl),
+    engine: engineFor(ctx, backendUrl),
     network: networkSettings(ctx.home),
     sshPublicKeys: [ensureClientKey(ctx.home).publicKey],
     dryRun: values["dry-run"] === true,

@@ -10,7 +10,7 @@ import { stopBackground } from "../../src/runs/pending-process.js";
 import { readRun } from "../../src/runs/store.js";
 import type { CommandContext, Values } from "../command.js";
 import { confirm } from "../prompt.js";
-import { fleetEngine } from "./apply-fleet.js";
+import { engineFor } from "../engine.js";
 
 export async function run(ctx: CommandContext, values: Values, positionals: string[]): Promise<number> {
   const name = positionals[0];
@@ -47,7 +47,7 @@ export async function run(ctx: CommandContext, values: Values, positionals: stri
   await deleteFleet({
     home: ctx.home,
     fleet: left,
-    engine: fleetEngine(ctx, fleet.stack.backend_url),
+    engine: engineFor(ctx, fleet.stack.backend_url),
     signal: ctx.signal,
   });
   ctx.out.print(`Deleted the ${what}; volumes, if any, are kept.`);

@@ -11,7 +11,7 @@ import {
 import { refreshFleet } from "../../src/fleets/refresh-fleet.js";
 import { listFleets, type FleetRecord } from "../../src/fleets/store.js";
 import type { CommandContext } from "../command.js";
-import { fleetEngine } from "./apply-fleet.js";
+import { engineFor } from "../engine.js";
 import { stampAlive, type ProcessStamp } from "../../src/process-identity.js";
 import { textTable } from "../../src/text-table.js";
 
@@ -39,12 +39,7 @@ export function fleetsTable(home: string): string | undefined {
 export async function refreshFleets(ctx: CommandContext): Promise<void> {
   for (const fleet of listFleets(ctx.home).filter((f) => f.status === "provisioned")) {
     ctx.out.error(`Checking fleet ${fleet.name} against ${fleet.backend}...`);
-    const checked = await refreshFleet(
-      ctx.home,
-      fleet,
-      fleetEngine(ctx, fleet.stack.backend_url),
-      ctx.signal,
-    );
+    const checked = await refreshFleet(ctx.home, fleet, engineFor(ctx, fleet.stack.backend_url), ctx.signal);
     for (const id of checked.gone ?? []) ctx.out.error(`  instance ${id} is gone from ${fleet.backend}`);
   }
 }

@@ -13,7 +13,7 @@ import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
 import { ensureClientKey } from "../../src/ssh/keys.js";
 import type { CommandContext, Values } from "../command.js";
 import { compileFromFlags } from "../compile-config.js";
-import { fleetEngine } from "./apply-fleet.js";
+import { engineFor } from "../engine.js";
 
 /** The record names this process once `apply` has written its stamp (right after starting it). */
 async function ownRecord(home: string, name: string): Promise<FleetRecord | undefined> {
@@ -48,7 +48,7 @@ export async function run(ctx: CommandContext, _values: Values, positionals: str
     spec,
     pending,
     home: ctx.home,
-    engine: fleetEngine(ctx, pending.stack.backend_url),
+    engine: engineFor(ctx, pending.stack.backend_url),
     network: networkSettings(ctx.home),
     sshPublicKeys: [ensureClientKey(ctx.home).publicKey],
     tuning: provisionTuning(ctx.env),

@@ -3,7 +3,7 @@
 // names it, so a fleet applied here and the same fleet generated into a folder are one project.
 import type { FleetSpec } from "../compiler/spec.js";
 import type { StackTarget } from "../engine/stack-runner.js";
-import type { StateBackend } from "../engine/state-backend.js";
+import type { EngineContext } from "../pools/stack-pool.js";
 import type { Attempt } from "../planner/attempt-plan.js";
 import { poolSpecFor } from "../stacks/pool-from-spec.js";
 import type { NetworkSettings, PoolSpec } from "../stacks/pool-spec.js";
@@ -16,13 +16,8 @@ export const FLEET_PROJECT = "main";
 /** One stack per fleet project: the project already names the backend and the fleet. */
 export const FLEET_STACK = "fleet";
 
-export interface FleetEngine {
-  backend: StateBackend;
-  pulumiBinDir: string;
-  onOutput?: (line: string) => void;
-  /** dstack's own notes on a stack (a stale lock removed), for the user. */
-  onNotice?: (line: string) => void;
-}
+/** Fleets run through the same engine context as every pool. */
+export type FleetEngine = EngineContext;
 
 export interface FleetPoolInput {
   spec: FleetSpec;

@@ -42,7 +42,11 @@ export function poolBackend(home: string): string | undefined {
   return listPools(home).find((p) => p.instances.length > 0 && p.backend_url !== undefined)?.backend_url;
 }
 
-export function engineContext(input: PoolsContextInput): EngineContext {
+/**
+ * The Pulumi CLI and the state backend. `followPools`: without --backend-url, use the backend the pools'
+ * stacks live in (runs); a fleet records its own backend and passes it explicitly.
+ */
+export function engineContext(input: PoolsContextInput, followPools = true): EngineContext {
   const pulumi = findPulumi();
   if (pulumi === undefined)
     throw new UserError(
@@ -54,7 +58,7 @@ export function engineContext(input: PoolsContextInput): EngineContext {
     backend: resolveStateBackend({
       home: input.home,
       env: input.env,
-      backendUrl: input.backendUrl ?? poolBackend(input.home),
+      backendUrl: input.backendUrl ?? (followPools ? poolBackend(input.home) : undefined),
     }),
     pulumiBinDir: pulumi.binDir,
     ...(input.onOutput === undefined ? {} : { onOutput: input.onOutput }),

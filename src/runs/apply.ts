@@ -168,7 +168,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
       const pending = handOffRetrying({
         ctx,
         name,
-        instance: token,
+        instance: instanceName(first.backend, token),
         submittedAt,
         configFile: input.configFile,
         repoDir: input.repoDir,

@@ -3,7 +3,7 @@
 // line to print on stderr, if any. A failed recovery never fails the command that noticed it.
 import { stateBackendUrl } from "../engine/state-backend.js";
 import { openPools, poolBackend } from "../pools/pools-context.js";
-import { describeRecovery, findLeftovers, recoverPool } from "../pools/local/recover.js";
+import { describeRecovery, findLeftovers, recoverPool } from "../pools/recover.js";
 
 export interface RecoverInput {
   home: string;

@@ -109,7 +109,7 @@ describe("capacity failover on the local backend", () => {
 
     // Where it landed: ps -v and --json, the pool file, the stack's inputs and the container's label.
     const psv = cliSync(["ps", "-a", "-v"], { cwd: repo, env });
-    expect(psv.out).toMatch(/landed\s+local\s+\S+\s+zone-c\s/);
+    expect(psv.out).toMatch(/landed\s+local\s+\S+\s+local\s+zone-c\s/);
     const runs = (
       JSON.parse(cliSync(["ps", "-a", "--json"], { cwd: repo, env }).stdout) as {
         runs: { name: string; zone: string | null; region: string | null; instance: string }[];
@@ -204,7 +204,7 @@ describe("capacity failover on the local backend", () => {
     instanceOf(out);
     child.kill("SIGINT");
     expect(await closed, out).toBe(130);
-    expect(out).toContain("error: cancelled: the run was not submitted");
+    expect(out).toContain("error: cancelled: the run waited was not submitted");
     expect(out).not.toMatch(/\n\s+at /);
     expect(poolFile(home)).toEqual([]);
     expect(poolStack(home).instances).toEqual([]);

@@ -7,7 +7,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ownStamp, type ProcessStamp } from "../../../src/process-identity.js";
-import { describeRecovery, findLeftovers } from "../../../src/pools/local/recover.js";
+import { describeRecovery, findLeftovers } from "../../../src/pools/recover.js";
 import { withRecoveryMutex } from "../../../src/pools/recover-mutex.js";
 import { writePool, type PoolInstance } from "../../../src/pools/pool-store.js";
 
@@ -42,7 +42,27 @@ describe("findLeftovers", () => {
   it("an entry whose creator died is a leftover; one being created by a live process is not", () => {
     const dead = deadStamp();
     const { home, url } = homeWith([entry("half", dead), entry("creating", ownStamp()), entry("up")]);
-    expect(findLeftovers(home, url)).toEqual({ orphans: [entry("half", dead)], lock: { kind: "free" } });
+    expect(findLeftovers(home, url)).toEqual({
+      orphans: [entry("half", dead)],
+      lock: { kind: "free" },
+      cloud: [],
+    });
+  });
+
+  it("a cloud pool's entry whose creator died is a leftover of that pool", () => {
+    const dead = deadStamp();
+    const { home, url } = homeWith([entry("up")]);
+    writePool(home, {
+      name: "aws-us-east-1",
+      backend: "aws",
+      region: "us-east-1",
+      instances: [entry("aws-half", dead), entry("aws-creating", ownStamp())],
+    });
+    expect(findLeftovers(home, url)).toEqual({
+      orphans: [],
+      lock: { kind: "free" },
+      cloud: [{ pool: "aws-us-east-1", instance: entry("aws-half", dead) }],
+    });
   });
 
   it("a stale lock alone is a leftover too", () => {
