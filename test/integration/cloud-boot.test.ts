@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Client } from "ssh2";
 import type { JobSpec } from "../../src/runtime-agent/spec.js";
 import type { RunView } from "../../src/runtime-agent/run-view.js";
 import { exec } from "../../src/ssh/connect.js";
@@ -106,6 +107,38 @@ function containerOf(u: FleetUser, instance: FleetInstance): ReturnType<typeof i
     .find((c) => c.ssh.includes(`${instance.public_ip}:22`));
   if (found === undefined) throw new Error(`no container publishes ${instance.public_ip}:22`);
   return found;
+}
+
+/** Submits `job` to the instance's agent, waits until it serves; returns the run's container id. */
+async function webRun(client: Client, instanceContainer: string, job: JobSpec): Promise<string> {
+  const submitted = await agentCall(client, "POST", "/api/runs", job);
+  expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+  const view = await waitFor(
+    "the run to be running",
+    async () => {
+      const r = (await agentCall(client, "GET", "/api/runs/web")).body as RunView;
+      if (r.status === "failed") throw new Error(`the run failed: ${r.message ?? ""}`);
+      return r.status === "running" && r.container_id !== null ? r : undefined;
+    },
+    { timeoutMs: 120_000 },
+  );
+  const runContainer = view.container_id ?? "";
+  expect(docker(["inspect", "-f", "{{.HostConfig.NetworkMode}}", runContainer])).toBe(
+    `container:${instanceContainer}`,
+  );
+  const served = await waitFor(
+    "the run's server on the instance's 127.0.0.1:8899",
+    async () => {
+      const r = await exec(client, "curl -sf http://127.0.0.1:8899/out.txt");
+      return r.code === 0 ? r.stdout.trim() : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
+  expect(served).toBe("hello-from-the-run");
+  // The run's /workflow is the instance's data_dir folder: the bind source was the host's path of it.
+  const onInstance = await exec(client, "cat /var/lib/dstack/runs/web/workflow/out.txt");
+  expect(onInstance.stdout.trim()).toBe("hello-from-the-run");
+  return runContainer;
 }
 
 describe("the fake cloud boots instances (real engine, real cloud-init, SSH)", () => {
@@ -214,38 +247,7 @@ describe("the fake cloud boots instances (real engine, real cloud-init, SSH)", (
       max_duration: null,
     };
     const client = await sshTo(u, instance);
-    let runContainer = "";
-    try {
-      const submitted = await agentCall(client, "POST", "/api/runs", job);
-      expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
-      const view = await waitFor(
-        "the run to be running",
-        async () => {
-          const r = (await agentCall(client, "GET", "/api/runs/web")).body as RunView;
-          if (r.status === "failed") throw new Error(`the run failed: ${r.message ?? ""}`);
-          return r.status === "running" && r.container_id !== null ? r : undefined;
-        },
-        { timeoutMs: 120_000 },
-      );
-      runContainer = view.container_id ?? "";
-      expect(docker(["inspect", "-f", "{{.HostConfig.NetworkMode}}", runContainer])).toBe(
-        `container:${box.id}`,
-      );
-      const served = await waitFor(
-        "the run's server on the instance's 127.0.0.1:8899",
-        async () => {
-          const r = await exec(client, "curl -sf http://127.0.0.1:8899/out.txt");
-          return r.code === 0 ? r.stdout.trim() : undefined;
-        },
-        { timeoutMs: 60_000 },
-      );
-      expect(served).toBe("hello-from-the-run");
-      // The run's /workflow is the instance's data_dir folder: the bind source was the host's path of it.
-      const onInstance = await exec(client, "cat /var/lib/dstack/runs/web/workflow/out.txt");
-      expect(onInstance.stdout.trim()).toBe("hello-from-the-run");
-    } finally {
-      client.end();
-    }
+    const runContainer = await webRun(client, box.id, job).finally(() => client.end());
     expectNothingLeft(u, fleet);
     // Terminating the VM ended what ran on it.
     expect(containerExists(runContainer)).toBe(false);

@@ -39,6 +39,7 @@ export async function requireImage(image: string, signal?: AbortSignal): Promise
     if (!/No such image/i.test(text)) throw error;
     throw new Error(
       `the local instance image ${image} is missing: run ./scripts/build-instance-image (after ./scripts/ensure-docker)`,
+      { cause: error },
     );
   }
 }
