@@ -2,7 +2,8 @@
 // It implements @pulumi/pulumi/provider's `Provider` interface, extended with what that SDK's own
 // server never forwards (provider configuration, preview, detailed diffs); server.ts serves it.
 import type * as sdk from "@pulumi/pulumi/provider/provider.js";
-import { bootContainer, removeContainer, requireImage } from "../boot/container.js";
+import { bootCreated, imageReady } from "../boot/boot-created.js";
+import { removeContainer } from "../boot/container.js";
 import { allocateAddress, releaseAddresses } from "../boot/loopback.js";
 import { bootOptions, containerName, type BootOptions } from "../boot/options.js";
 import { Checker } from "./check-kit.js";
@@ -132,7 +133,7 @@ export class FakeCloudProvider<C> implements sdk.Provider {
     const subject = kind.faultSubject?.(clean, this.ctx(urn, store.read().clouds[cloud].resources));
     if (subject !== undefined) await injectFault(this.model, store, subject, urn, this.abort.signal);
     const boot = kind.boot === undefined ? undefined : this.boot;
-    if (boot !== undefined) await requireImage(boot.image, this.abort.signal);
+    if (boot !== undefined) await imageReady(boot, this.prefix, this.abort.signal);
     const created = store.transact((data) => {
       const resources = data.clouds[cloud].resources;
       const ctx = this.ctx(urn, resources);
@@ -159,26 +160,18 @@ export class FakeCloudProvider<C> implements sdk.Provider {
       };
       const spec: BootSpec | undefined =
         container === undefined ? undefined : kind.boot?.(clean, id, outputs, ctx);
-      const publicAddress = spec?.addressOwner ? (data.meta.addresses?.[spec.addressOwner] ?? null) : null;
-      return { id, serial, outs: outputs, container, spec, publicAddress };
+      const owner = spec?.addressOwner;
+      const reached = owner ? (data.meta.addresses?.[owner] ?? null) : null;
+      const booting = container !== undefined && spec !== undefined;
+      return {
+        id,
+        outs: outputs,
+        instance: booting ? { id, serial, container, spec, address: reached } : undefined,
+      };
     });
-    const { id, serial, container, spec } = created;
-    if (boot !== undefined && container !== undefined && spec !== undefined) {
-      try {
-        const target = { storeDir: store.dir, cloud, id, serial, container, spec, options: boot };
-        await bootContainer({ ...target, address: created.publicAddress }, this.abort.signal);
-      } catch (error) {
-        // A failed create leaves nothing: the engine records no resource.
-        store.transact((data) => {
-          delete data.clouds[cloud].resources[id];
-          releaseAddresses(data, store.dir, [id]);
-        });
-        throw new CloudError(
-          `${this.prefix}: instance ${id} did not boot: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-    }
-    return { id, outs: created.outs };
+    if (boot !== undefined && created.instance !== undefined)
+      await bootCreated(store, cloud, created.instance, boot, this.prefix, this.abort.signal);
+    return { id: created.id, outs: created.outs };
   }
 
   read(id: string, urn: string): Promise<sdk.ReadResult> {
