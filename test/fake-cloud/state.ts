@@ -1,7 +1,8 @@
 // What tests read and write of the fake cloud besides running stacks: the resources that exist,
-// fault rules, and changes behind the engine's back (a spot eviction, a pre-existing volume).
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { faultsFile, type FaultRule } from "./core/faults.js";
+// fault rules and how often each decided a create, and changes behind the engine's back (a spot
+// eviction, a pre-existing volume).
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { faultsFile, ruleKey, type FaultRule } from "./core/faults.js";
 import { Store, type CloudName, type StoredResource } from "./core/store.js";
 import type { JsonObject } from "./core/values.js";
 
@@ -24,6 +25,19 @@ export function writeFaults(stateDir: string, rules: readonly FaultRule[]): void
 
 export function clearFaults(stateDir: string): void {
   rmSync(faultsFile(stateDir), { force: true });
+}
+
+/** How many creates rule `index` of the current faults.json has decided (0 before any, or without the file). */
+export function faultAttempts(stateDir: string, index: number): number {
+  let rules: FaultRule[];
+  try {
+    rules = JSON.parse(readFileSync(faultsFile(stateDir), "utf8")) as FaultRule[];
+  } catch {
+    return 0;
+  }
+  const rule = rules[index];
+  if (rule === undefined) return 0;
+  return new Store(stateDir).read().meta.faultAttempts[ruleKey(rule, index)] ?? 0;
 }
 
 /** Deletes a resource behind the engine's back (e.g. a spot eviction); true when it existed. Nothing cascades. */
