@@ -15,8 +15,8 @@ import {
   removeContainersWithLabel,
   requireDockerImages,
   tryDocker,
-  waitFor,
 } from "./docker.js";
+import { until } from "../until.js";
 
 const { Client } = ssh2;
 
@@ -138,10 +138,11 @@ describe("local instance image (real Docker, cloud-init and sshd)", () => {
 
   it("runs the user data: runcmd and write_files (gz+b64)", async () => {
     const id = container();
-    await waitFor(
+    await until(
       `${MARKER} in the container (docker logs: ${id.slice(0, 12)})`,
       () => (tryDocker(["exec", id, "cat", MARKER]).stdout.trim() === "ok" ? true : undefined),
-      { timeoutMs: 90_000, intervalMs: 500 },
+      90_000,
+      { intervalMs: 500, retryErrors: true },
     );
     expect(docker(["exec", id, "cat", AGENT_PATH])).toBe(AGENT_TEXT.replace(/\n$/, ""));
     expect(docker(["exec", id, "stat", "-c", "%a", AGENT_PATH])).toBe("755");
@@ -152,7 +153,7 @@ describe("local instance image (real Docker, cloud-init and sshd)", () => {
     const id = container();
     const port = Number(docker(["port", id, "22/tcp"]).split("\n")[0]?.split(":").pop());
     expect(port).toBeGreaterThan(0);
-    const result = await waitFor(
+    const result = await until(
       "sshd to accept the key",
       () =>
         sshExec(
@@ -160,7 +161,8 @@ describe("local instance image (real Docker, cloud-init and sshd)", () => {
           { privateKey: keys.private },
           "cat /var/lib/cloud/instance/boot-finished && sudo -n cloud-init status --long && hostname && id -un",
         ),
-      { timeoutMs: 60_000, intervalMs: 500 },
+      60_000,
+      { intervalMs: 500, retryErrors: true },
     );
     process.stderr.write(`[local-instance-image] docker run to ssh-ready: ${Date.now() - startedAt} ms\n`);
     expect(result.stderr).toBe("");
