@@ -1,12 +1,12 @@
 // What tests read and write of the fake cloud besides running stacks: the resources that exist,
-// fault rules, changes behind the engine's back (a spot eviction, a pre-existing volume), and the
-// containers booted instances run in.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+// fault rules and how often each decided a create, changes behind the engine's back (a spot eviction,
+// a pre-existing volume), and the containers booted instances run in.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { removeContainer, STORE_LABEL } from "./boot/container.js";
 import { dockerSync, lines } from "./boot/docker.js";
 import { releaseAddresses } from "./boot/loopback.js";
 import { storeLabel } from "./boot/options.js";
-import { faultsFile, type FaultRule } from "./core/faults.js";
+import { faultsFile, ruleKey, type FaultRule } from "./core/faults.js";
 import { Store, type CloudName, type StoredResource } from "./core/store.js";
 import type { JsonObject } from "./core/values.js";
 
@@ -29,6 +29,19 @@ export function writeFaults(stateDir: string, rules: readonly FaultRule[]): void
 
 export function clearFaults(stateDir: string): void {
   rmSync(faultsFile(stateDir), { force: true });
+}
+
+/** How many creates rule `index` of the current faults.json has decided (0 before any, or without the file). */
+export function faultAttempts(stateDir: string, index: number): number {
+  let rules: FaultRule[];
+  try {
+    rules = JSON.parse(readFileSync(faultsFile(stateDir), "utf8")) as FaultRule[];
+  } catch {
+    return 0;
+  }
+  const rule = rules[index];
+  if (rule === undefined) return 0;
+  return new Store(stateDir).read().meta.faultAttempts[ruleKey(rule, index)] ?? 0;
 }
 
 /**

@@ -18,7 +18,8 @@ import { storeLabel } from "../fake-cloud/boot/options.js";
 import { installFakeCloud } from "../fake-cloud/install.js";
 import { bootedContainers, listResources, removeResource, type StoredResource } from "../fake-cloud/state.js";
 import { cliSync, runCli } from "./e2e-cli.js";
-import { docker, localImages, requireDockerImages, waitFor } from "./docker.js";
+import { docker, localImages, requireDockerImages } from "./docker.js";
+import { until } from "../until.js";
 import {
   agentCall,
   bootingUser,
@@ -113,26 +114,28 @@ function containerOf(u: FleetUser, instance: FleetInstance): ReturnType<typeof i
 async function webRun(client: Client, instanceContainer: string, job: JobSpec): Promise<string> {
   const submitted = await agentCall(client, "POST", "/api/runs", job);
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
-  const view = await waitFor(
+  const view = await until(
     "the run to be running",
     async () => {
       const r = (await agentCall(client, "GET", "/api/runs/web")).body as RunView;
       if (r.status === "failed") throw new Error(`the run failed: ${r.message ?? ""}`);
       return r.status === "running" && r.container_id !== null ? r : undefined;
     },
-    { timeoutMs: 120_000 },
+    120_000,
+    { intervalMs: 500, retryErrors: true },
   );
   const runContainer = view.container_id ?? "";
   expect(docker(["inspect", "-f", "{{.HostConfig.NetworkMode}}", runContainer])).toBe(
     `container:${instanceContainer}`,
   );
-  const served = await waitFor(
+  const served = await until(
     "the run's server on the instance's 127.0.0.1:8899",
     async () => {
       const r = await exec(client, "curl -sf http://127.0.0.1:8899/out.txt");
       return r.code === 0 ? r.stdout.trim() : undefined;
     },
-    { timeoutMs: 60_000 },
+    60_000,
+    { intervalMs: 500, retryErrors: true },
   );
   expect(served).toBe("hello-from-the-run");
   // The run's /workflow is the instance's data_dir folder: the bind source was the host's path of it.

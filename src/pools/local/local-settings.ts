@@ -1,6 +1,6 @@
 // The local backend's settings for `apply`, from ~/.dstack/config.yml: its simulated zones and injected
 // faults. A config.yml with errors stops here, every error with its FILE:LINE:COL.
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Diagnostic } from "../../compiler/diagnostics.js";
 import { readDstackConfig } from "../../doctor/dstack-config.js";
 import { dstackDir } from "../../engine/state-backend.js";
@@ -42,6 +42,9 @@ export function localSettings(home: string): LocalSettings {
       zones,
       no_capacity: faults.noCapacity,
       no_capacity_for: faults.noCapacityFor,
+      ...(faults.noCapacityUntilFile === undefined
+        ? {}
+        : { no_capacity_until_file: resolve(dstackDir(home), faults.noCapacityUntilFile) }),
       state_file: faultStateFile(home),
     },
   };
