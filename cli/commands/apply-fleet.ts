@@ -3,7 +3,8 @@
 // (or the failure report) on stdout while progress goes to stderr.
 import type { FleetSpec } from "../../src/compiler/spec.js";
 import { findPulumi, pinnedPulumiVersion } from "../../src/engine/pulumi-cli.js";
-import { fleetLogFile, startBackground } from "../../src/runs/pending-process.js";
+import { fleetProvisionLogFile } from "../../src/home/paths.js";
+import { startBackground } from "../../src/runs/pending-process.js";
 import { resolveStateBackend } from "../../src/engine/state-backend.js";
 import { UserError } from "../../src/errors.js";
 import { applyFleet } from "../../src/fleets/apply-fleet.js";
@@ -64,7 +65,7 @@ export async function applyFleetCommand(
             startBackground(ctx.home, {
               command: "_provision-fleet",
               name: pending.name,
-              logFile: pending.retrying?.log_file ?? fleetLogFile(ctx.home, pending.name),
+              logFile: pending.retrying?.log_file ?? fleetProvisionLogFile(ctx.home, pending.name),
               cwd: ctx.cwd,
               applyValues: values,
               env: ctx.env,

@@ -1,9 +1,9 @@
 // The CLI's own SSH key (~/.dstack/ssh/id_ed25519): generated once, then reused for every instance and run,
 // and named as IdentityFile in ~/.dstack/ssh/config so plain `ssh <run>` uses it.
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import ssh2 from "ssh2";
 import { createOnce } from "../create-once.js";
+import { sshDir, sshKeyFile } from "../home/paths.js";
 
 // ssh2 is CommonJS and `utils` is not detected as a named export under Node's ESM loader.
 const { utils } = ssh2;
@@ -13,10 +13,6 @@ export interface ClientKey {
   /** OpenSSH one-line form, `ssh-ed25519 AAAA… dstack`, for authorized_keys. */
   publicKey: string;
   privateKeyPath: string;
-}
-
-export function sshDir(home: string): string {
-  return join(home, ".dstack", "ssh");
 }
 
 function publicLine(privateKey: string, path: string): string {
@@ -46,9 +42,8 @@ export function generateKeyPair(comment?: string): { private: string; public: st
 }
 
 export function ensureClientKey(home: string): ClientKey {
-  const dir = sshDir(home);
-  const path = join(dir, "id_ed25519");
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const path = sshKeyFile(home);
+  mkdirSync(sshDir(home), { recursive: true, mode: 0o700 });
   let privateKey = readKey(path);
   if (privateKey === null) {
     // When two commands race, the first key wins and both use it.

@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { sshDir } from "./keys.js";
+import { sshConfigFile } from "../home/paths.js";
 
 export interface RunSshEntry {
   run: string;
@@ -29,10 +29,6 @@ export const INCLUDE_LINE = "Include ~/.dstack/ssh/config";
 const HEADER = "# Written by dstack: one block per run, between its begin/end markers.\n";
 // Run names are the agent's (^[a-z0-9][a-z0-9-]{0,62}$): safe as Host patterns and inside markers.
 const RUN_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
-
-export function dstackSshConfigPath(home: string): string {
-  return join(sshDir(home), "config");
-}
 
 /** Temp file + rename, so ssh never reads half a file and a crash never truncates one. */
 function writeAtomic(path: string, text: string, mode: number): void {
@@ -98,7 +94,7 @@ function without(text: string, run: string): string {
 }
 
 function update(home: string, change: (text: string) => string): void {
-  const path = dstackSshConfigPath(home);
+  const path = sshConfigFile(home);
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const before = readText(path);
   const after = change(before);
@@ -113,7 +109,7 @@ export function upsertRunSshEntry(home: string, entry: RunSshEntry): void {
 }
 
 export function removeRunSshEntry(home: string, run: string): void {
-  if (!existsSync(dstackSshConfigPath(home))) return;
+  if (!existsSync(sshConfigFile(home))) return;
   update(home, (text) => without(text, run).replace(/\n*$/, "\n"));
 }
 
