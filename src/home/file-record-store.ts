@@ -1,40 +1,13 @@
 // The record store over files: one folder per kind under ~/.dstack (paths.ts), one `<key>.json` per
 // record, written atomically (temp file, fsync, rename) so a crash or a concurrent reader never sees
 // half a record. Temp files (`*.tmp`, left by a process killed mid-write) are never read as records.
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "./atomic-file.js";
 import { decodeRecord, encodeRecord } from "./record-codec.js";
 import { RecordError, type RecordKind, type RecordListing, type RecordStore } from "./record-store.js";
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-/** Writes `text` to `file` so that the file is always either the old or the new complete text. */
-export function writeFileAtomic(file: string, text: string, mode = 0o600): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(temp, "w", mode);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-}
 
 export class FileRecordStore<T> implements RecordStore<T> {
   constructor(

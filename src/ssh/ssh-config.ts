@@ -1,16 +1,9 @@
 // ~/.dstack/ssh/config: per run, `Host <run>-host` (the instance's sshd) and `Host <run>` (the run's
 // container sshd, reached through the instance), so plain `ssh <run>`, scp and IDEs work. It is included
 // from ~/.ssh/config. Each run's block sits between markers, so an update or removal touches only it.
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { writeFileAtomic } from "../home/atomic-file.js";
 import { sshConfigFile } from "../home/paths.js";
 
 export interface RunSshEntry {
@@ -29,13 +22,6 @@ export const INCLUDE_LINE = "Include ~/.dstack/ssh/config";
 const HEADER = "# Written by dstack: one block per run, between its begin/end markers.\n";
 // Run names are the agent's (^[a-z0-9][a-z0-9-]{0,62}$): safe as Host patterns and inside markers.
 const RUN_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
-
-/** Temp file + rename, so ssh never reads half a file and a crash never truncates one. */
-function writeAtomic(path: string, text: string, mode: number): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, text, { mode });
-  renameSync(temp, path);
-}
 
 function readText(path: string): string {
   return existsSync(path) ? readFileSync(path, "utf8") : "";
@@ -98,7 +84,7 @@ function update(home: string, change: (text: string) => string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const before = readText(path);
   const after = change(before);
-  if (after !== before) writeAtomic(path, after, 0o600);
+  if (after !== before) writeFileAtomic(path, after, 0o600);
 }
 
 export function upsertRunSshEntry(home: string, entry: RunSshEntry): void {
@@ -136,5 +122,5 @@ export function ensureSshInclude(home: string): void {
   const text = readText(path);
   if (hasTopLevelInclude(text)) return;
   // At the very top: an Include after a Host or Match line would apply to that block only.
-  writeAtomic(path, `${INCLUDE_LINE}\n\n${text}`, mode);
+  writeFileAtomic(path, `${INCLUDE_LINE}\n\n${text}`, mode);
 }
