@@ -18,7 +18,8 @@ export interface RunSshEntry {
   identityFile: string;
 }
 
-export const INCLUDE_LINE = "Include ~/.dstack/ssh/config";
+/** In ~/.ssh/config: the tilde form, which ssh expands, so the line holds for any home. */
+export const INCLUDE_LINE = `Include ${sshConfigFile("~")}`;
 const HEADER = "# Written by dstack: one block per run, between its begin/end markers.\n";
 // Run names are the agent's (^[a-z0-9][a-z0-9-]{0,62}$): safe as Host patterns and inside markers.
 const RUN_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
