@@ -2,7 +2,8 @@
 // (-v, --dry-run), the infrastructure diff, [y/n], then the instances; `--json` prints the fleet record
 // (or the failure report) on stdout while progress goes to stderr.
 import type { FleetSpec } from "../../src/compiler/spec.js";
-import { fleetLogFile, startBackground } from "../../src/runs/pending-process.js";
+import { fleetProvisionLogFile } from "../../src/home/paths.js";
+import { startBackground } from "../../src/runs/pending-process.js";
 import { applyFleet } from "../../src/fleets/apply-fleet.js";
 import { fleetJson, fleetWhere } from "../../src/fleets/fleet-view.js";
 import { networkSettings } from "../../src/generate/network-settings.js";
@@ -45,7 +46,7 @@ export async function applyFleetCommand(
             startBackground(ctx.home, {
               command: "_provision-fleet",
               name: pending.name,
-              logFile: pending.retrying?.log_file ?? fleetLogFile(ctx.home, pending.name),
+              logFile: pending.retrying?.log_file ?? fleetProvisionLogFile(ctx.home, pending.name),
               cwd: ctx.cwd,
               applyValues: values,
               env: ctx.env,

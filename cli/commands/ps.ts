@@ -6,6 +6,7 @@ import { isActive } from "../../src/runs/agent-session.js";
 import { listInstances } from "../../src/pools/pool-store.js";
 import { listPending, pendingSupersedes } from "../../src/runs/pending-store.js";
 import { recoverLeftovers } from "../../src/toolkit/recover-leftovers.js";
+import { unreadableRecords, unreadableWarning } from "../../src/toolkit/unreadable-records.js";
 import { listRuns, type RunRecord } from "../../src/runs/store.js";
 import type { CommandContext, Values } from "../command.js";
 import { formatPrice, textTable as table } from "../../src/text-table.js";
@@ -69,6 +70,8 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
   // A dstack killed mid-create left a half-created instance or a locked stack: clean that up first.
   const cleaned = await recoverLeftovers({ home: ctx.home, env: ctx.env });
   if (cleaned !== undefined) ctx.out.error(cleaned);
+  // A record that cannot be read is skipped below and named here, never a crash.
+  for (const error of unreadableRecords(ctx.home)) ctx.out.error(unreadableWarning(error));
   // A run record superseded by a pending one of the same name (an ended run applied again) is hidden.
   const pendings = listPending(ctx.home);
   const runs = listRuns(ctx.home).filter(

@@ -9,7 +9,8 @@ import { startRetryingProcess } from "../../src/runs/pending-process.js";
 import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
 import { reapOnce } from "../../src/toolkit/reaper.js";
 import { recoverLeftovers } from "../../src/toolkit/recover-leftovers.js";
-import { reaperAlive, reaperPidFile } from "../../src/toolkit/reaper-process.js";
+import { reaperPidFile } from "../../src/home/paths.js";
+import { reaperAlive } from "../../src/toolkit/reaper-process.js";
 import { ensureClientKey } from "../../src/ssh/keys.js";
 import type { CommandContext } from "../command.js";
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { check as makeCheck } from "../../../src/doctor/check.js";
 import { localCheck } from "../../../src/doctor/cloud-checks.js";
 import { configCheck } from "../../../src/doctor/config-check.js";
-import { parseDstackConfig, readDstackConfig } from "../../../src/doctor/dstack-config.js";
+import { parseDstackConfig, readDstackConfig } from "../../../src/home/dstack-config.js";
 import { homeRelative } from "../../../src/doctor/run-doctor.js";
 import { tempDir, withFiles } from "./fakes.js";
 

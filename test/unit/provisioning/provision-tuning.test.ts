@@ -76,7 +76,7 @@ describe("localSettings", () => {
     );
     expect(() => localSettings(dir)).toThrow(
       new RegExp(
-        `has 2 errors:\\n  ${join(dir, ".dstack", "config.yml")}:4:28: backends\\[0\\]\\.faults\\.no_capacity\\[0\\]: "b" is not one of this backend's zones \\(a\\)`,
+        `has 2 errors:\\n  ${join(dir, ".dstack", "config.yml")}:4:28: error: backends\\[0\\]\\.faults\\.no_capacity\\[0\\]: "b" is not one of this backend's zones \\(a\\)`,
       ),
     );
   });
