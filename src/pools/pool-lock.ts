@@ -21,12 +21,15 @@ export async function withPoolLock<T>(
   pool: string,
   action: () => Promise<T>,
   signal?: AbortSignal,
+  /** Told at every refused try while another live process holds the lock (why a command waits). */
+  onWait?: (tries: number) => void,
 ): Promise<T> {
   const file = poolLockFile(home, pool);
   const depth = held.get(file) ?? 0;
   if (depth === 0) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    while (!takeLock(file)) {
+    for (let tries = 1; !takeLock(file); tries++) {
+      onWait?.(tries);
       if (signal?.aborted === true) throw cancelled();
       await delay(POLL_MS);
     }

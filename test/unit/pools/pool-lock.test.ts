@@ -4,18 +4,10 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { stampOf } from "../../../src/process-identity.js";
-import type * as LockFile from "../../../src/home/lock-file.js";
-import { takeLock } from "../../../src/home/lock-file.js";
 import { withPoolLock } from "../../../src/pools/pool-lock.js";
 import { until } from "../../until.js";
-
-// takeLock as it is, counted: a waiter's refused tries are what shows that it waits.
-vi.mock("../../../src/home/lock-file.js", async (original) => {
-  const actual = await original<typeof LockFile>();
-  return { ...actual, takeLock: vi.fn(actual.takeLock) };
-});
 
 function homeWithLockHeldBy(pid: number): { home: string; lock: string } {
   const home = mkdtempSync(join(tmpdir(), "dstack-pool-lock-"));
@@ -29,20 +21,22 @@ describe("withPoolLock", () => {
   it("waits while a live process holds the lock, and runs once it is released", async () => {
     const holder = spawn("sleep", ["30"]);
     const { home, lock } = homeWithLockHeldBy(holder.pid ?? 0);
-    const tries = vi.mocked(takeLock);
-    tries.mockClear();
+    const refused: number[] = [];
     try {
       let released = false;
       let ranAfterRelease: boolean | undefined;
-      const waiting = withPoolLock(home, "local", () => Promise.resolve((ranAfterRelease = released)));
-      // Three tries refused (the first and two polls): it is waiting, not running.
-      await until(
-        "three refused tries of the lock",
-        () => (tries.mock.calls.length >= 3 ? true : undefined),
-        10_000,
-        { intervalMs: 10 },
+      const waiting = withPoolLock(
+        home,
+        "local",
+        () => Promise.resolve((ranAfterRelease = released)),
+        undefined,
+        (tries) => refused.push(tries),
       );
-      expect(tries.mock.results.slice(0, 3).map((r) => r.value as boolean)).toEqual([false, false, false]);
+      // Three tries refused (the first and two polls): it is waiting, not running.
+      await until("three refused tries of the lock", () => (refused.length >= 3 ? true : undefined), 10_000, {
+        intervalMs: 10,
+      });
+      expect(refused.slice(0, 3)).toEqual([1, 2, 3]);
       expect(ranAfterRelease).toBeUndefined();
       released = true;
       holder.kill("SIGKILL");
