@@ -37,11 +37,11 @@ export async function guarded<T>(
   const first = await attempt();
   if (first.ok) return first.value;
   if (!(await clearedStaleLock(first.error, target, options)))
-    throw await classify(first.error, first.events, operation, target, options);
-  // Once only: a lock found again is someone else's, and classify() reports it.
+    throw await engineErrorOf(first.error, first.events, operation, target, options);
+  // Once only: a lock found again is someone else's, and engineErrorOf() reports it.
   const second = await attempt();
   if (second.ok) return second.value;
-  throw await classify(second.error, second.events, operation, target, options);
+  throw await engineErrorOf(second.error, second.events, operation, target, options);
 }
 
 const lockedStack = (target: StackTarget): LockedStack => ({
@@ -71,7 +71,7 @@ async function clearedStaleLock(error: unknown, target: StackTarget, options: Ru
  * What the Automation API threw, as an EngineError: the SDK's typed errors and the signal decide the
  * code; the diagnostics of the events and the raw output go along unread.
  */
-async function classify(
+export async function engineErrorOf(
   error: unknown,
   events: readonly EngineEvent[],
   operation: EngineOperation,

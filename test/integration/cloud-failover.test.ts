@@ -275,6 +275,11 @@ describe("apply of cloud fleets through the failover loop (fake cloud, real engi
       ["aws", "us-east-1", "use1-az1", "m5.large", false, "InsufficientInstanceCapacity"],
       ["aws", "us-east-1", "use1-az2", "m5.large", false, "InsufficientInstanceCapacity"],
     ]);
+    // What AWS said, once per attempt: the failed instances' message as the engine's diagnostic gave it.
+    for (const t of report.tries)
+      expect(t.message).toMatch(
+        /^creating EC2 Instance: operation error EC2: RunInstances, https response error StatusCode: 500, RequestID: [0-9a-f-]{36}, api error InsufficientInstanceCapacity: We currently do not have sufficient [^\n]*$/,
+      );
     expect(r.stderr).toContain("Provisioning failed: 4 attempts failed.");
     expect(r.stderr).toMatch(
       /4\s+aws\s+us-east-1\s+use1-az2\s+m5\.large\s+on-demand\s+\S+\s+InsufficientInstanceCapacity/,
