@@ -230,10 +230,10 @@ describe("apply of cloud fleets through the failover loop (fake cloud, real engi
 
   it("capacity that appears later is found on a later pass under retry on no-capacity", async () => {
     const u = user(undefined, { DSTACK_BACKOFF_SCALE: "0.1" });
-    // The first pass (one attempt) fails; the wait is 1.5 s (15 s x 0.1), so a later pass gets through.
-    writeFaults(u.cloud, [
-      { cloud: "aws", error: "capacity", until: new Date(Date.now() + 9_000).toISOString() },
-    ]);
+    // The first two passes (one attempt each) fail; the waits are 1.5 s and 3 s (15 s, 30 s x 0.1), and
+    // the third pass gets through. By count, not by the clock: on a loaded machine a first create may
+    // start many seconds after the apply.
+    writeFaults(u.cloud, [{ cloud: "aws", error: "capacity", times: 2 }]);
     const file = fleetFile(
       "patient",
       "nodes: 1\nbackends: [aws]\nregions: [us-east-1]\navailability_zones: [use1-az1]\ninstance_types: [t3.large]\nspot_policy: on-demand\nretry:\n  on_events: [no-capacity]\n  duration: 5m\n",
