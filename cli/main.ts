@@ -4,6 +4,8 @@ import { homedir } from "node:os";
 import { parseArgs } from "node:util";
 import { UserError, usageError } from "../src/errors.js";
 import { closest } from "../src/compiler/suggest.js";
+import { EngineError, failureMessages } from "../src/engine/errors.js";
+import { failureHint } from "../src/planner/classify-failure.js";
 import type { CommandContext, CommandSpec } from "./command.js";
 import { commandHelp, mainHelp, VERSION } from "./help.js";
 import { createOutput, type Output } from "./output.js";
@@ -94,7 +96,10 @@ function parseFlags(command: CommandSpec, args: string[]): ReturnType<typeof par
 
 function report(error: unknown, out: Output, env: Readonly<Record<string, string | undefined>>): number {
   if (error instanceof UserError) {
-    out.error(`error: ${error.message}${error.hint === undefined ? "" : `\n  hint: ${error.hint}`}`);
+    // A failed engine operation's hint comes from what the cloud said, read by the error table.
+    const hint =
+      error.hint ?? (error instanceof EngineError ? failureHint(failureMessages(error)) : undefined);
+    out.error(`error: ${error.message}${hint === undefined ? "" : `\n  hint: ${hint}`}`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);

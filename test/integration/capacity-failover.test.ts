@@ -137,7 +137,10 @@ describe("capacity failover on the local backend", () => {
     instanceOf(r.out);
     const report = JSON.parse(r.stdout) as {
       provisioned: boolean;
-      failure_report: { tries: { zone: string; code: string; kind: string }[]; relax: string[] };
+      failure_report: {
+        tries: { zone: string; code: string; kind: string; message: string }[];
+        relax: string[];
+      };
     };
     expect(report.provisioned).toBe(false);
     expect(report.failure_report.tries.map((t) => [t.zone, t.code, t.kind])).toEqual([
@@ -145,6 +148,14 @@ describe("capacity failover on the local backend", () => {
       ["zone-b", "InsufficientInstanceCapacity", "capacity"],
       ["zone-c", "InsufficientInstanceCapacity", "capacity"],
     ]);
+    // Each message is the dynamic provider's error exactly as the engine's diagnostic gave it: once,
+    // without Pulumi's progress lines or "update failed" around it.
+    for (const t of report.failure_report.tries)
+      expect(t.message).toMatch(
+        new RegExp(
+          `^creating local instance: operation error EC2: RunInstances, .*api error InsufficientInstanceCapacity: .*\\(${t.zone}\\)\\. [^\\n]*\\]$`,
+        ),
+      );
     expect(r.stderr).toContain("error: Provisioning failed: 3 attempts failed.");
     expect(r.stderr).toMatch(
       / 3 +local +local +zone-c +local +on-demand +\$0 +InsufficientInstanceCapacity /,

@@ -230,7 +230,9 @@ describe("apply of cloud fleets through the failover loop (fake cloud, real engi
 
   it("capacity that appears later is found on a later pass under retry on no-capacity", async () => {
     const u = user(undefined, { DSTACK_BACKOFF_SCALE: "0.1" });
-    // The first two creates fail, whenever they come: the first pass (one attempt) and the second.
+    // The first two passes (one attempt each) fail; the waits are 1.5 s and 3 s (15 s, 30 s x 0.1), and
+    // the third pass gets through. By count, not by the clock: on a loaded machine a first create may
+    // start many seconds after the apply.
     writeFaults(u.cloud, [{ cloud: "aws", error: "capacity", times: 2 }]);
     const file = fleetFile(
       "patient",
@@ -279,6 +281,11 @@ describe("apply of cloud fleets through the failover loop (fake cloud, real engi
       ["aws", "us-east-1", "use1-az1", "m5.large", false, "InsufficientInstanceCapacity"],
       ["aws", "us-east-1", "use1-az2", "m5.large", false, "InsufficientInstanceCapacity"],
     ]);
+    // What AWS said, once per attempt: the failed instances' message as the engine's diagnostic gave it.
+    for (const t of report.tries)
+      expect(t.message).toMatch(
+        /^creating EC2 Instance: operation error EC2: RunInstances, https response error StatusCode: 500, RequestID: [0-9a-f-]{36}, api error InsufficientInstanceCapacity: We currently do not have sufficient [^\n]*$/,
+      );
     expect(r.stderr).toContain("Provisioning failed: 4 attempts failed.");
     expect(r.stderr).toMatch(
       /4\s+aws\s+us-east-1\s+use1-az2\s+m5\.large\s+on-demand\s+\S+\s+InsufficientInstanceCapacity/,
