@@ -37,8 +37,8 @@ export interface PoolAdapter {
   /** The stack holding these instances. */
   target(instances: readonly PoolInstance[]): StackTarget;
   addresses(outputs: Record<string, unknown>): OutputAddress[];
-  /** The pool file entry of a new instance: what the program needs to make it. */
-  entry(instance: NewInstance): PoolInstance;
+  /** What the backend's program needs of a new instance beyond its name, zone and offer (a cloud's spec). */
+  details(instance: NewInstance): Partial<PoolInstance>;
   /** Names of the given complete instances that the backend no longer has. */
   missing(instances: readonly PoolInstance[]): Promise<string[]>;
   /** Whether the last removal also removes the stack (a cloud pool's project then leaves no trace). */
@@ -69,13 +69,27 @@ export class StackPool implements Pool {
     return { onOutput: this.engine.onOutput };
   }
 
+  /** The pool file entry of a new instance: where and on which offer, plus the backend's details. */
+  private entry(instance: NewInstance): PoolInstance {
+    return {
+      name: instance.name,
+      zone: instance.attempt.zone,
+      created_at: new Date().toISOString(),
+      idle_duration: instance.idle_duration,
+      instance_type: instance.attempt.instance_type,
+      spot: instance.attempt.spot,
+      price: instance.attempt.price,
+      ...this.adapter.details(instance),
+    };
+  }
+
   /** The pool's stack with no instances: what recovery opens to clear a killed update's leftovers. */
   emptyTarget(): StackTarget {
     return this.adapter.target([]);
   }
 
   preview(instance: NewInstance, signal?: AbortSignal): Promise<Plan> {
-    const wanted = [...this.record().instances, this.adapter.entry(instance)];
+    const wanted = [...this.record().instances, this.entry(instance)];
     return preview(this.adapter.target(wanted), { ...this.run(), signal });
   }
 
@@ -96,7 +110,7 @@ export class StackPool implements Pool {
         `pass --backend-url ${pool.backend_url}, or wait until the pool's instances are gone`,
       );
     const entry: PoolInstance = {
-      ...this.adapter.entry(instance),
+      ...this.entry(instance),
       claimed_at: new Date().toISOString(),
       creator: ownStamp(),
     };

@@ -108,14 +108,7 @@ function cloudAdapter(
         zone: i.zone,
         id: i.id,
       })),
-    entry: (instance: NewInstance): PoolInstance => ({
-      name: instance.name,
-      zone: instance.attempt.zone,
-      created_at: new Date().toISOString(),
-      idle_duration: instance.idle_duration,
-      instance_type: instance.attempt.instance_type,
-      spot: instance.attempt.spot,
-      price: instance.attempt.price,
+    details: (instance: NewInstance) => ({
       spec: instanceSpecFor(instance.name, instance.attempt, instance),
     }),
     missing: async (instances) => {

@@ -11,7 +11,6 @@ import { packageRoot } from "../../package-root.js";
 import type { FaultInputs } from "../../stacks/local/faults.js";
 import { instanceExists } from "../../stacks/local/instance-ops.js";
 import { localPoolProgram } from "../../stacks/local/program.js";
-import type { NewInstance } from "../pool.js";
 import type { PoolInstance } from "../pool-store.js";
 import { StackPool, type EngineContext, type OutputAddress, type PoolAdapter } from "../stack-pool.js";
 
@@ -79,15 +78,8 @@ function localAdapter(home: string, engine: EngineContext, settings: LocalPoolSe
         user: "root",
         zone: i.zone ?? null,
       })),
-    entry: (instance: NewInstance): PoolInstance => ({
-      name: instance.name,
-      zone: instance.attempt.zone,
-      created_at: new Date().toISOString(),
-      idle_duration: instance.idle_duration,
-      instance_type: instance.attempt.instance_type,
-      spot: instance.attempt.spot,
-      price: instance.attempt.price,
-    }),
+    // The local program needs nothing beyond the name and zone.
+    details: () => ({}),
     missing: (instances) =>
       Promise.resolve(instances.filter((i) => !instanceExists(i.name)).map((i) => i.name)),
   };

@@ -17,7 +17,7 @@ function adapter(exists: (name: string) => boolean, asked: string[][]): PoolAdap
       throw new Error("no engine in this test");
     },
     addresses: () => [],
-    entry: () => {
+    details: () => {
       throw new Error("no adds in this test");
     },
     missing: (instances: readonly PoolInstance[]) => {
