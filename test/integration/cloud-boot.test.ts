@@ -268,7 +268,7 @@ describe("the fake cloud boots instances (real engine, real cloud-init, SSH)", (
     });
     expect(r.code, r.out).not.toBe(0);
     expect(r.out).toContain(
-      "the local instance image dstack/local-instance:not-built is missing: run ./scripts/build-instance-image",
+      "fake-cloud (aws): instance image dstack/local-instance:not-built missing: run ./scripts/build-instance-image",
     );
     expect(bootedContainers(u.cloud)).toEqual([]);
     expect(instancesIn(u.cloud)).toEqual([]);

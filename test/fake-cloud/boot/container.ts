@@ -38,7 +38,8 @@ export async function requireImage(image: string, signal?: AbortSignal): Promise
     const text = error instanceof Error ? error.message : String(error);
     if (!/No such image/i.test(text)) throw error;
     throw new Error(
-      `the local instance image ${image} is missing: run ./scripts/build-instance-image (after ./scripts/ensure-docker)`,
+      // Short enough to survive the 120-character attempt summaries of the CLI.
+      `instance image ${image} missing: run ./scripts/build-instance-image (after ./scripts/ensure-docker)`,
       { cause: error },
     );
   }
