@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installFakeCloud } from "../fake-cloud/install.js";
-import { bootedContainers, removeResource, writeFaults } from "../fake-cloud/state.js";
+import { bootedContainers, faultAttempts, removeResource, writeFaults } from "../fake-cloud/state.js";
 import { bootingUser, cleanUp } from "./fake-cloud-boot.js";
 import { cliSync, runCli } from "./e2e-cli.js";
 import { localImages, requireDockerImages } from "./docker.js";
@@ -36,8 +36,11 @@ interface PsRun {
   interrupted_at: string | null;
 }
 
-const ps = (u: FleetUser): PsRun[] =>
-  (JSON.parse(cliSync(["ps", "-a", "--json"], { cwd: repo, env: u.env }).stdout) as { runs: PsRun[] }).runs;
+function ps(u: FleetUser): PsRun[] {
+  const r = cliSync(["ps", "-a", "--json"], { cwd: repo, env: u.env });
+  if (r.code !== 0) throw new Error(`dstack ps failed (${r.code}): ${r.out}`);
+  return (JSON.parse(r.stdout) as { runs: PsRun[] }).runs;
+}
 
 function pool(u: FleetUser): { name: string; id?: string; zone?: string | null }[] {
   try {
@@ -116,9 +119,16 @@ describe.concurrent("runs on a misbehaving cloud (fake AWS, booting)", () => {
       `Attempt 2/${zones.length}: aws us-east-1 ${zones[1]} (t3.large, on-demand)...`,
       `Attempt 2/${zones.length}: aws us-east-1 ${zones[1]} ... provisioned`,
     ]);
-    expect(ps(u).find((r) => r.name === "zoned")).toMatchObject({ status: "running", zone: zones[1] });
-    // The failed attempt left nothing: one instance in the cloud, in the stack, in Docker.
+    // The failed attempt left nothing: one instance in the cloud, in the stack, in Docker; the run is
+    // where the cloud put it (the attempt names the AZ id, the cloud reports the zone's name).
+    const [landed] = instancesIn(u.cloud);
     expect(instancesIn(u.cloud)).toHaveLength(1);
+    // The fault decided exactly one create: the first zone's.
+    expect(faultAttempts(u.cloud, 0)).toBe(1);
+    expect(ps(u).find((r) => r.name === "zoned")).toMatchObject({
+      status: "running",
+      zone: landed?.outputs.availabilityZone,
+    });
     expect(orphans(u)).toEqual([]);
     expect(bootedContainers(u.cloud)).toHaveLength(1);
 
