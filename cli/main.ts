@@ -6,6 +6,7 @@ import { UserError, usageError } from "../src/errors.js";
 import { closest } from "../src/compiler/suggest.js";
 import type { CommandContext, CommandSpec } from "./command.js";
 import { commandHelp, mainHelp, VERSION } from "./help.js";
+import { createCliIoHost, progressFormat } from "./io-host.js";
 import { createOutput, type Output } from "./output.js";
 import { COMMANDS } from "./registry.js";
 
@@ -54,8 +55,17 @@ export async function main(
       return 0;
     }
     const { values, positionals } = parseFlags(command, rest);
+    const io = createCliIoHost(out, {
+      json: values.json === true,
+      progress: progressFormat(env),
+      yes: values.yes === true,
+      signal: controller.signal,
+      timestamps: command.background === true,
+      debug: env.DSTACK_DEBUG !== undefined,
+    });
     const ctx: CommandContext = {
       out,
+      io,
       cwd: process.cwd(),
       env,
       home: env.HOME ?? homedir(),

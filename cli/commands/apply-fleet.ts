@@ -10,8 +10,7 @@ import { attemptJson } from "../../src/planner/attempt-plan.js";
 import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
 import { ensureClientKey } from "../../src/ssh/keys.js";
 import type { CommandContext, Values } from "../command.js";
-import { engineFor } from "../engine.js";
-import { confirm } from "../prompt.js";
+import { toolkitFor } from "../toolkit.js";
 import { withFailureJson } from "./failure-json.js";
 import { offersTable } from "./offer-render.js";
 
@@ -25,12 +24,13 @@ export async function applyFleetCommand(
 ): Promise<number> {
   const json = values.json === true;
   const backendUrl = typeof values["backend-url"] === "string" ? values["backend-url"] : undefined;
+  const kit = toolkitFor(ctx);
   const outcome = await applyFleet({
     spec,
     configFile: file,
     cwd: ctx.cwd,
     home: ctx.home,
-    engine: engineFor(ctx, backendUrl),
+    engine: kit.engine(backendUrl),
     network: networkSettings(ctx.home),
     sshPublicKeys: [ensureClientKey(ctx.home).publicKey],
     dryRun: values["dry-run"] === true,
@@ -51,15 +51,7 @@ export async function applyFleetCommand(
               env: ctx.env,
             })
         : undefined,
-    ui: {
-      offers: (matched) =>
-        ctx.out.error(
-          matched.length === 0 ? "No offers." : `${offersTable(matched.slice(0, SHOWN_OFFERS), matched)}\n`,
-        ),
-      plan: (text) => ctx.out.error(`${text}\n`),
-      confirm: (question) => confirm(question, values.yes === true, ctx.signal),
-      progress: (line) => ctx.out.error(line),
-    },
+    ui: kit.ui((matched) => offersTable(matched.slice(0, SHOWN_OFFERS), matched)),
   }).catch(withFailureJson(ctx, json));
   if (outcome.kind === "declined") return 0;
   if (outcome.kind === "dry-run") {

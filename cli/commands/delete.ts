@@ -9,10 +9,9 @@ import { stampAlive } from "../../src/process-identity.js";
 import { stopBackground } from "../../src/runs/pending-process.js";
 import { readRun } from "../../src/runs/store.js";
 import type { CommandContext, Values } from "../command.js";
-import { confirm } from "../prompt.js";
-import { engineFor } from "../engine.js";
+import { toolkitFor } from "../toolkit.js";
 
-export async function run(ctx: CommandContext, values: Values, positionals: string[]): Promise<number> {
+export async function run(ctx: CommandContext, _values: Values, positionals: string[]): Promise<number> {
   const name = positionals[0];
   if (name === undefined) throw new UserError("usage", "name the fleet", "dstack ps lists fleets", 2);
   const fleet = readFleet(ctx.home, name);
@@ -31,7 +30,7 @@ export async function run(ctx: CommandContext, values: Values, positionals: stri
   }
   const n = fleet.instances.length;
   const what = `fleet ${name} (${n} instance${n === 1 ? "" : "s"} on ${fleet.backend} ${fleetWhere(fleet)})`;
-  if (!(await confirm(`Delete the ${what}?`, values.yes === true, ctx.signal))) return 0;
+  if (!(await ctx.io.confirm(`Delete the ${what}?`))) return 0;
   // Still retrying in the background: cancel that process; it cleans up its attempt and its record.
   const retrying = fleet.retrying?.process ?? null;
   if (retrying !== null && stampAlive(retrying)) {
@@ -47,7 +46,7 @@ export async function run(ctx: CommandContext, values: Values, positionals: stri
   await deleteFleet({
     home: ctx.home,
     fleet: left,
-    engine: engineFor(ctx, fleet.stack.backend_url),
+    engine: toolkitFor(ctx).engine(fleet.stack.backend_url),
     signal: ctx.signal,
   });
   ctx.out.print(`Deleted the ${what}; volumes, if any, are kept.`);

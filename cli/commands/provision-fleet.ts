@@ -13,7 +13,7 @@ import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
 import { ensureClientKey } from "../../src/ssh/keys.js";
 import type { CommandContext, Values } from "../command.js";
 import { compileFromFlags } from "../compile-config.js";
-import { engineFor } from "../engine.js";
+import { toolkitFor } from "../toolkit.js";
 
 /** The record names this process once `apply` has written its stamp (right after starting it). */
 async function ownRecord(home: string, name: string): Promise<FleetRecord | undefined> {
@@ -29,16 +29,30 @@ async function ownRecord(home: string, name: string): Promise<FleetRecord | unde
 export async function run(ctx: CommandContext, _values: Values, positionals: string[]): Promise<number> {
   const name = positionals[0];
   if (name === undefined) throw usageError("name the pending fleet");
-  const log = (line: string): void => ctx.out.error(`${new Date().toISOString()} ${line}`);
+  const kit = toolkitFor(ctx);
   const pending = await ownRecord(ctx.home, name);
   const retrying = pending?.retrying;
   if (pending === undefined || retrying === undefined) {
-    log(`no pending fleet ${name} names this process (${process.pid}); exiting`);
+    ctx.io.notify({
+      code: "fleet.resume",
+      level: "error",
+      text: `no pending fleet ${name} names this process (${process.pid}); exiting`,
+      data: { fleet: name, pid: process.pid, ours: false },
+    });
     return 1;
   }
-  log(
-    `retrying fleet ${name} in the background: pass ${retrying.pass + 1} at ${retrying.next_try_at ?? "once"}`,
-  );
+  ctx.io.notify({
+    code: "fleet.resume",
+    level: "info",
+    text: `retrying fleet ${name} in the background: pass ${retrying.pass + 1} at ${retrying.next_try_at ?? "once"}`,
+    data: {
+      fleet: name,
+      pid: process.pid,
+      ours: true,
+      pass: retrying.pass + 1,
+      next_try_at: retrying.next_try_at,
+    },
+  });
   const values = JSON.parse(ctx.env[APPLY_VALUES_ENV] ?? "null") as Values | null;
   if (values === null) throw new UserError("internal", `${APPLY_VALUES_ENV} is missing`);
   const spec = compileFromFlags({ ...ctx, cwd: retrying.cwd }, values).result.spec;
@@ -48,15 +62,23 @@ export async function run(ctx: CommandContext, _values: Values, positionals: str
     spec,
     pending,
     home: ctx.home,
-    engine: engineFor(ctx, pending.stack.backend_url),
+    engine: kit.engine(pending.stack.backend_url),
     network: networkSettings(ctx.home),
     sshPublicKeys: [ensureClientKey(ctx.home).publicKey],
     tuning: provisionTuning(ctx.env),
     signal: ctx.signal,
-    progress: log,
+    progress: (line) => ctx.io.notify({ code: "provision.progress", level: "info", text: line }),
   });
-  log(
-    `fleet ${fleet.name} provisioned: ${fleet.instances.length} x ${fleet.instance_type} in ${fleet.zone ?? fleet.region}`,
-  );
+  ctx.io.notify({
+    code: "fleet.provisioned",
+    level: "info",
+    text: `fleet ${fleet.name} provisioned: ${fleet.instances.length} x ${fleet.instance_type} in ${fleet.zone ?? fleet.region}`,
+    data: {
+      fleet: fleet.name,
+      instances: fleet.instances.length,
+      zone: fleet.zone ?? null,
+      region: fleet.region,
+    },
+  });
   return 0;
 }
