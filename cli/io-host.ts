@@ -29,7 +29,7 @@ export function progressFormat(env: Readonly<Record<string, string | undefined>>
   return env.DSTACK_PROGRESS === "json" ? "json" : "text";
 }
 
-/** The offers table and the infrastructure diff are followed by a blank line. */
+/** The offers table and the infrastructure diff, as before: `${text}\n` (a blank line after a table). */
 const SPACED = new Set<string>(["plan.offers", "plan.diff"]);
 
 function renderText(out: Output, o: CliIoOptions, m: IoMessage): void {
