@@ -40,7 +40,8 @@ function renderText(out: Output, o: CliIoOptions, m: IoMessage): void {
   out.error(SPACED.has(m.code) && m.level === "info" ? `${stamped}\n` : stamped);
 }
 
-function renderJson(out: Output, o: CliIoOptions, m: IoMessage): void {
+/** One message as one JSON line on stderr. */
+export function renderJson(out: Output, o: Pick<CliIoOptions, "now">, m: IoMessage): void {
   const line = {
     time: (o.now?.() ?? new Date()).toISOString(),
     level: m.level,

@@ -6,7 +6,7 @@ import { UserError, usageError } from "../src/errors.js";
 import { closest } from "../src/compiler/suggest.js";
 import type { CommandContext, CommandSpec } from "./command.js";
 import { commandHelp, mainHelp, VERSION } from "./help.js";
-import { createCliIoHost, progressFormat } from "./io-host.js";
+import { createCliIoHost, progressFormat, renderJson } from "./io-host.js";
 import { createOutput, type Output } from "./output.js";
 import { COMMANDS } from "./registry.js";
 
@@ -103,6 +103,25 @@ function parseFlags(command: CommandSpec, args: string[]): ReturnType<typeof par
 }
 
 function report(error: unknown, out: Output, env: Readonly<Record<string, string | undefined>>): number {
+  // DSTACK_PROGRESS=json: the failure is one more JSON line on stderr.
+  if (progressFormat(env) === "json") {
+    const user = error instanceof UserError ? error : undefined;
+    renderJson(
+      out,
+      {},
+      {
+        code: "command.failed",
+        level: "error",
+        text: error instanceof Error ? error.message : String(error),
+        data: {
+          error: user?.code ?? "internal",
+          hint: user?.hint ?? null,
+          exit_code: user?.exitCode ?? EXIT_INTERNAL,
+        },
+      },
+    );
+    return user?.exitCode ?? EXIT_INTERNAL;
+  }
   if (error instanceof UserError) {
     out.error(`error: ${error.message}${error.hint === undefined ? "" : `\n  hint: ${error.hint}`}`);
     return error.exitCode;

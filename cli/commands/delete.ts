@@ -34,7 +34,12 @@ export async function run(ctx: CommandContext, _values: Values, positionals: str
   // Still retrying in the background: cancel that process; it cleans up its attempt and its record.
   const retrying = fleet.retrying?.process ?? null;
   if (retrying !== null && stampAlive(retrying)) {
-    ctx.out.error(`Cancelling the background retrying of ${name} (pid ${retrying.pid})...`);
+    ctx.io.notify({
+      code: "fleet.cancel",
+      level: "info",
+      text: `Cancelling the background retrying of ${name} (pid ${retrying.pid})...`,
+      data: { fleet: name, pid: retrying.pid },
+    });
     await stopBackground(retrying);
   }
   const left = readFleet(ctx.home, name);
@@ -42,7 +47,12 @@ export async function run(ctx: CommandContext, _values: Values, positionals: str
     ctx.out.print(`Cancelled the pending fleet ${name}; nothing was created.`);
     return 0;
   }
-  ctx.out.error(`Destroying the stack ${left.stack.project}/${left.stack.stack}...`);
+  ctx.io.notify({
+    code: "fleet.destroy",
+    level: "info",
+    text: `Destroying the stack ${left.stack.project}/${left.stack.stack}...`,
+    data: { fleet: name, project: left.stack.project, stack: left.stack.stack },
+  });
   await deleteFleet({
     home: ctx.home,
     fleet: left,

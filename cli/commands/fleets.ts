@@ -38,8 +38,19 @@ export function fleetsTable(home: string): string | undefined {
 /** `ps --refresh`: read every provisioned fleet's stack back from its cloud (see refresh-fleet.ts). */
 export async function refreshFleets(ctx: CommandContext, kit: Toolkit): Promise<void> {
   for (const fleet of listFleets(ctx.home).filter((f) => f.status === "provisioned")) {
-    ctx.out.error(`Checking fleet ${fleet.name} against ${fleet.backend}...`);
+    ctx.io.notify({
+      code: "fleet.refresh",
+      level: "info",
+      text: `Checking fleet ${fleet.name} against ${fleet.backend}...`,
+      data: { fleet: fleet.name, backend: fleet.backend },
+    });
     const checked = await refreshFleet(ctx.home, fleet, kit.engine(fleet.stack.backend_url), ctx.signal);
-    for (const id of checked.gone ?? []) ctx.out.error(`  instance ${id} is gone from ${fleet.backend}`);
+    for (const id of checked.gone ?? [])
+      ctx.io.notify({
+        code: "fleet.gone",
+        level: "warn",
+        text: `  instance ${id} is gone from ${fleet.backend}`,
+        data: { fleet: fleet.name, instance: id },
+      });
   }
 }

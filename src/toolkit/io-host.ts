@@ -22,6 +22,8 @@ export interface IoHost {
 
 /** Every code the toolkit emits. Adding one is fine; renaming one breaks scripts. */
 export const IO_CODES = [
+  // a command failed (the CLI: a UserError's code, hint and exit code in data)
+  "command.failed",
   // recovery after a killed dstack
   "recovery.cleaned",
   "recovery.failed",
@@ -35,6 +37,10 @@ export const IO_CODES = [
   "provision.submitted",
   "fleet.resume",
   "fleet.provisioned",
+  "fleet.refresh",
+  "fleet.gone",
+  "fleet.cancel",
+  "fleet.destroy",
   "stack.notice",
   // runs
   "run.status",

@@ -14,6 +14,9 @@ import { startRetryingProcess } from "../runs/pending-process.js";
 import type { PendingRun } from "../runs/pending-store.js";
 import type { RunRecord } from "../runs/store.js";
 import { sessionUi, type SessionUi } from "./apply-ui.js";
+import type { FleetApplyResult } from "../fleets/apply-fleet.js";
+import type { FleetRecord } from "../fleets/store.js";
+import { applyFleetIn, resumeFleetIn, type ToolkitFleetInput } from "./fleets.js";
 import { followRun, printLogs } from "./follow-run.js";
 import type { IoHost } from "./io-host.js";
 import { reapLoop } from "./reap-loop.js";
@@ -132,6 +135,16 @@ export class Toolkit {
             : (pending) => startRetryingProcess(this.home, pending, detachWith, this.env),
       }),
     );
+  }
+
+  /** `dstack apply` of a fleet (cloud pool stacks). */
+  applyFleet(input: ToolkitFleetInput): Promise<FleetApplyResult> {
+    return applyFleetIn(this, input);
+  }
+
+  /** `dstack _provision-fleet NAME`: carry on retrying a pending fleet; undefined when it is not ours. */
+  resumeFleet(name: string, specOf: (cwd: string) => Spec | null): Promise<FleetRecord | undefined> {
+    return resumeFleetIn(this, name, specOf);
   }
 
   /** `dstack stop NAME`: cancel a pending run, or stop (or forget) a run on its instance. */

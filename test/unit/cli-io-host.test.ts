@@ -3,6 +3,7 @@
 // DSTACK_PROGRESS=json one JSON object per line on stderr.
 import { describe, expect, it } from "vitest";
 import { createCliIoHost, progressFormat, type CliIoOptions } from "../../cli/io-host.js";
+import { main } from "../../cli/main.js";
 import { createOutput } from "../../cli/output.js";
 
 function host(options: Partial<CliIoOptions> = {}): {
@@ -106,5 +107,23 @@ describe("the CLI IoHost's questions", () => {
     expect(await host({ yes: true, ask }).io.confirm("Stop the run x?")).toBe(true);
     expect(await host({ ask }).io.confirm("Stop the run x?")).toBe(false);
     expect(asked).toEqual(["Stop the run x?"]);
+  });
+});
+
+describe("a failed command under DSTACK_PROGRESS=json", () => {
+  it("ends with one command.failed line carrying the error's code, hint and exit code", async () => {
+    const stderr: string[] = [];
+    const out = createOutput(
+      { stdout: { write: () => true }, stderr: { write: (c: string) => stderr.push(c) } },
+      {},
+    );
+    expect(await main(["stpo"], out, { DSTACK_PROGRESS: "json" })).toBe(2);
+    expect(stderr).toHaveLength(1);
+    expect(JSON.parse(stderr[0]!)).toMatchObject({
+      level: "error",
+      code: "command.failed",
+      text: 'unknown command "stpo"',
+      data: { error: "usage", hint: 'did you mean "dstack stop"?', exit_code: 2 },
+    });
   });
 });
