@@ -4,6 +4,8 @@ import { homedir } from "node:os";
 import { parseArgs } from "node:util";
 import { UserError, usageError } from "../src/errors.js";
 import { closest } from "../src/compiler/suggest.js";
+import { EngineError, failureMessages } from "../src/engine/errors.js";
+import { failureHint } from "../src/planner/classify-failure.js";
 import type { CommandContext, CommandSpec } from "./command.js";
 import { commandHelp, mainHelp, VERSION } from "./help.js";
 import { createCliIoHost, progressFormat, renderJson } from "./io-host.js";
@@ -103,9 +105,11 @@ function parseFlags(command: CommandSpec, args: string[]): ReturnType<typeof par
 }
 
 function report(error: unknown, out: Output, env: Readonly<Record<string, string | undefined>>): number {
+  const user = error instanceof UserError ? error : undefined;
+  // A failed engine operation's hint comes from what the cloud said, read by the error table.
+  const hint = user?.hint ?? (error instanceof EngineError ? failureHint(failureMessages(error)) : undefined);
   // DSTACK_PROGRESS=json: the failure is one more JSON line on stderr.
   if (progressFormat(env) === "json") {
-    const user = error instanceof UserError ? error : undefined;
     renderJson(
       out,
       {},
@@ -115,7 +119,7 @@ function report(error: unknown, out: Output, env: Readonly<Record<string, string
         text: error instanceof Error ? error.message : String(error),
         data: {
           error: user?.code ?? "internal",
-          hint: user?.hint ?? null,
+          hint: hint ?? null,
           exit_code: user?.exitCode ?? EXIT_INTERNAL,
         },
       },
@@ -123,7 +127,7 @@ function report(error: unknown, out: Output, env: Readonly<Record<string, string
     return user?.exitCode ?? EXIT_INTERNAL;
   }
   if (error instanceof UserError) {
-    out.error(`error: ${error.message}${error.hint === undefined ? "" : `\n  hint: ${error.hint}`}`);
+    out.error(`error: ${error.message}${hint === undefined ? "" : `\n  hint: ${hint}`}`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -3,7 +3,7 @@
 // into offers for the pure matcher.
 import type { Backend } from "../compiler/spec.js";
 import { CLOUD_BACKENDS, type CatalogFile } from "./data-format.js";
-import { userCatalogDir } from "./data-dir.js";
+import { catalogDir } from "../home/paths.js";
 import { expandCatalog } from "./expand.js";
 import { loadCatalog } from "./load.js";
 import { localOffer, probeLocalMachine, type LocalMachine } from "./local.js";
@@ -33,7 +33,7 @@ export interface OfferSet {
 export function loadOffers(source: OfferSource = {}): OfferSet {
   const wanted = source.backends ?? null;
   const clouds = CLOUD_BACKENDS.filter((b) => wanted === null || wanted.includes(b));
-  const cacheDir = source.home === undefined ? undefined : userCatalogDir(source.home);
+  const cacheDir = source.home === undefined ? undefined : catalogDir(source.home);
   const files = loadCatalog(clouds, source.dataDir, cacheDir);
   const offers = files.flatMap(expandCatalog);
   if (wanted === null || wanted.includes("local"))

@@ -13,7 +13,8 @@ import {
   type AzurePrice,
   type FetchJson,
 } from "./azure-prices.js";
-import { bundledDataDir, userCatalogDir } from "./data-dir.js";
+import { catalogDir } from "../home/paths.js";
+import { bundledDataDir } from "./data-dir.js";
 import { CLOUD_BACKENDS, type CatalogFile, type CatalogPriceRow, type CloudBackend } from "./data-format.js";
 import { catalogInUse, loadCatalogFile, pricesTaken } from "./load.js";
 import {
@@ -117,7 +118,7 @@ export interface UpdateOptions {
 /** Probe AWS and GCP, refresh Azure, and say what is in use afterwards. Never throws for the network. */
 export async function updateCatalog(options: UpdateOptions): Promise<UpdateReport> {
   const dataDir = options.dataDir ?? bundledDataDir();
-  const cacheDir = userCatalogDir(options.home);
+  const cacheDir = catalogDir(options.home);
   const base = options.base;
   const sources = base === undefined || base === "" ? PRICE_SOURCES : redirectSources(PRICE_SOURCES, base);
   const probed = sources.filter((s) => s.backend !== "azure");

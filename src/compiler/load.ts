@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { userProfilesFile } from "../home/paths.js";
 import { compile, type CompileInput, type CompileResult } from "./compile.js";
 import type { ProfileFile } from "./profiles.js";
 
@@ -24,7 +25,7 @@ export function findProfileFiles(configPath: string, home: string = homedir()): 
     if (existsSync(join(dir, ".git")) || parent === dir) break;
     dir = parent;
   }
-  const user = join(home, PROFILES);
+  const user = userProfilesFile(home);
   if (existsSync(user) && !found.includes(user)) found.push(user);
   return found;
 }

@@ -4,7 +4,7 @@
 import { check, type Check, type CheckStatus } from "./check.js";
 import type { AwsFacts, AzureFacts, GcpFacts, Setting } from "./cloud-probes.js";
 import { AZURE_SP_SECRETS, AZURE_SP_VARIABLES } from "./cloud-probes.js";
-import type { ConfiguredBackend } from "./dstack-config.js";
+import type { ConfiguredBackend } from "../home/dstack-config.js";
 
 /** Paths under the home folder are shown as `~/...`. */
 export type ShowPath = (path: string) => string;

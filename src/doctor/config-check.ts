@@ -2,7 +2,7 @@
 // wrong values is an error pointing at FILE:LINE:COL.
 import type { Diagnostic } from "../compiler/diagnostics.js";
 import { check, type Check } from "./check.js";
-import type { DstackConfig } from "./dstack-config.js";
+import type { DstackConfig } from "../home/dstack-config.js";
 import type { ShowPath } from "./cloud-checks.js";
 
 function oneLine(d: Diagnostic, show: ShowPath): string {

@@ -7,7 +7,7 @@ import { probeAws, probeAzure, probeGcp } from "./cloud-probes.js";
 import { configCheck } from "./config-check.js";
 import { dockerChecks } from "./docker-checks.js";
 import { probeDocker } from "./docker-probe.js";
-import { readDstackConfig, type BackendType } from "./dstack-config.js";
+import { readDstackConfig, type BackendType } from "../home/dstack-config.js";
 import type { Exec } from "./exec.js";
 import type { LocalImages } from "../stacks/local/images.js";
 import { nodeCheck } from "./node-check.js";

@@ -1,154 +1,11 @@
 // The thin executor over the Pulumi Automation API: inline programs, one stack per pool or volume,
-// preview as a structured plan, up, destroy, refresh. @pulumi/pulumi loads only here, lazily, so
-// commands that never touch the engine do not pay its ~0.8 s import.
-import type * as AutomationModule from "@pulumi/pulumi/automation/index.js";
-import type { EngineEvent, PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
-import { EngineError, classifyText, engineDetail } from "./errors.js";
-import { describeLock } from "./lock-info.js";
-import { lockedHint, type TextLock } from "./lock-text.js";
-import { pulumiEnv, pulumiRoot } from "./pulumi-cli.js";
+// preview as a structured plan, up, destroy, refresh. Each operation runs guarded (guarded.ts): a
+// failure is an EngineError carrying the engine's own diagnostics.
+import { guarded } from "./guarded.js";
+import { openStack, type RunOptions, type StackTarget } from "./open-stack.js";
 import { planFromEvents, type Plan } from "./plan.js";
-import { clearStaleLocks, lockHolderOf, locksInError, type LockedStack } from "./stale-lock-retry.js";
-import type { StateBackend } from "./state-backend.js";
 
-export interface StackTarget {
-  project: string;
-  stack: string;
-  program: PulumiFn;
-  backend: StateBackend;
-  /** Folder holding the `pulumi` binary (and the Node language host) at the pinned version. */
-  pulumiBinDir: string;
-  /** Stack configuration, e.g. the compiled spec; secret values are encrypted by Pulumi. */
-  config?: Record<string, { value: string; secret?: boolean }>;
-  /** Extra environment for the engine and the providers it starts. */
-  env?: Record<string, string>;
-  /** What dstack itself did to the stack (e.g. a stale lock removed): lines the user should see. */
-  onNotice?: (line: string) => void;
-}
-
-export interface RunOptions {
-  signal?: AbortSignal;
-  /** Engine output lines, for -v and logs. */
-  onOutput?: (line: string) => void;
-}
-
-type Automation = typeof AutomationModule;
-let automation: Promise<Automation> | undefined;
-const loadAutomation = (): Promise<Automation> =>
-  (automation ??= import("@pulumi/pulumi/automation/index.js"));
-
-function engineEnv(target: StackTarget): Record<string, string> {
-  const env: Record<string, string> = {
-    ...pulumiEnv(target.pulumiBinDir),
-    PULUMI_BACKEND_URL: target.backend.url,
-    ...target.env,
-  };
-  if (target.backend.passphrase !== undefined)
-    env.PULUMI_CONFIG_PASSPHRASE = target.backend.passphrase.reveal();
-  return env;
-}
-
-export async function openStack(target: StackTarget): Promise<Stack> {
-  const auto = await loadAutomation();
-  const pulumiCommand = await auto.PulumiCommand.get({
-    root: pulumiRoot(target.pulumiBinDir),
-    skipVersionCheck: false,
-  });
-  const args = { projectName: target.project, stackName: target.stack, program: target.program };
-  const options = {
-    pulumiCommand,
-    envVars: engineEnv(target),
-    projectSettings: {
-      name: target.project,
-      runtime: "nodejs" as const,
-      backend: { url: target.backend.url },
-    },
-    secretsProvider: target.backend.passphrase === undefined ? undefined : "passphrase",
-  };
-  let stack: Stack;
-  try {
-    stack = await auto.LocalWorkspace.createOrSelectStack(args, options);
-  } catch (error) {
-    // Two processes opening a new stack at once (two applies, or apply and the reaper) both find it
-    // missing and both create it; the later one is told it exists, and then it does: select it.
-    if (!(error instanceof Error && /stack '[^']+' already exists/.test(error.message))) throw error;
-    stack = await auto.LocalWorkspace.selectStack(args, options);
-  }
-  if (target.config !== undefined) await stack.setAllConfig(target.config);
-  return stack;
-}
-
-async function guarded<T>(target: StackTarget, options: RunOptions, action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    if (!(await clearedStaleLock(error, target, options))) throw await classify(error, target, options);
-  }
-  // Once only: a lock found again is someone else's, and classify() reports it.
-  try {
-    return await action();
-  } catch (error) {
-    throw await classify(error, target, options);
-  }
-}
-
-const lockedStack = (target: StackTarget): LockedStack => ({
-  project: target.project,
-  stack: target.stack,
-  backendUrl: target.backend.url,
-});
-
-async function locksIn(error: unknown, target: StackTarget): Promise<TextLock[] | undefined> {
-  const auto = await loadAutomation();
-  const message = error instanceof Error ? error.message : String(error);
-  return locksInError(message, error instanceof auto.ConcurrentUpdateError, target.backend.url);
-}
-
-/** A stale lock (see stale-lock-retry.ts) cleared: the caller tries once more. Never after a cancel. */
-async function clearedStaleLock(error: unknown, target: StackTarget, options: RunOptions): Promise<boolean> {
-  if (options.signal?.aborted === true) return false;
-  return clearStaleLocks(
-    lockedStack(target),
-    await locksIn(error, target),
-    async () => (await openStack(target)).cancel(),
-    target.onNotice ?? options.onOutput,
-  );
-}
-
-async function classify(error: unknown, target: StackTarget, options: RunOptions): Promise<EngineError> {
-  const auto = await loadAutomation();
-  if (options.signal?.aborted === true) {
-    return new EngineError(
-      "cancelled",
-      `the ${target.stack} update was cancelled`,
-      "Pulumi finished its in-flight operations, so every resource it created is recorded in the stack state",
-    );
-  }
-  const text = error instanceof Error ? error.message : String(error);
-  if (error instanceof auto.ConcurrentUpdateError) {
-    return new EngineError(
-      "locked",
-      `stack ${target.stack} is locked: ${describeLock(lockHolderOf(lockedStack(target), await locksIn(error, target)))}`,
-      lockedHint(target.backend.url),
-      engineDetail(text),
-    );
-  }
-  const code = classifyText(text);
-  const hint =
-    code === "capacity"
-      ? "the cloud has no capacity for this offer; try another region or instance type"
-      : code === "quota"
-        ? "raise the quota in the cloud console, or ask for fewer resources"
-        : code === "credentials"
-          ? "check the cloud credentials (`dstack doctor` shows what is configured)"
-          : undefined;
-  return new EngineError(
-    code,
-    `the Pulumi ${code === "failed" ? "update failed" : `update failed: ${code}`}`,
-    hint,
-    engineDetail(text),
-  );
-}
+export { openStack, type RunOptions, type StackTarget };
 
 /**
  * The Automation API ignores a signal that was already aborted when a command starts, so a deadline
@@ -159,16 +16,10 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 export async function preview(target: StackTarget, options: RunOptions = {}): Promise<Plan> {
-  return guarded(target, options, async () => {
+  return guarded(target, options, "preview", async (onEvent, events) => {
     const stack = await openStack(target);
     throwIfAborted(options.signal);
-    const events: EngineEvent[] = [];
-    await stack.preview({
-      onEvent: (e) => events.push(e),
-      onOutput: options.onOutput,
-      signal: options.signal,
-      diff: true,
-    });
+    await stack.preview({ onEvent, onOutput: options.onOutput, signal: options.signal, diff: true });
     return planFromEvents(events);
   });
 }
@@ -179,15 +30,10 @@ export interface UpResult {
 }
 
 export async function up(target: StackTarget, options: RunOptions = {}): Promise<UpResult> {
-  return guarded(target, options, async () => {
+  return guarded(target, options, "up", async (onEvent, events) => {
     const stack = await openStack(target);
     throwIfAborted(options.signal);
-    const events: EngineEvent[] = [];
-    const result = await stack.up({
-      onEvent: (e) => events.push(e),
-      onOutput: options.onOutput,
-      signal: options.signal,
-    });
+    const result = await stack.up({ onEvent, onOutput: options.onOutput, signal: options.signal });
     const outputs = Object.fromEntries(
       Object.entries(result.outputs).map(([k, v]) => [k, v.value as unknown]),
     );
@@ -199,25 +45,25 @@ export async function destroy(
   target: StackTarget,
   options: RunOptions & { remove?: boolean } = {},
 ): Promise<void> {
-  await guarded(target, options, async () => {
+  await guarded(target, options, "destroy", async (onEvent) => {
     const stack = await openStack(target);
-    await stack.destroy({ onOutput: options.onOutput, signal: options.signal });
+    await stack.destroy({ onEvent, onOutput: options.onOutput, signal: options.signal });
     if (options.remove === true) await stack.workspace.removeStack(target.stack);
   });
 }
 
 /** Removes a stack that holds no resources (e.g. one a preview created), leaving no trace in the state. */
 export async function removeStack(target: StackTarget): Promise<void> {
-  await guarded(target, {}, async () => {
+  await guarded(target, {}, "remove", async () => {
     const stack = await openStack(target);
     await stack.workspace.removeStack(target.stack);
   });
 }
 
 export async function refresh(target: StackTarget, options: RunOptions = {}): Promise<void> {
-  await guarded(target, options, async () => {
+  await guarded(target, options, "refresh", async (onEvent) => {
     const stack = await openStack(target);
-    await stack.refresh({ onOutput: options.onOutput, signal: options.signal });
+    await stack.refresh({ onEvent, onOutput: options.onOutput, signal: options.signal });
   });
 }
 
@@ -235,7 +81,7 @@ export async function outputs(target: StackTarget): Promise<Record<string, unkno
  * whatever the operations may have left in the cloud (it knows which instance it was).
  */
 export async function clearPendingOperations(target: StackTarget): Promise<number> {
-  return guarded(target, {}, async () => {
+  return guarded(target, {}, "clear-pending", async () => {
     const stack = await openStack(target);
     const exported = await stack.exportStack();
     const deployment = exported.deployment as { pending_operations?: unknown[] } | undefined;
@@ -255,10 +101,10 @@ export async function refreshedIds(
   target: StackTarget,
   options: RunOptions = {},
 ): Promise<Map<string, string[]>> {
-  return guarded(target, options, async () => {
+  return guarded(target, options, "refresh", async (onEvent) => {
     const stack = await openStack(target);
     throwIfAborted(options.signal);
-    await stack.refresh({ onOutput: options.onOutput, signal: options.signal });
+    await stack.refresh({ onEvent, onOutput: options.onOutput, signal: options.signal });
     const exported = await stack.exportStack();
     const resources =
       (exported.deployment as { resources?: { type: string; id?: string }[] } | undefined)?.resources ?? [];

@@ -3,9 +3,9 @@
 // and S3 backends encrypt secrets with a passphrase: from the environment, else a generated 0600 file.
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Secret } from "../compiler/secret.js";
 import { createOnce } from "../create-once.js";
+import { dstackDir, stateDir, statePassphraseFile } from "../home/paths.js";
 
 export interface StateBackend {
   url: string;
@@ -22,10 +22,6 @@ export interface BackendInput {
   backendUrl?: string;
 }
 
-export function dstackDir(home: string): string {
-  return join(home, ".dstack");
-}
-
 function kindOf(url: string): StateBackend["kind"] {
   if (url.startsWith("file://")) return "file";
   if (url.startsWith("s3://")) return "s3";
@@ -35,7 +31,7 @@ function kindOf(url: string): StateBackend["kind"] {
 
 /** The backend URL alone, without touching anything (no folder, no passphrase). */
 export function stateBackendUrl(input: BackendInput): string {
-  return input.backendUrl ?? input.env.DSTACK_BACKEND_URL ?? `file://${join(dstackDir(input.home), "state")}`;
+  return input.backendUrl ?? input.env.DSTACK_BACKEND_URL ?? `file://${stateDir(input.home)}`;
 }
 
 export function resolveStateBackend(input: BackendInput): StateBackend {
@@ -54,10 +50,9 @@ export function resolveStateBackend(input: BackendInput): StateBackend {
  * starting on a fresh HOME (two applies at once) may both create it: the first one's is kept.
  */
 function passphraseFile(home: string): string {
-  const dir = dstackDir(home);
-  const file = join(dir, "state-passphrase");
+  const file = statePassphraseFile(home);
   if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    mkdirSync(dstackDir(home), { recursive: true, mode: 0o700 });
     createOnce(file, `${randomBytes(24).toString("base64url")}\n`, 0o600);
   }
   chmodSync(file, 0o600);

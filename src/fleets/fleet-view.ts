@@ -18,6 +18,8 @@ export function fleetStatus(fleet: FleetRecord, alive: boolean): FleetStatus {
   if (fleet.status === "provisioned") return (fleet.gone ?? []).length > 0 ? "interrupted" : "provisioned";
   if (fleet.status === "failed") return fleet.status;
   if (fleet.status === "pending") return alive || fleet.retrying?.process === null ? "pending" : "failed";
+  // An attempt of the background retrying process (the record carries `retrying`): still pending.
+  if (fleet.retrying !== undefined && alive) return "pending";
   return alive ? "provisioning" : "interrupted";
 }
 

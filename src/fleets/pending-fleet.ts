@@ -5,7 +5,7 @@
 import { attemptWhere } from "../planner/attempt-text.js";
 import type { Attempt } from "../planner/attempt-plan.js";
 import type { ProcessStamp } from "../process-identity.js";
-import { fleetLogFile } from "../runs/pending-process.js";
+import { fleetProvisionLogFile } from "../home/paths.js";
 import { pendingStatus } from "../runs/pending-status.js";
 import type { HandedOff, ProvisionState } from "../provisioning/provision.js";
 import type { FleetSpec } from "../compiler/spec.js";
@@ -52,7 +52,7 @@ export function pendingFleet(input: PendingFleetInput, handedOff: HandedOff): Fl
       process: null,
       submitted_at: new Date(input.submittedAt).toISOString(),
       cwd: input.cwd,
-      log_file: fleetLogFile(input.home, input.name),
+      log_file: fleetProvisionLogFile(input.home, input.name),
       spec: JSON.parse(JSON.stringify(spec)) as Record<string, unknown>,
     },
   };

@@ -17,7 +17,7 @@ import {
 import type { CloudBackend, NetworkSettings, PoolOutputs } from "../stacks/pool-spec.js";
 import { fleetPoolSpec, fleetTarget, stackRef, type FleetEngine } from "./fleet-stack.js";
 import type { FleetPlan } from "./fleet-plan.js";
-import { removeFleet, writeFleet, type FleetInstance, type FleetRecord } from "./store.js";
+import { readFleet, removeFleet, writeFleet, type FleetInstance, type FleetRecord } from "./store.js";
 
 export interface FleetProvisionInput {
   home: string;
@@ -80,6 +80,11 @@ function attemptFleet(input: FleetProvisionInput) {
       sshPublicKeys: input.sshPublicKeys,
     });
     const target = fleetTarget(input.engine, pool);
+    // In the background: the retrying as the loop last recorded it (this attempt, the count so far).
+    const retrying =
+      input.pending?.retrying === undefined
+        ? undefined
+        : (readFleet(input.home, input.name)?.retrying ?? input.pending.retrying);
     const record: FleetRecord = {
       name: input.name,
       status: "provisioning",
@@ -98,7 +103,7 @@ function attemptFleet(input: FleetProvisionInput) {
       created_at: new Date(input.submittedAt).toISOString(),
       creator: ownStamp(),
       // In the background: which process retries it, so that `delete` cancels rather than waits.
-      ...(input.pending?.retrying === undefined ? {} : { retrying: input.pending.retrying }),
+      ...(retrying === undefined ? {} : { retrying }),
     };
     writeFleet(input.home, record);
     try {
@@ -121,7 +126,7 @@ function attemptFleet(input: FleetProvisionInput) {
         );
       }
       if (input.pending === undefined) removeFleet(input.home, input.name);
-      else writeFleet(input.home, input.pending);
+      else writeFleet(input.home, { ...input.pending, ...(retrying === undefined ? {} : { retrying }) });
       throw error;
     }
   };

@@ -27,7 +27,7 @@ export function formatWait(ms: number): string {
   return `${Math.round(s / 60)}m`;
 }
 
-function why(outcome: FailureOutcome, message: string, timeoutMs: number): string {
+function why(outcome: FailureOutcome, timeoutMs: number): string {
   const code = outcome.code === null ? "" : ` (${outcome.code})`;
   switch (outcome.kind) {
     case "capacity":
@@ -42,7 +42,7 @@ function why(outcome: FailureOutcome, message: string, timeoutMs: number): strin
       return `throttled${code}`;
     case null:
       return outcome.code === null
-        ? `failed: ${summarizeMessage(message, null)}`
+        ? `failed: ${summarizeMessage(outcome.message, null)}`
         : `no result within ${formatWait(timeoutMs)}, cancelled${code}`;
   }
 }
@@ -77,9 +77,8 @@ export function attemptFailedLine(
   a: Attempt,
   total: number,
   outcome: FailureOutcome,
-  message: string,
   next: NextStep,
   timeoutMs: number,
 ): string {
-  return `${label(a, total)} ... ${why(outcome, message, timeoutMs)}, ${then(next, outcome, a)}`;
+  return `${label(a, total)} ... ${why(outcome, timeoutMs)}, ${then(next, outcome, a)}`;
 }

@@ -1,6 +1,8 @@
-// The declared error table: how a failed create, as the text of a failed Pulumi update, decides what
-// provisioning does next. Data first, so that the decisions can be read (and reviewed) in one place
-// and every row is tested against a cloud-shaped sample.
+// The declared error table: how a failed create, by what the cloud's provider said (the failed
+// resource's message, as the engine's diagnostics give it), decides what provisioning does next. The
+// only place that reads a cloud's message; classify-failure.ts applies it to a failure's messages.
+// Data first, so that the decisions can be read (and reviewed) in one place and every row is tested
+// against a cloud-shaped sample.
 //
 // Codes are matched case-sensitively and on word boundaries: AWS and Azure codes are CamelCase, GCP's
 // are UPPER_SNAKE (reasons in googleapi JSON are lowerCamel), and several codes are prefixes of

@@ -3,25 +3,33 @@
 import type { RetrySpec } from "../compiler/spec.js";
 import type { Attempt } from "./attempt-plan.js";
 import { backoffSeconds } from "./backoff.js";
-import { classifyCloudError, type ErrorDecision, type ErrorKind } from "./error-table.js";
+import { classifyFailure } from "./classify-failure.js";
+import type { ErrorDecision, ErrorKind } from "./error-table.js";
 import { ATTEMPT_TIMEOUT, kindOfCode, type FailedTry } from "./failure-report.js";
 
 export interface FailureOutcome {
   code: string | null;
   kind: ErrorKind | null;
   decision: ErrorDecision;
+  /** What the cloud said, once: the message the table matched, else every message. */
+  message: string;
 }
 
 /**
- * How a failed attempt is read. A timed-out attempt moves on like a zonal capacity error (the
- * Terraform-bridged AWS provider keeps retrying exactly those). Text the table does not know moves
- * on too, as dstack does with any failed offer: the report shows the message.
+ * How a failed attempt is read, from what its providers said (classify-failure.ts). A timed-out
+ * attempt moves on like a zonal capacity error (the Terraform-bridged AWS provider keeps retrying
+ * exactly those). Messages the table does not know move on too, as dstack does with any failed
+ * offer: the report shows them.
  */
-export function failureOutcome(text: string, backend: string, timedOut: boolean): FailureOutcome {
-  if (timedOut) return { code: ATTEMPT_TIMEOUT, kind: null, decision: "next-zone" };
-  const { entry, code } = classifyCloudError(text, backend);
-  if (entry === null) return { code: null, kind: null, decision: "next-zone" };
-  return { code, kind: entry.kind, decision: entry.decision };
+export function failureOutcome(
+  messages: readonly string[],
+  backend: string,
+  timedOut: boolean,
+): FailureOutcome {
+  const { entry, code, message } = classifyFailure(messages, backend);
+  if (timedOut) return { code: ATTEMPT_TIMEOUT, kind: null, decision: "next-zone", message };
+  if (entry === null) return { code: null, kind: null, decision: "next-zone", message };
+  return { code, kind: entry.kind, decision: entry.decision, message };
 }
 
 const sameOffer = (a: Attempt, b: Attempt): boolean =>

@@ -6,9 +6,9 @@ import { formatPrice, textTable } from "../text-table.js";
 
 export interface FailedTry {
   attempt: Attempt;
-  /** From classifyCloudError (or ATTEMPT_TIMEOUT); null when the text matched no row of the table. */
+  /** From classifyFailure (or ATTEMPT_TIMEOUT); null when no message matched a row of the table. */
   code: string | null;
-  /** The error text as the update reported it. */
+  /** What the cloud said, once: the failed resource's message as the engine gave it. */
   message: string;
   decision: string;
   /** Which pass over the plan (1 = the first; later ones come from `retry` on no-capacity). */

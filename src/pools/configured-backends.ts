@@ -1,7 +1,8 @@
 // Which backends runs may be provisioned on: those listed in ~/.dstack/config.yml (`backends`), each
 // limited to its configured regions; with no config.yml (or none listed), only this machine (`local`).
+// A config.yml with errors is refused (loadDstackConfig), never read as "nothing configured".
 import type { MatchedOffer } from "../catalog/offer.js";
-import { readDstackConfig } from "../doctor/dstack-config.js";
+import { loadDstackConfig } from "../home/load-config.js";
 
 export interface ConfiguredBackends {
   types: string[];
@@ -10,7 +11,7 @@ export interface ConfiguredBackends {
 }
 
 export function configuredBackends(home: string): ConfiguredBackends {
-  const config = readDstackConfig(home);
+  const config = loadDstackConfig(home);
   if (config.backends.length === 0) return { types: ["local"], regions: new Map() };
   return {
     types: config.backends.map((b) => b.type),

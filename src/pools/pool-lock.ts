@@ -6,12 +6,10 @@
 // instance) does not wait for itself.
 import { mkdirSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
-import { dirname, join } from "node:path";
-import { dstackDir } from "../engine/state-backend.js";
+import { dirname } from "node:path";
 import { releaseLock, takeLock } from "../home/lock-file.js";
+import { poolLockFile } from "../home/paths.js";
 import { cancelled } from "../provisioning/cancelled.js";
-
-const lockFile = (home: string, pool: string): string => join(dstackDir(home), "pools", `${pool}.lock`);
 
 /** How deep this process is in each lock it holds (the per-process part of the lock, by its nature). */
 const held = new Map<string, number>();
@@ -23,12 +21,15 @@ export async function withPoolLock<T>(
   pool: string,
   action: () => Promise<T>,
   signal?: AbortSignal,
+  /** Told at every refused try while another live process holds the lock (why a command waits). */
+  onWait?: (tries: number) => void,
 ): Promise<T> {
-  const file = lockFile(home, pool);
+  const file = poolLockFile(home, pool);
   const depth = held.get(file) ?? 0;
   if (depth === 0) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    while (!takeLock(file)) {
+    for (let tries = 1; !takeLock(file); tries++) {
+      onWait?.(tries);
       if (signal?.aborted === true) throw cancelled();
       await delay(POLL_MS);
     }

@@ -1,75 +1,95 @@
 // What dstack remembers of each pool between commands: which instances its Pulumi stack holds, how to
 // reach each one (host + port + user, the same for every backend), the offer it was made from, and
-// the bookkeeping of reuse and teardown (claims, idleness, the runs on it). One file per pool under
-// ~/.dstack/pools; Pulumi's state stays the truth about what exists.
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
+// the bookkeeping of reuse and teardown (claims, idleness, the runs on it). One record per pool in the
+// record store; Pulumi's state stays the truth about what exists.
+import { z } from "zod";
+import { FileRecordStore } from "../home/file-record-store.js";
 import { poolsDir } from "../home/paths.js";
-import { readJson, writeJson } from "../home/json-files.js";
-import type { ProcessStamp } from "../process-identity.js";
+import { isoTime, processStampSchema } from "../home/record-fields.js";
+import type { RecordKind, RecordStore } from "../home/record-store.js";
 import type { PoolInstanceSpec } from "../stacks/pool-spec.js";
 
-export interface PoolInstance {
-  name: string;
+const poolInstanceSpec = z.object({
+  name: z.string(),
+  instance_type: z.string(),
+  accelerator: z.object({ type: z.string(), count: z.number().int() }).nullable(),
+  tpu: z.boolean(),
+  gpu_vendor: z.string().nullable(),
+  gpu_count: z.number().int().nonnegative(),
+  zone: z.string().nullable(),
+  spot: z.boolean(),
+  max_price: z.number().nullable(),
+  reservation: z.string().nullable(),
+  disk_gb: z.number(),
+  image: z.string().nullable(),
+  volumes: z.array(z.string()),
+}) satisfies z.ZodType<PoolInstanceSpec>;
+
+const poolInstance = z.object({
+  name: z.string(),
   /** The availability zone it was created in; null or absent when none was chosen. */
-  zone?: string | null;
-  created_at: string;
-  idle_duration: number | "off";
+  zone: z.string().nullable().optional(),
+  created_at: isoTime,
+  idle_duration: z.union([z.number(), z.literal("off")]),
   /** How to reach its sshd, once it exists: 127.0.0.1 and a published port locally, the public IP on a cloud. */
-  host?: string;
-  ssh_port?: number;
-  ssh_user?: string;
+  host: z.string().optional(),
+  ssh_port: z.number().int().optional(),
+  ssh_user: z.string().optional(),
   /** The offer it was made from (absent in local records written before clouds ran runs). */
-  instance_type?: string;
-  spot?: boolean;
-  price?: number;
+  instance_type: z.string().optional(),
+  spot: z.boolean().optional(),
+  price: z.number().optional(),
   /** A cloud instance's place in its pool stack: what the backend's builder makes of it. */
-  spec?: PoolInstanceSpec;
+  spec: poolInstanceSpec.optional(),
   /** The cloud's id of the instance (EC2 instance id, GCP self link, Azure VM id). */
-  id?: string;
+  id: z.string().optional(),
   /** Set when a run is being placed on it, so the reaper leaves it alone meanwhile. */
-  claimed_at?: string;
+  claimed_at: isoTime.optional(),
   /** When the reaper first saw it without active runs. */
-  idle_since?: string;
+  idle_since: isoTime.optional(),
   /**
    * The process creating it, while its create runs: an entry whose creator died (SIGKILL, crash)
    * mid-create is a leftover the next command removes. Cleared once the instance is up.
    */
-  creator?: ProcessStamp;
+  creator: processStampSchema.optional(),
   /** The runs last seen active on it: if the instance disappears, these were interrupted. */
-  active_runs?: string[];
-}
+  active_runs: z.array(z.string()).optional(),
+});
+export type PoolInstance = z.infer<typeof poolInstance>;
 
-export interface PoolRecord {
+const poolRecord = z.object({
   /** The pool's id: `local`, or `<backend>-<region>` for a cloud pool. */
-  name: string;
+  name: z.string(),
   /** Absent in local pool files written before clouds ran runs: `local`. */
-  backend?: string;
-  region?: string;
-  instances: PoolInstance[];
+  backend: z.string().optional(),
+  region: z.string().optional(),
+  instances: z.array(poolInstance),
   /** The Pulumi state backend holding the pool's stack, so the reaper and later commands use the same one. */
-  backend_url?: string;
-}
+  backend_url: z.string().optional(),
+});
+export type PoolRecord = z.infer<typeof poolRecord>;
 
-const poolFile = (home: string, pool: string): string => join(poolsDir(home), `${pool}.json`);
+export const POOL_KIND: RecordKind<PoolRecord> = {
+  noun: "pool",
+  version: 1,
+  schema: poolRecord,
+  key: (pool) => pool.name,
+  order: (a, b) => a.name.localeCompare(b.name),
+  whenRemoved:
+    "dstack forgets the pool's instances, which may still exist and cost money: restore the file rather than remove it",
+};
 
+export const poolStore = (home: string): RecordStore<PoolRecord> =>
+  new FileRecordStore(POOL_KIND, poolsDir(home));
+
+/** The pool's record; a pool without one has no instances. */
 export const readPool = (home: string, pool: string): PoolRecord =>
-  readJson<PoolRecord>(poolFile(home, pool)) ?? { name: pool, instances: [] };
+  poolStore(home).get(pool) ?? { name: pool, instances: [] };
 
-export const writePool = (home: string, pool: PoolRecord): void => writeJson(poolFile(home, pool.name), pool);
+export const writePool = (home: string, pool: PoolRecord): void => poolStore(home).put(pool);
 
-/** Every pool that has a file (an emptied pool keeps its file with no instances). */
-export function listPools(home: string): PoolRecord[] {
-  let files: string[];
-  try {
-    files = readdirSync(poolsDir(home)).filter((f) => f.endsWith(".json"));
-  } catch {
-    return [];
-  }
-  return files
-    .map((f) => readPool(home, f.slice(0, -".json".length)))
-    .sort((a, b) => a.name.localeCompare(b.name));
-}
+/** Every pool that can be read (an emptied pool keeps its record with no instances). */
+export const listPools = (home: string): PoolRecord[] => poolStore(home).list().records;
 
 /** Instances of every pool, each with the pool it belongs to. */
 export function listInstances(home: string): { pool: PoolRecord; instance: PoolInstance }[] {
@@ -82,12 +102,11 @@ export function updatePoolInstance(
   name: string,
   patch: Partial<PoolInstance>,
 ): void {
-  const record = readPool(home, pool);
-  if (!record.instances.some((i) => i.name === name)) return;
-  writePool(home, {
-    ...record,
-    instances: record.instances.map((i) => (i.name === name ? { ...i, ...patch } : i)),
-  });
+  poolStore(home).update(pool, (record) =>
+    record.instances.some((i) => i.name === name)
+      ? { ...record, instances: record.instances.map((i) => (i.name === name ? { ...i, ...patch } : i)) }
+      : undefined,
+  );
 }
 
 /** Whether any pool holds an instance (the reaper runs while one does). */

@@ -8,7 +8,8 @@ import { lockState, removeStaleLocks, type LockState, type StaleLock } from "../
 import { clearPendingOperations } from "../engine/stack-runner.js";
 import { stampAlive } from "../process-identity.js";
 import { deleteInstance } from "../stacks/local/instance-ops.js";
-import { instancesRoot, LOCAL_POOL } from "./local/local-pool.js";
+import { localInstancesDir } from "../home/paths.js";
+import { LOCAL_POOL } from "./local/local-pool.js";
 import type { PoolSet } from "./pool-set.js";
 import { withRecoveryMutex } from "./recover-mutex.js";
 import { listInstances, readPool, type PoolInstance } from "./pool-store.js";
@@ -90,7 +91,7 @@ export async function recoverPool(pools: PoolSet): Promise<Recovery | undefined>
       // A create cut short may have started a container the state never recorded: the engine cannot
       // delete what it does not know, so the backend's own delete (by the instance's label) runs first;
       // then the stack is updated without the instance (deleting it too if the create had completed).
-      deleteInstance({ name: orphan.name, root: instancesRoot(home) });
+      deleteInstance({ name: orphan.name, root: localInstancesDir(home) });
       await pool.remove(orphan.name);
       instances.push(orphan);
     }

@@ -4,6 +4,7 @@
 // (creating an instance, the clock, sleeping) are injected, so the loop runs in unit tests as is.
 import { setTimeout as delay } from "node:timers/promises";
 import type { RetrySpec } from "../compiler/spec.js";
+import { failureMessages } from "../engine/errors.js";
 import { UserError } from "../errors.js";
 import type { Attempt } from "../planner/attempt-plan.js";
 import {
@@ -103,33 +104,6 @@ const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 /** A function, not `signal.aborted` inline: TypeScript would narrow it to false after the first check. */
 const aborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true;
 
-/**
- * What the cloud said, without the engine's echoes of it: a failed update repeats the provider's error
- * on the resource's progress lines and in its summary, and wraps it in "update failed". Progress
- * lines keep only their error, `error: ` prefixes go, Pulumi's own wrapping is dropped and repeats
- * are kept once. Lines of other shapes (a cloud's `* creating EC2 Instance: ...`) are kept as they are.
- */
-export function failureText(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const kept: string[] = [];
-  for (const raw of message.split("\n")) {
-    let line = raw.trim();
-    if (/^[+~-]\s+\S+:\S*:\S+ /.test(line)) {
-      const at = line.indexOf(" error: ");
-      if (at < 0) continue;
-      line = line.slice(at + " error: ".length);
-    } else if (line.startsWith("error: ")) line = line.slice("error: ".length);
-    line = line.trim();
-    const wrapping =
-      line === "" ||
-      line === "update failed" ||
-      /^\d+ errors? occurred:?$/.test(line) ||
-      /^the Pulumi update failed\b/.test(line);
-    if (!wrapping && !kept.includes(line)) kept.push(line);
-  }
-  return kept.length > 0 ? kept.join("\n") : message;
-}
-
 export async function provision<T>(deps: ProvisionDeps<T>, policy: ProvisionPolicy): Promise<Provisioned<T>> {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? defaultSleep;
@@ -167,12 +141,12 @@ export async function provision<T>(deps: ProvisionDeps<T>, policy: ProvisionPoli
         // Ctrl-C: the attempt has cleaned up after itself; say so with the shell's exit code.
         if (aborted(user)) throw cancelled(policy.subject);
         if (error instanceof CleanupFailed) throw error;
-        const text = failureText(error);
-        const outcome = failureOutcome(text, attempt.backend, deadline.aborted);
+        // The cloud's own words, from the engine's diagnostics of the failed resources.
+        const outcome = failureOutcome(failureMessages(error), attempt.backend, deadline.aborted);
         const failed: FailedTry = {
           attempt,
           code: outcome.code,
-          message: text,
+          message: outcome.message,
           decision: outcome.decision,
           pass,
         };
@@ -197,7 +171,7 @@ export async function provision<T>(deps: ProvisionDeps<T>, policy: ProvisionPoli
                   : { kind: "offer" };
           transient = 0;
         }
-        deps.progress(attemptFailedLine(attempt, plan.length, outcome, text, next, policy.attemptTimeoutMs));
+        deps.progress(attemptFailedLine(attempt, plan.length, outcome, next, policy.attemptTimeoutMs));
         if (next.kind === "stop") throw new ProvisionFailed(tries, pass, true);
         if (next.kind === "retry") await waitOrCancel(next.waitMs);
         i = index;

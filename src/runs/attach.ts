@@ -25,7 +25,7 @@ function runSsh(session: AgentSession, run: RunRecord, privateKey: string): Prom
     session.client.forwardOut("127.0.0.1", 0, "127.0.0.1", run.run_ssh_port, (error, stream) => {
       if (error !== undefined) return reject(error);
       const client = new Client();
-      client.once("ready", () => resolve(client)).once("error", reject);
+      client.once("ready", () => resolve(client)).on("error", reject);
       client.connect({ sock: stream, username: "root", privateKey, keepaliveInterval: 15_000 });
     });
   });

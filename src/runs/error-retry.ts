@@ -5,6 +5,7 @@
 // not need the terminal that started the run) and hands the resubmission to the same background
 // process as a pending `apply -d`, pointed at the instance the run failed on: it is alive and now
 // idle, so no new instance is needed unless the reaper tore it down meanwhile.
+import { orIfUnreadable } from "../home/record-store.js";
 import { backoffSeconds } from "../planner/backoff.js";
 import type { RunView } from "../runtime-agent/run-view.js";
 import type { ProcessStamp } from "../process-identity.js";
@@ -85,10 +86,12 @@ export function handleFailedRuns(
   const outcomes: FailedRunOutcome[] = [];
   for (const view of views) {
     if (view.status !== "failed") continue;
-    const run = readRun(home, view.name);
+    // A record that cannot be read is left alone (ps names it): as if not ours, or already pending.
+    const run = orIfUnreadable(() => readRun(home, view.name), undefined);
     // Not ours to retry: a run of that name placed elsewhere since, or one already handled.
     if (run?.instance !== instance || run.interrupted_at !== undefined) continue;
-    if (readPending(home, view.name) !== undefined || run.error_retry_ended !== undefined) continue;
+    const waiting = orIfUnreadable(() => readPending(home, view.name), "unreadable");
+    if (waiting !== undefined || run.error_retry_ended !== undefined) continue;
     const decision = errorResubmission(run, view, scale);
     if (!decision.resubmit) {
       // Said once: the record remembers that retrying ended, so later passes stay quiet.

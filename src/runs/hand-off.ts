@@ -5,7 +5,7 @@
 // process waits for that stamp before it begins, so the record is complete when it reads it.
 import type { ProcessStamp } from "../process-identity.js";
 import type { ApplyContext } from "./apply-context.js";
-import { pendingLogFile } from "./pending-process.js";
+import { provisionLogFile } from "../home/paths.js";
 import { removePending, writePending, type PendingRun } from "./pending-store.js";
 import type { HandedOff } from "../provisioning/provision.js";
 
@@ -42,7 +42,7 @@ export function handOffRetrying(input: HandOffInput): PendingRun {
     config_file: input.configFile,
     cwd: input.repoDir,
     backend_url: ctx.pools.ctx.engine.backend.url,
-    log_file: pendingLogFile(home, input.name),
+    log_file: provisionLogFile(home, input.name),
     spec: ctx.redacted,
   };
   writePending(home, pending);

@@ -8,7 +8,8 @@ import { REDACTED } from "../compiler/secret.js";
 import type { ProcessStamp } from "../process-identity.js";
 import type { PoolSet } from "../pools/pool-set.js";
 import { instanceToken } from "./names.js";
-import { pendingLogFile } from "./pending-process.js";
+import { provisionLogFile } from "../home/paths.js";
+import { orIfUnreadable } from "../home/record-store.js";
 import { removePending, writePending, type PendingRun } from "./pending-store.js";
 import { readRun, writeRun, type RunRecord } from "./store.js";
 
@@ -66,7 +67,7 @@ export function resubmissionRecord(
     config_file: run.config_file,
     cwd: run.repo_dir ?? "",
     backend_url: backendUrl,
-    log_file: pendingLogFile(home, run.name),
+    log_file: provisionLogFile(home, run.name),
     spec: run.spec,
     resubmissions: (run.resubmissions ?? 0) + 1,
     resubmitted_after: "interruption",
@@ -90,7 +91,7 @@ export async function handleInterruptions(
   for (const pool of pools.withInstances())
     for (const instance of await pool.vanished()) {
       const runs = (instance.active_runs ?? [])
-        .map((name) => readRun(home, name))
+        .map((name) => orIfUnreadable(() => readRun(home, name), undefined))
         .filter((r): r is RunRecord => r?.instance === instance.name && r.interrupted_at === undefined);
       // The stack still lists it: updated without it (deleting what it left), as a refresh confirmed.
       await pool.remove(instance.name);

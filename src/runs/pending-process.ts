@@ -8,19 +8,13 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { dstackDir } from "../engine/state-backend.js";
+import { logsDir } from "../home/paths.js";
 import { packageRoot } from "../package-root.js";
 import { stampAlive, stampOf, type ProcessStamp } from "../process-identity.js";
 import type { PendingRun } from "./pending-store.js";
 
 /** The environment variable carrying the parsed `apply` flags (JSON) to the background process. */
 export const APPLY_VALUES_ENV = "DSTACK_APPLY_VALUES";
-
-export const pendingLogFile = (home: string, name: string): string =>
-  join(dstackDir(home), "logs", `provision-${name}.log`);
-
-export const fleetLogFile = (home: string, name: string): string =>
-  join(dstackDir(home), "logs", `provision-fleet-${name}.log`);
 
 export function startRetryingProcess(
   home: string,
@@ -51,7 +45,7 @@ export interface BackgroundCommand {
 
 /** `dstack <command> <name>`, detached, its output appended to `logFile`. */
 export function startBackground(home: string, run: BackgroundCommand): ProcessStamp {
-  mkdirSync(join(dstackDir(home), "logs"), { recursive: true, mode: 0o700 });
+  mkdirSync(logsDir(home), { recursive: true, mode: 0o700 });
   const log = openSync(run.logFile, "a", 0o600);
   try {
     const child = spawn(process.execPath, [join(packageRoot(), "bin", "dstack.js"), run.command, run.name], {

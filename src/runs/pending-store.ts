@@ -1,94 +1,89 @@
 // A run still waiting for capacity (`apply -d` under `retry`): its record, kept beside the run records
 // (~/.dstack/pending/NAME.json) rather than among them, because it has no instance, no ports and no
 // agent to ask yet. The background process retrying it owns the record and keeps it current; once the
-// run is submitted, the record is replaced by an ordinary run record.
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
-import { dstackDir } from "../engine/state-backend.js";
-import type { ProcessStamp } from "../process-identity.js";
-import { readJson, removeFile, writeJson } from "../home/json-files.js";
+// run is submitted, the record is replaced by an ordinary run record. One record store kind.
+import { z } from "zod";
+import { FileRecordStore } from "../home/file-record-store.js";
+import { pendingDir } from "../home/paths.js";
+import { appliedSpec, isoTime, processStampSchema } from "../home/record-fields.js";
+import type { RecordKind, RecordStore } from "../home/record-store.js";
+import { runType } from "./store.js";
 
-export interface PendingRun {
-  name: string;
-  type: "dev-environment" | "task";
+const pendingRun = z.object({
+  name: z.string(),
+  type: runType,
   /** The backend of the first attempt (the retrying may land on any configured one). */
-  backend: string;
+  backend: z.string(),
   /** `failed`: the retrying gave up (retry.duration ran out, or an error no retry can fix). */
-  status: "pending" | "failed";
+  status: z.enum(["pending", "failed"]),
   /** Why it waits, e.g. "no capacity". */
-  reason: string;
+  reason: z.string(),
   /** Attempts made so far, over every pass. */
-  attempts: number;
+  attempts: z.number().int().nonnegative(),
   /** The pass under way, or the last one that ended. */
-  pass: number;
+  pass: z.number().int().nonnegative(),
   /** When the next pass starts (ISO); null while a pass runs. */
-  next_try_at: string | null;
+  next_try_at: isoTime.nullable(),
   /** While an attempt runs: where, e.g. "local zone-a". */
-  trying: string | null;
+  trying: z.string().nullable(),
   /** The background process retrying it; null until it is started. */
-  process: ProcessStamp | null;
+  process: processStampSchema.nullable(),
   /** The name the instance gets once there is capacity. */
-  instance: string;
-  resources: string;
-  submitted_at: string;
+  instance: z.string(),
+  resources: z.string(),
+  submitted_at: isoTime,
   /** retry.duration counts from submission: no pass starts after this (ISO). */
-  retry_until: string;
-  config_file: string;
+  retry_until: isoTime,
+  config_file: z.string(),
   /** The folder `apply` ran in: the repository uploaded, and where the configuration is read again. */
-  cwd: string;
-  backend_url: string;
+  cwd: z.string(),
+  backend_url: z.string(),
   /** The retrying process's output. */
-  log_file: string;
+  log_file: z.string(),
   /** The normalized configuration as applied (secrets redacted): a changed file is noticed. */
-  spec: Record<string, unknown>;
+  spec: appliedSpec,
   /** Why it failed (status failed). */
-  message?: string;
+  message: z.string().optional(),
   /**
    * A resubmission after an interruption (started by the reaper, not by `apply`): the spec above is
    * the configuration to run, and the resubmitted run counts this many resubmissions.
    */
-  resubmissions?: number;
+  resubmissions: z.number().int().nonnegative().optional(),
   /** What the resubmission follows. */
-  resubmitted_after?: "interruption" | "error";
+  resubmitted_after: z.enum(["interruption", "error"]).optional(),
   /** An error resubmission: the first submission's time, kept by the resubmitted run. */
-  first_submitted_at?: string;
+  first_submitted_at: isoTime.optional(),
   /** An error resubmission goes to the instance the run failed on, while that instance exists. */
-  on_instance?: string;
-}
+  on_instance: z.string().optional(),
+});
 
-const pendingDir = (home: string): string => join(dstackDir(home), "pending");
-const pendingFile = (home: string, name: string): string => join(pendingDir(home), `${name}.json`);
+export type PendingRun = z.infer<typeof pendingRun>;
+
+export const PENDING_KIND: RecordKind<PendingRun> = {
+  noun: "pending run",
+  version: 1,
+  schema: pendingRun,
+  key: (run) => run.name,
+  order: (a, b) => a.submitted_at.localeCompare(b.submitted_at),
+  whenRemoved: "dstack forgets the pending run; stop its background `dstack _provision` process too",
+};
+
+export const pendingStore = (home: string): RecordStore<PendingRun> =>
+  new FileRecordStore(PENDING_KIND, pendingDir(home));
 
 export const readPending = (home: string, name: string): PendingRun | undefined =>
-  readJson<PendingRun>(pendingFile(home, name));
-export const writePending = (home: string, run: PendingRun): void =>
-  writeJson(pendingFile(home, run.name), run);
-export const removePending = (home: string, name: string): void => removeFile(pendingFile(home, name));
+  pendingStore(home).get(name);
+export const writePending = (home: string, run: PendingRun): void => pendingStore(home).put(run);
+export const removePending = (home: string, name: string): void => pendingStore(home).remove(name);
 
 /** Reads, patches and writes the record, unless it is gone (stopped meanwhile). */
-export function updatePending(
+export const updatePending = (
   home: string,
   name: string,
   patch: Partial<PendingRun>,
-): PendingRun | undefined {
-  const current = readPending(home, name);
-  if (current === undefined) return undefined;
-  const next = { ...current, ...patch };
-  writePending(home, next);
-  return next;
-}
+): PendingRun | undefined => pendingStore(home).update(name, (current) => ({ ...current, ...patch }));
 
-export function listPending(home: string): PendingRun[] {
-  let files: string[];
-  try {
-    files = readdirSync(pendingDir(home)).filter((f) => f.endsWith(".json"));
-  } catch {
-    return [];
-  }
-  return files
-    .flatMap((f) => readPending(home, f.slice(0, -".json".length)) ?? [])
-    .sort((a, b) => a.submitted_at.localeCompare(b.submitted_at));
-}
+export const listPending = (home: string): PendingRun[] => pendingStore(home).list().records;
 
 /**
  * Whether the pending record is the run's current state: an older run of the same name (ended, or

@@ -116,7 +116,10 @@ export class Agent {
   private async maybeStart(r: RunRecord): Promise<void> {
     const name = r.spec.name;
     if (r.status !== "pending" || !this.imageReady.has(name) || this.starting.has(name)) return;
-    if (r.spec.repo_upload && !r.repo_uploaded) return;
+    if (r.spec.repo_upload && !r.repo_uploaded) {
+      log(`run ${name}: image ready, waiting for the repo upload`);
+      return;
+    }
     this.starting.add(name);
     try {
       await startContainer(this.ctx, r);

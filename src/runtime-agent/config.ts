@@ -3,6 +3,12 @@ import { readFileSync } from "node:fs";
 import { Fields, isObject } from "./fields.js";
 import { AGENT_API_VERSION, parseVersion } from "./version.js";
 
+/** A path the agent sees (`path`) and where the Docker daemon's host has it (`host_path`). */
+export interface HostMount {
+  path: string;
+  host_path: string;
+}
+
 export interface AgentConfig {
   api_version: string;
   listen_port: number;
@@ -21,6 +27,8 @@ export interface AgentConfig {
   min_connection_age_ms: number;
   /** instance volumes live under data_dir/instance-fs (local backend) instead of the host's root */
   instance_fs_in_data_dir: boolean;
+  /** not read from the file: detected at start (host-view.ts); empty on a VM, where paths are the same */
+  host_mounts: HostMount[];
 }
 
 export function parseConfig(raw: unknown): AgentConfig {
@@ -40,6 +48,7 @@ export function parseConfig(raw: unknown): AgentConfig {
     poll_interval_ms: f.num("poll_interval_ms", 2000),
     min_connection_age_ms: f.num("min_connection_age_ms", 10_000),
     instance_fs_in_data_dir: f.bool("instance_fs_in_data_dir", false),
+    host_mounts: [],
   };
   const v = parseVersion(config.api_version);
   const mine = parseVersion(AGENT_API_VERSION);

@@ -9,6 +9,13 @@ export interface ContainerState {
   Error: string;
 }
 
+/** What the agent reads of a container's full inspect (GET /containers/{id}/json). */
+export interface ContainerInfo {
+  Id: string;
+  Mounts?: { Type?: string; Source?: string; Destination?: string }[];
+  GraphDriver?: { Name?: string; Data?: Record<string, string> | null };
+}
+
 export class Docker {
   constructor(readonly socket: string) {}
 
@@ -66,6 +73,14 @@ export class Docker {
     if (res.status === 404) return null;
     if (res.status !== 200) throw new DockerError(res.status, daemonMessage(res));
     return (JSON.parse(res.body.toString("utf8")) as { State: ContainerState }).State;
+  }
+
+  /** The container's inspect, by id, id prefix or name; null when the daemon knows none. */
+  async inspectContainer(idOrName: string): Promise<ContainerInfo | null> {
+    const res = await dockerRequest(this.socket, "GET", `/containers/${encodeURIComponent(idOrName)}/json`);
+    if (res.status === 404) return null;
+    if (res.status !== 200) throw new DockerError(res.status, daemonMessage(res));
+    return JSON.parse(res.body.toString("utf8")) as ContainerInfo;
   }
 
   async stop(id: string, timeoutS = 10): Promise<void> {

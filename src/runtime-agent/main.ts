@@ -3,10 +3,12 @@
 import { Agent } from "./agent.js";
 import { loadConfig } from "./config.js";
 import { Docker } from "./docker.js";
+import { applyHostView } from "./host-view.js";
 import { createApiServer } from "./http-api.js";
 import { errorText, log } from "./log.js";
 import { statePath } from "./paths.js";
 import { loadState } from "./state.js";
+import { findSelfContainer, probeSelf } from "./self-container.js";
 import { adopt, tick } from "./supervise.js";
 import { AGENT_API_VERSION } from "./version.js";
 
@@ -15,10 +17,18 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write("usage: dstack-agent <config.json>\n");
     process.exit(2);
   }
-  const config = loadConfig(argv[0]);
+  const written = loadConfig(argv[0]);
+  const docker = new Docker(written.docker_socket);
+  const self = await findSelfContainer(docker, probeSelf());
+  const config = applyHostView(written, self);
+  log(
+    self === null
+      ? `not inside a container of the Docker engine at ${written.docker_socket}: runs use network ${config.network_mode}`
+      : `inside container ${self.Id.slice(0, 12)} of the Docker engine: runs use network ${config.network_mode}, data on the host at ${config.host_data_dir}`,
+  );
   const ctx = {
     config,
-    docker: new Docker(config.docker_socket),
+    docker,
     state: loadState(statePath(config)),
     now: Date.now,
   };

@@ -18,7 +18,10 @@ function once(target: SshTarget): Promise<Client> {
     const client = new Client();
     client
       .once("ready", () => resolve(client))
-      .once("error", (error) => {
+      // `on`, not `once`: a booting instance's sshd may drop the connection after a first error (e.g.
+      // "Connection lost before handshake" after a reset); an error with no listener left would crash
+      // the whole CLI. Later errors after the promise settled change nothing.
+      .on("error", (error) => {
         client.end();
         reject(error);
       })

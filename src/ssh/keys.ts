@@ -1,9 +1,10 @@
 // The CLI's own SSH key (~/.dstack/ssh/id_ed25519): generated once, then reused for every instance and run,
 // and named as IdentityFile in ~/.dstack/ssh/config so plain `ssh <run>` uses it.
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, mkdirSync, readFileSync } from "node:fs";
 import ssh2 from "ssh2";
 import { createOnce } from "../create-once.js";
+import { writeFileAtomic } from "../home/atomic-file.js";
+import { sshDir, sshKeyFile } from "../home/paths.js";
 
 // ssh2 is CommonJS and `utils` is not detected as a named export under Node's ESM loader.
 const { utils } = ssh2;
@@ -13,10 +14,6 @@ export interface ClientKey {
   /** OpenSSH one-line form, `ssh-ed25519 AAAA… dstack`, for authorized_keys. */
   publicKey: string;
   privateKeyPath: string;
-}
-
-export function sshDir(home: string): string {
-  return join(home, ".dstack", "ssh");
 }
 
 function publicLine(privateKey: string, path: string): string {
@@ -46,9 +43,8 @@ export function generateKeyPair(comment?: string): { private: string; public: st
 }
 
 export function ensureClientKey(home: string): ClientKey {
-  const dir = sshDir(home);
-  const path = join(dir, "id_ed25519");
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const path = sshKeyFile(home);
+  mkdirSync(sshDir(home), { recursive: true, mode: 0o700 });
   let privateKey = readKey(path);
   if (privateKey === null) {
     // When two commands race, the first key wins and both use it.
@@ -60,9 +56,7 @@ export function ensureClientKey(home: string): ClientKey {
   // The public key is derived from the private one, so a missing or stale .pub is simply rewritten.
   const publicKey = publicLine(privateKey, path);
   if (readKey(`${path}.pub`)?.trim() !== publicKey) {
-    const temp = `${path}.pub.${process.pid}.tmp`;
-    writeFileSync(temp, `${publicKey}\n`, { mode: 0o644 });
-    renameSync(temp, `${path}.pub`);
+    writeFileAtomic(`${path}.pub`, `${publicKey}\n`, 0o644);
   }
   return { privateKey, publicKey, privateKeyPath: path };
 }

@@ -1,17 +1,10 @@
 // ~/.dstack/ssh/config: per run, `Host <run>-host` (the instance's sshd) and `Host <run>` (the run's
 // container sshd, reached through the instance), so plain `ssh <run>`, scp and IDEs work. It is included
 // from ~/.ssh/config. Each run's block sits between markers, so an update or removal touches only it.
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { sshDir } from "./keys.js";
+import { writeFileAtomic } from "../home/atomic-file.js";
+import { sshConfigFile } from "../home/paths.js";
 
 export interface RunSshEntry {
   run: string;
@@ -25,21 +18,11 @@ export interface RunSshEntry {
   identityFile: string;
 }
 
-export const INCLUDE_LINE = "Include ~/.dstack/ssh/config";
+/** In ~/.ssh/config: the tilde form, which ssh expands, so the line holds for any home. */
+export const INCLUDE_LINE = `Include ${sshConfigFile("~")}`;
 const HEADER = "# Written by dstack: one block per run, between its begin/end markers.\n";
 // Run names are the agent's (^[a-z0-9][a-z0-9-]{0,62}$): safe as Host patterns and inside markers.
 const RUN_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
-
-export function dstackSshConfigPath(home: string): string {
-  return join(sshDir(home), "config");
-}
-
-/** Temp file + rename, so ssh never reads half a file and a crash never truncates one. */
-function writeAtomic(path: string, text: string, mode: number): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, text, { mode });
-  renameSync(temp, path);
-}
 
 function readText(path: string): string {
   return existsSync(path) ? readFileSync(path, "utf8") : "";
@@ -98,11 +81,11 @@ function without(text: string, run: string): string {
 }
 
 function update(home: string, change: (text: string) => string): void {
-  const path = dstackSshConfigPath(home);
+  const path = sshConfigFile(home);
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const before = readText(path);
   const after = change(before);
-  if (after !== before) writeAtomic(path, after, 0o600);
+  if (after !== before) writeFileAtomic(path, after, 0o600);
 }
 
 export function upsertRunSshEntry(home: string, entry: RunSshEntry): void {
@@ -113,7 +96,7 @@ export function upsertRunSshEntry(home: string, entry: RunSshEntry): void {
 }
 
 export function removeRunSshEntry(home: string, run: string): void {
-  if (!existsSync(dstackSshConfigPath(home))) return;
+  if (!existsSync(sshConfigFile(home))) return;
   update(home, (text) => without(text, run).replace(/\n*$/, "\n"));
 }
 
@@ -140,5 +123,5 @@ export function ensureSshInclude(home: string): void {
   const text = readText(path);
   if (hasTopLevelInclude(text)) return;
   // At the very top: an Include after a Host or Match line would apply to that block only.
-  writeAtomic(path, `${INCLUDE_LINE}\n\n${text}`, mode);
+  writeFileAtomic(path, `${INCLUDE_LINE}\n\n${text}`, mode);
 }

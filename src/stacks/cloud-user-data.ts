@@ -1,5 +1,7 @@
 // User data of a cloud instance: the same cloud-init document a local instance gets, with the agent
-// configured for a VM (runs on the host network, data in /var/lib/dstack, systemd restarts it).
+// configured for a VM (runs on the host network, data in /var/lib/dstack, systemd restarts it). Booted
+// inside a container of the Docker engine it uses (a fake-cloud instance), the agent finds out and takes
+// that container's network and host paths instead (src/runtime-agent/host-view.ts): same user data.
 import { AGENT_API_VERSION } from "../runtime-agent/version.js";
 import { renderUserData } from "../templates/user-data.js";
 

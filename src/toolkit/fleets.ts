@@ -10,7 +10,8 @@ import { resumeFleet } from "../fleets/resume-fleet.js";
 import { readFleet, type FleetRecord } from "../fleets/store.js";
 import { networkSettings } from "../generate/network-settings.js";
 import { provisionTuning } from "../provisioning/provision-tuning.js";
-import { fleetLogFile, startBackground } from "../runs/pending-process.js";
+import { fleetProvisionLogFile } from "../home/paths.js";
+import { startBackground } from "../runs/pending-process.js";
 import { ensureClientKey } from "../ssh/keys.js";
 import type { Toolkit } from "./toolkit.js";
 
@@ -41,7 +42,7 @@ export function applyFleetIn(kit: Toolkit, input: ToolkitFleetInput): Promise<Fl
             startBackground(kit.home, {
               command: "_provision-fleet",
               name: pending.name,
-              logFile: pending.retrying?.log_file ?? fleetLogFile(kit.home, pending.name),
+              logFile: pending.retrying?.log_file ?? fleetProvisionLogFile(kit.home, pending.name),
               cwd: input.cwd,
               applyValues: detachWith,
               env: kit.env,

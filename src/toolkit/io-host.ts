@@ -24,6 +24,8 @@ export interface IoHost {
 export const IO_CODES = [
   // a command failed (the CLI: a UserError's code, hint and exit code in data)
   "command.failed",
+  // a record dstack cannot read (skipped by listings)
+  "records.unreadable",
   // recovery after a killed dstack
   "recovery.cleaned",
   "recovery.failed",

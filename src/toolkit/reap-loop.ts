@@ -3,6 +3,7 @@
 // retry), resubmits failed runs under retry on error, and tears down instances idle past their
 // idle_duration; it exits once every pool is empty.
 import { writeFileSync } from "node:fs";
+import { reaperPidFile } from "../home/paths.js";
 import { hasInstances } from "../pools/pool-store.js";
 import { openPools } from "../pools/pools-context.js";
 import { provisionTuning } from "../provisioning/provision-tuning.js";
@@ -12,7 +13,7 @@ import { startRetryingProcess } from "../runs/pending-process.js";
 import type { PendingRun } from "../runs/pending-store.js";
 import { ensureClientKey } from "../ssh/keys.js";
 import { reapOnce } from "./reaper.js";
-import { reaperAlive, reaperPidFile } from "./reaper-process.js";
+import { reaperAlive } from "./reaper-process.js";
 import type { Toolkit } from "./toolkit.js";
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

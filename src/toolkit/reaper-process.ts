@@ -3,10 +3,8 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { dstackDir } from "../engine/state-backend.js";
+import { logsDir, reaperLogFile, reaperPidFile } from "../home/paths.js";
 import { packageRoot } from "../package-root.js";
-
-export const reaperPidFile = (home: string): string => join(dstackDir(home), "reaper.pid");
 
 export function reaperAlive(home: string): boolean {
   try {
@@ -21,9 +19,8 @@ export function reaperAlive(home: string): boolean {
 
 export function ensureReaper(home: string): void {
   if (reaperAlive(home)) return;
-  const logDir = join(dstackDir(home), "logs");
-  mkdirSync(logDir, { recursive: true });
-  const log = openSync(join(logDir, "reaper.log"), "a");
+  mkdirSync(logsDir(home), { recursive: true });
+  const log = openSync(reaperLogFile(home), "a");
   const child = spawn(process.execPath, [join(packageRoot(), "bin", "dstack.js"), "_reap"], {
     detached: true,
     stdio: ["ignore", log, log],

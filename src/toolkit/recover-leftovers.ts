@@ -2,6 +2,7 @@
 // only when a killed dstack left something, the local backend's context and the engine. Says what it
 // did (or why it could not) as a typed result. A failed recovery never fails the command that noticed it.
 import { stateBackendUrl } from "../engine/state-backend.js";
+import { orIfUnreadable } from "../home/record-store.js";
 import { openPools, poolBackend } from "../pools/pools-context.js";
 import { describeRecovery, findLeftovers, recoverPool, type Recovery } from "../pools/recover.js";
 
@@ -17,7 +18,9 @@ export type RecoverResult =
 export async function recoverLeftovers(input: RecoverInput): Promise<RecoverResult | undefined> {
   const explicit = input.backendUrl ?? poolBackend(input.home);
   const url = stateBackendUrl({ home: input.home, env: input.env, backendUrl: explicit });
-  if (findLeftovers(input.home, url) === undefined) return undefined;
+  // A pool record that cannot be read says nothing about leftovers: ps names it, and a command that
+  // needs the pool refuses it.
+  if (orIfUnreadable(() => findLeftovers(input.home, url), undefined) === undefined) return undefined;
   try {
     const recovery = await recoverPool(openPools({ home: input.home, env: input.env, backendUrl: explicit }));
     return recovery === undefined

@@ -26,6 +26,7 @@ import { resumeRun } from "./resume-run.js";
 import { requireRun } from "./run-access.js";
 import { runStatuses, type RunStatuses } from "./run-status.js";
 import { stopRun, type StopOutcome } from "./stop-run.js";
+import { unreadableRecords, unreadableWarning } from "./unreadable-records.js";
 
 export interface ToolkitOptions {
   home: string;
@@ -157,9 +158,17 @@ export class Toolkit {
     return reapLoop(this, signal);
   }
 
-  /** What `dstack ps` shows of runs (recovering first). */
+  /** What `dstack ps` shows of runs (recovering first, and naming records that cannot be read). */
   async runStatuses(options: { all: boolean; now?: number }): Promise<RunStatuses> {
     await this.recover();
+    // A record that cannot be read is skipped by the listings and named here, never a crash.
+    for (const error of unreadableRecords(this.home))
+      this.io.notify({
+        code: "records.unreadable",
+        level: "warn",
+        text: unreadableWarning(error),
+        data: { error: error.code, where: error.where, message: error.message, hint: error.hint ?? null },
+      });
     return runStatuses(this.home, options);
   }
 

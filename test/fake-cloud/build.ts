@@ -1,7 +1,8 @@
 // The plugin bundle: main.ts and everything it imports (gRPC, protobuf, the SDK's generated stubs) in
 // one CommonJS file, so the plugin starts from any working directory without resolving packages. It
-// lives in node_modules/.cache (ignored by git, eslint and prettier) and is rebuilt when any source of
-// the fake changes.
+// lives in node_modules/.cache (ignored by git, eslint and prettier), named by a hash of the fake's
+// sources: a changed source builds a new bundle, and checkouts that share one node_modules (git
+// worktrees) never overwrite each other's plugin while their tests run.
 import { buildSync, version as esbuildVersion } from "esbuild";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -11,8 +12,11 @@ import { fileURLToPath } from "node:url";
 export const FAKE_CLOUD_SRC = dirname(fileURLToPath(import.meta.url));
 const REPO = join(FAKE_CLOUD_SRC, "..", "..");
 export const BUNDLE_DIR = join(REPO, "node_modules", ".cache", "dstack-fake-cloud");
-export const BUNDLE = join(BUNDLE_DIR, "plugin.cjs");
-const STAMP = join(BUNDLE_DIR, "plugin.stamp");
+
+/** The bundle built from sources with this stamp. */
+export function bundlePath(stamp: string): string {
+  return join(BUNDLE_DIR, `plugin-${stamp.slice(0, 16)}.cjs`);
+}
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -29,10 +33,10 @@ export function sourceStamp(): string {
   return hash.digest("hex");
 }
 
-/** The bundle's path, building it first when missing or stale. Safe to call from parallel processes. */
+/** The bundle's path, building it first when missing. Safe to call from parallel processes. */
 export function buildFakeCloud(): string {
-  const stamp = sourceStamp();
-  if (existsSync(BUNDLE) && existsSync(STAMP) && readFileSync(STAMP, "utf8") === stamp) return BUNDLE;
+  const bundle = bundlePath(sourceStamp());
+  if (existsSync(bundle)) return bundle;
   mkdirSync(BUNDLE_DIR, { recursive: true });
   const result = buildSync({
     entryPoints: [join(FAKE_CLOUD_SRC, "main.ts")],
@@ -46,10 +50,8 @@ export function buildFakeCloud(): string {
   });
   const code = result.outputFiles[0]?.contents;
   if (code === undefined) throw new Error("fake-cloud: esbuild produced no output");
-  const tmp = `${BUNDLE}.${process.pid}.tmp`;
+  const tmp = `${bundle}.${process.pid}.tmp`;
   writeFileSync(tmp, code);
-  renameSync(tmp, BUNDLE);
-  writeFileSync(`${STAMP}.${process.pid}.tmp`, stamp);
-  renameSync(`${STAMP}.${process.pid}.tmp`, STAMP);
-  return BUNDLE;
+  renameSync(tmp, bundle);
+  return bundle;
 }

@@ -1,5 +1,5 @@
 // Fault rules: parsing (every problem named), matching, `times` counted in the store across provider
-// processes, `until`, and `delay_ms` (cancellable).
+// processes, `until`, `until_file` (a condition the test sets), and `delay_ms` (cancellable).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,10 +12,11 @@ import {
   type FaultError,
   type FaultRule,
   type FaultTarget,
+  type FaultWorld,
 } from "./core/faults.js";
 import type { JsonObject } from "./core/values.js";
 import { awsProvider, gcpProvider, make, stateDir, T, urn } from "./helpers.js";
-import { listResources, writeFaults } from "./state.js";
+import { faultAttempts, listResources, writeFaults } from "./state.js";
 
 const codes = (cloud: string, error: FaultError): readonly string[] =>
   cloud === "aws" ? awsFaultCodes(error) : [];
@@ -26,11 +27,16 @@ const target: FaultTarget = {
   instanceType: "p4d.24xlarge",
 };
 const ami = "ami-0123456789abcdef0";
+/** A world at `now` where exactly `files` exist. */
+const world = (now = new Date(), files: string[] = []): FaultWorld => ({
+  now,
+  exists: (f) => files.includes(f),
+});
 
 describe("parseFaults", () => {
   it("accepts the documented keys", () => {
     const rules = parseFaults(
-      '[{"cloud":"aws","error":"capacity","code":"Unsupported","zone":"use1-az1","region":"us-east-1","instance_type":"p4d.24xlarge","times":2,"until":"2099-01-01T00:00:00Z","delay_ms":10}]',
+      '[{"cloud":"aws","error":"capacity","code":"Unsupported","zone":"use1-az1","region":"us-east-1","instance_type":"p4d.24xlarge","times":2,"until":"2099-01-01T00:00:00Z","until_file":"capacity","delay_ms":10}]',
       "f",
       codes,
     );
@@ -45,7 +51,7 @@ describe("parseFaults", () => {
         codes,
       ),
     ).toThrow(
-      'fake-cloud: faults.json: rule 0: unknown key "instanceType" (keys: cloud, error, code, zone, region, instance_type, spot, times, until, delay_ms); rule 0: "cloud" must be one of aws, gcp, azure; rule 0: "times" must be an integer >= 1; rule 1: "code" must be one of InsufficientInstanceCapacity, Unsupported',
+      'fake-cloud: faults.json: rule 0: unknown key "instanceType" (keys: cloud, error, code, zone, region, instance_type, spot, times, until, until_file, delay_ms); rule 0: "cloud" must be one of aws, gcp, azure; rule 0: "times" must be an integer >= 1; rule 1: "code" must be one of InsufficientInstanceCapacity, Unsupported',
     );
     expect(() => parseFaults("{", "faults.json", codes)).toThrow("fake-cloud: faults.json is not JSON");
     expect(() => parseFaults("{}", "faults.json", codes)).toThrow(
@@ -58,7 +64,7 @@ describe("matching", () => {
   it("matches cloud, either spelling of the zone, region, instance type, and only before `until`", () => {
     const now = new Date("2030-01-01T00:00:00Z");
     const m = (rule: Omit<FaultRule, "cloud">, cloud: FaultRule["cloud"] = "aws"): boolean =>
-      ruleMatches({ cloud, ...rule }, target, now);
+      ruleMatches({ cloud, ...rule }, target, world(now));
     expect(m({})).toBe(true);
     expect(m({}, "gcp")).toBe(false);
     expect(m({ zone: "use1-az1" })).toBe(true);
@@ -70,12 +76,25 @@ describe("matching", () => {
     expect(m({ until: "2030-01-01T00:00:01Z" })).toBe(true);
   });
 
+  it("`until_file` matches only while that file does not exist", () => {
+    const rule: FaultRule = { cloud: "aws", until_file: "capacity" };
+    expect(ruleMatches(rule, target, world())).toBe(true);
+    expect(ruleMatches(rule, target, world(new Date(), ["other"]))).toBe(true);
+    expect(ruleMatches(rule, target, world(new Date(), ["capacity"]))).toBe(false);
+    expect(() => parseFaults('[{"cloud":"aws","until_file":""}]', "f", () => [])).toThrow(
+      'rule 0: "until_file" must name a file',
+    );
+    expect(() => parseFaults('[{"cloud":"aws","until_file":1}]', "f", () => [])).toThrow(
+      'rule 0: "until_file" must be a string',
+    );
+  });
+
   it("`spot` matches only spot creates (true) or only the others (false)", () => {
-    const now = new Date();
-    expect(ruleMatches({ cloud: "aws", spot: true }, target, now)).toBe(false);
-    expect(ruleMatches({ cloud: "aws", spot: false }, target, now)).toBe(true);
-    expect(ruleMatches({ cloud: "aws", spot: true }, { ...target, spot: true }, now)).toBe(true);
-    expect(ruleMatches({ cloud: "aws", spot: false }, { ...target, spot: true }, now)).toBe(false);
+    const w = world();
+    expect(ruleMatches({ cloud: "aws", spot: true }, target, w)).toBe(false);
+    expect(ruleMatches({ cloud: "aws", spot: false }, target, w)).toBe(true);
+    expect(ruleMatches({ cloud: "aws", spot: true }, { ...target, spot: true }, w)).toBe(true);
+    expect(ruleMatches({ cloud: "aws", spot: false }, { ...target, spot: true }, w)).toBe(false);
     expect(() => parseFaults('[{"cloud":"aws","spot":"yes"}]', "f", () => [])).toThrow(
       'rule 0: "spot" must be a boolean',
     );
@@ -87,10 +106,10 @@ describe("matching", () => {
       { cloud: "aws", error: "quota", times: 1 },
     ];
     const attempts: Record<string, number> = {};
-    const now = new Date();
-    expect(decideFault(rules, target, attempts, now)?.rule.error).toBe("capacity");
-    expect(decideFault(rules, target, attempts, now)?.rule.error).toBe("quota");
-    expect(decideFault(rules, target, attempts, now)).toBeNull();
+    const w = world();
+    expect(decideFault(rules, target, attempts, w)?.rule.error).toBe("capacity");
+    expect(decideFault(rules, target, attempts, w)?.rule.error).toBe("quota");
+    expect(decideFault(rules, target, attempts, w)).toBeNull();
   });
 });
 
@@ -107,6 +126,24 @@ describe("faults at create", () => {
     const vm = await make(awsProvider(dir), T.instance, "i", inputs);
     expect(vm.id).toMatch(/^i-/);
     expect(listResources(dir, "aws").map((r) => r.id)).toEqual([vm.id]);
+  });
+
+  it("until_file: creates fail, each counted, until the test writes the file (relative to the state directory)", async () => {
+    const dir = stateDir();
+    writeFaults(dir, [{ cloud: "aws", error: "capacity", until_file: "capacity" }]);
+    const inputs = { ami, instanceType: "t3.micro", availabilityZone: "us-east-1a" };
+    expect(faultAttempts(dir, 0)).toBe(0);
+    for (const name of ["a", "b", "c"])
+      await expect(make(awsProvider(dir), T.instance, name, inputs)).rejects.toThrow(
+        "InsufficientInstanceCapacity",
+      );
+    expect(faultAttempts(dir, 0)).toBe(3);
+    writeFileSync(join(dir, "capacity"), "");
+    const vm = await make(awsProvider(dir), T.instance, "d", inputs);
+    expect(listResources(dir, "aws").map((r) => r.id)).toEqual([vm.id]);
+    // A rule that no longer applies decides nothing, so it counts nothing either.
+    expect(faultAttempts(dir, 0)).toBe(3);
+    expect(faultAttempts(dir, 1)).toBe(0);
   });
 
   it("other resources and other zones are not affected", async () => {

@@ -4,6 +4,8 @@
 // @pulumi/gcp or @pulumi/azure-native then talks to the fake. State lives in $DSTACK_FAKE_CLOUD_DIR.
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { localImages } from "../../src/stacks/local/images.js";
+import { BOOT_ENV, IMAGE_ENV } from "./boot/options.js";
 import { buildFakeCloud } from "./build.js";
 import { DIR_ENV } from "./core/provider.js";
 
@@ -22,16 +24,21 @@ function shellQuote(s: string): string {
   return `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
-/** Writes pulumi-resource-{aws,gcp,azure-native} into binDir (created if missing), building the bundle if stale. */
+/**
+ * Writes pulumi-resource-{aws,gcp,azure-native} into binDir (created if missing), building the bundle if
+ * stale. Each script names the local instance image of this checkout (DSTACK_FAKE_CLOUD_IMAGE, unless
+ * the environment sets one), which booted instances run.
+ */
 export function installFakeCloud(binDir: string): FakeCloudInstall {
   const bundle = buildFakeCloud();
+  const image = localImages().instance;
   mkdirSync(binDir, { recursive: true });
   const plugins = {} as Record<keyof typeof PLUGINS, string>;
   for (const [pkg, cloud] of Object.entries(PLUGINS) as [keyof typeof PLUGINS, string][]) {
     const path = join(binDir, `pulumi-resource-${pkg}`);
     writeFileSync(
       path,
-      `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(bundle)} ${cloud} "$@"\n`,
+      `#!/bin/sh\n: "\${${IMAGE_ENV}:=${image}}"\nexport ${IMAGE_ENV}\nexec ${shellQuote(process.execPath)} ${shellQuote(bundle)} ${cloud} "$@"\n`,
     );
     chmodSync(path, 0o755);
     plugins[pkg] = path;
@@ -39,7 +46,10 @@ export function installFakeCloud(binDir: string): FakeCloudInstall {
   return { binDir, bundle, plugins };
 }
 
-/** The environment the engine (and so the plugins) needs: the state directory. */
-export function fakeCloudEnv(stateDir: string): Record<string, string> {
-  return { [DIR_ENV]: stateDir };
+/**
+ * The environment the engine (and so the plugins) needs: the state directory, and with `boot` the
+ * opt-in that makes instance creates boot containers (see SPEC.md "Booting").
+ */
+export function fakeCloudEnv(stateDir: string, opts: { boot?: boolean } = {}): Record<string, string> {
+  return { [DIR_ENV]: stateDir, ...(opts.boot === true ? { [BOOT_ENV]: "1" } : {}) };
 }

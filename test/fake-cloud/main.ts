@@ -1,4 +1,4 @@
-// The plugin process: `node plugin.cjs <aws|gcp|azure> [engine address]`, started by the engine as
+// The plugin process: `node plugin-<hash>.cjs <aws|gcp|azure> [engine address]`, started by the engine as
 // pulumi-resource-aws / -gcp / -azure-native (see install.ts). Prints its gRPC port, then serves.
 import { awsModel } from "./aws/model.js";
 import { FakeCloudProvider } from "./core/provider.js";

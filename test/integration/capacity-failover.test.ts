@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN } from "../cli/run-cli.js";
 import { localImages, requireDockerImages, tryDocker } from "./docker.js";
-import { cliSync, e2eEnv, instanceContainers, poolFile, poolStack, runCli, until } from "./e2e-cli.js";
+import { cliSync, e2eEnv, instanceContainers, poolFile, poolStack, runCli } from "./e2e-cli.js";
+import { until } from "../until.js";
 import { requirePulumi } from "./pulumi-path.js";
 
 const repo = mkdtempSync(join(tmpdir(), "dstack-failover-repo-"));
@@ -136,7 +137,10 @@ describe("capacity failover on the local backend", () => {
     instanceOf(r.out);
     const report = JSON.parse(r.stdout) as {
       provisioned: boolean;
-      failure_report: { tries: { zone: string; code: string; kind: string }[]; relax: string[] };
+      failure_report: {
+        tries: { zone: string; code: string; kind: string; message: string }[];
+        relax: string[];
+      };
     };
     expect(report.provisioned).toBe(false);
     expect(report.failure_report.tries.map((t) => [t.zone, t.code, t.kind])).toEqual([
@@ -144,6 +148,14 @@ describe("capacity failover on the local backend", () => {
       ["zone-b", "InsufficientInstanceCapacity", "capacity"],
       ["zone-c", "InsufficientInstanceCapacity", "capacity"],
     ]);
+    // Each message is the dynamic provider's error exactly as the engine's diagnostic gave it: once,
+    // without Pulumi's progress lines or "update failed" around it.
+    for (const t of report.failure_report.tries)
+      expect(t.message).toMatch(
+        new RegExp(
+          `^creating local instance: operation error EC2: RunInstances, .*api error InsufficientInstanceCapacity: .*\\(${t.zone}\\)\\. [^\\n]*\\]$`,
+        ),
+      );
     expect(r.stderr).toContain("error: Provisioning failed: 3 attempts failed.");
     expect(r.stderr).toMatch(
       / 3 +local +local +zone-c +local +on-demand +\$0 +InsufficientInstanceCapacity /,
@@ -157,9 +169,8 @@ describe("capacity failover on the local backend", () => {
 
   it("with retry on no-capacity, waits in the foreground and plans again until the fault clears", async () => {
     const { home, env } = userWith(
-      localBackend(["zone-a", "zone-b"], "no_capacity: [zone-a, zone-b], no_capacity_for: 10s"),
+      localBackend(["zone-a", "zone-b"], "no_capacity: [zone-a, zone-b], no_capacity_until_file: capacity"),
     );
-    const started = Date.now();
     // Without -d the retrying stays in this process (with -d it moves to the background:
     // detached-retry.test.ts); once the run is up and attached, Ctrl-C detaches and it keeps running.
     const child = spawn(process.execPath, [BIN, "apply", "-f", "retry.dstack.yml", "-y"], { cwd: repo, env });
@@ -167,6 +178,15 @@ describe("capacity failover on the local backend", () => {
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.stderr.on("data", (c: Buffer) => (out += c.toString()));
     const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    // Capacity appears once the first pass has failed in both zones: the test writes the fault's file.
+    const beforeCapacity = await until(
+      "the first pass to find no capacity",
+      () => (out.includes("No capacity in this pass") ? out : undefined),
+      120_000,
+      { intervalMs: 100 },
+    );
+    expect(beforeCapacity).not.toContain("provisioned");
+    writeFileSync(join(home, ".dstack", "capacity"), "");
     await until("the run to start", () => (out.includes("waited: running") ? true : undefined), 120_000);
     child.kill("SIGINT");
     const r = { code: await closed, out };
@@ -176,8 +196,8 @@ describe("capacity failover on the local backend", () => {
     const name = instanceOf(r.out);
     expect(r.out).toMatch(/No capacity in this pass \(2 attempts\); retrying in 6s \(retry 1, /);
     expect(r.out).toMatch(/Attempt [12]\/2: local zone-[ab] \.\.\. provisioned/);
-    // The fault lasts 10 s from the first attempt: it cannot have landed before.
-    expect(Date.now() - started).toBeGreaterThan(10_000);
+    // It landed only after capacity appeared.
+    expect(r.out.indexOf("... provisioned")).toBeGreaterThanOrEqual(beforeCapacity.length);
     const runs = (
       JSON.parse(cliSync(["ps", "-a", "--json"], { cwd: repo, env }).stdout) as {
         runs: { name: string; zone: string | null }[];

@@ -9,8 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installFakeCloud } from "../fake-cloud/install.js";
-import { listResources, writeFaults } from "../fake-cloud/state.js";
-import { cliSync, runCli, until } from "./e2e-cli.js";
+import { faultAttempts, listResources, writeFaults } from "../fake-cloud/state.js";
+import { cliSync, runCli } from "./e2e-cli.js";
+import { until } from "../until.js";
 import { fleetUser, instancesIn, orphans, stackStates, type FleetUser } from "./fleet-e2e.js";
 import { requirePulumi } from "./pulumi-path.js";
 import { stampAlive, stampOf } from "../../src/process-identity.js";
@@ -56,10 +57,8 @@ describe("apply -d of a cloud fleet under retry (fake cloud, real engine)", () =
 
   it("returns pending; ps follows the background retrying; the fleet is provisioned once capacity appears", async () => {
     const u = fleetUser(fakeBin, undefined, { DSTACK_BACKOFF_SCALE: "0.2" });
-    // No capacity anywhere for 12 s from now.
-    writeFaults(u.cloud, [
-      { cloud: "aws", error: "capacity", until: new Date(Date.now() + 12_000).toISOString() },
-    ]);
+    // No capacity anywhere until this test writes the file, once it has seen the fleet pending.
+    writeFaults(u.cloud, [{ cloud: "aws", error: "capacity", until_file: "capacity" }]);
     const r = await runCli(["apply", "-f", "later.dstack.yml", "-y", "-d"], {
       cwd: repo,
       env: u.env,
@@ -77,6 +76,22 @@ describe("apply -d of a cloud fleet under retry (fake cloud, real engine)", () =
       /later .*pending \(no capacity, attempt (5|\d+ in progress)/,
     );
 
+    // ps follows the background process: its first attempt (the sixth) fails, and ps counts it.
+    await until(
+      "the background process's first attempt",
+      () => (faultAttempts(u.cloud, 0) >= 6 ? true : undefined),
+      60_000,
+      { intervalMs: 100 },
+    );
+    const counted = await until(
+      "ps to count the sixth attempt",
+      () => fleets(u).find((f) => f.name === "later" && (f.retrying?.attempts ?? 0) >= 6),
+      60_000,
+    );
+    expect(counted).toMatchObject({ status: "pending", instances: [], retrying: { pid } });
+
+    // Capacity appears.
+    writeFileSync(join(u.cloud, "capacity"), "");
     const done = await until(
       "the fleet to be provisioned",
       () => fleets(u).find((f) => f.name === "later" && f.status === "provisioned"),

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installFakeCloud } from "../fake-cloud/install.js";
-import { listResources, writeFaults } from "../fake-cloud/state.js";
+import { faultAttempts, listResources, writeFaults } from "../fake-cloud/state.js";
 import { cliSync, runCli, type CliRun } from "./e2e-cli.js";
 import { attemptLines, fleetUser, instancesIn, orphans, stackStates, type FleetUser } from "./fleet-e2e.js";
 import { requirePulumi } from "./pulumi-path.js";
@@ -230,24 +230,30 @@ describe("apply of cloud fleets through the failover loop (fake cloud, real engi
 
   it("capacity that appears later is found on a later pass under retry on no-capacity", async () => {
     const u = user(undefined, { DSTACK_BACKOFF_SCALE: "0.1" });
-    // The first pass (one attempt) fails; the wait is 1.5 s (15 s x 0.1), so a later pass gets through.
-    writeFaults(u.cloud, [
-      { cloud: "aws", error: "capacity", until: new Date(Date.now() + 9_000).toISOString() },
-    ]);
+    // The first two passes (one attempt each) fail; the waits are 1.5 s and 3 s (15 s, 30 s x 0.1), and
+    // the third pass gets through. By count, not by the clock: on a loaded machine a first create may
+    // start many seconds after the apply.
+    writeFaults(u.cloud, [{ cloud: "aws", error: "capacity", times: 2 }]);
     const file = fleetFile(
       "patient",
       "nodes: 1\nbackends: [aws]\nregions: [us-east-1]\navailability_zones: [use1-az1]\ninstance_types: [t3.large]\nspot_policy: on-demand\nretry:\n  on_events: [no-capacity]\n  duration: 5m\n",
     );
     const r = await apply(u, file, "--json");
     const fleet = fleetOf(r);
+    // The waits are 15 s and 30 s, x 0.1.
     expect(r.stderr).toMatch(/No capacity in this pass \(1 attempt\); retrying in 1\.5s \(retry 1, /);
-    const lines = attemptLines(r.stderr);
+    expect(r.stderr).toMatch(/No capacity in this pass \(1 attempt\); retrying in 3s \(retry 2, /);
     // The first pass has one attempt (no start line); the later passes name theirs.
-    expect(lines[0]).toBe(
-      "Attempt 1/1: aws us-east-1 use1-az1 ... no capacity (InsufficientInstanceCapacity), no offer left to try",
-    );
-    expect(lines.at(-1)).toBe("Attempt 1/1: aws us-east-1 use1-az1 ... provisioned");
-    expect(lines.filter((l) => l.endsWith("...")).length).toBeGreaterThan(1);
+    const failed =
+      "Attempt 1/1: aws us-east-1 use1-az1 ... no capacity (InsufficientInstanceCapacity), no offer left to try";
+    expect(attemptLines(r.stderr)).toEqual([
+      failed,
+      "Attempt 1/1: aws us-east-1 use1-az1 (t3.large, on-demand)...",
+      failed,
+      "Attempt 1/1: aws us-east-1 use1-az1 (t3.large, on-demand)...",
+      "Attempt 1/1: aws us-east-1 use1-az1 ... provisioned",
+    ]);
+    expect(faultAttempts(u.cloud, 0)).toBe(2);
     expect(fleet.zone).toBe("use1-az1");
     expect(instancesIn(u.cloud)).toHaveLength(1);
     expectClean(u);
@@ -275,6 +281,11 @@ describe("apply of cloud fleets through the failover loop (fake cloud, real engi
       ["aws", "us-east-1", "use1-az1", "m5.large", false, "InsufficientInstanceCapacity"],
       ["aws", "us-east-1", "use1-az2", "m5.large", false, "InsufficientInstanceCapacity"],
     ]);
+    // What AWS said, once per attempt: the failed instances' message as the engine's diagnostic gave it.
+    for (const t of report.tries)
+      expect(t.message).toMatch(
+        /^creating EC2 Instance: operation error EC2: RunInstances, https response error StatusCode: 500, RequestID: [0-9a-f-]{36}, api error InsufficientInstanceCapacity: We currently do not have sufficient [^\n]*$/,
+      );
     expect(r.stderr).toContain("Provisioning failed: 4 attempts failed.");
     expect(r.stderr).toMatch(
       /4\s+aws\s+us-east-1\s+use1-az2\s+m5\.large\s+on-demand\s+\S+\s+InsufficientInstanceCapacity/,

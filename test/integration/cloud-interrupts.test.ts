@@ -9,8 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installFakeCloud } from "../fake-cloud/install.js";
-import { listResources, removeResource, writeFaults } from "../fake-cloud/state.js";
-import { cliSync, runCli, spawnCliGroup, untilSoon, type GroupCli } from "./e2e-cli.js";
+import { faultAttempts, listResources, removeResource, writeFaults } from "../fake-cloud/state.js";
+import { cliSync, runCli, spawnCliGroup, type GroupCli } from "./e2e-cli.js";
+import { until } from "../until.js";
 import { attemptLines, fleetUser, instancesIn, orphans, stackStates, type FleetUser } from "./fleet-e2e.js";
 import { requirePulumi } from "./pulumi-path.js";
 
@@ -38,15 +39,19 @@ function expectNothingLeft(u: FleetUser): void {
   }
 }
 
-/** `apply` in its own process group, 2 s into its first attempt (whose create hangs). */
+/** `apply` in its own process group, once its first attempt's create has reached the cloud (and hangs). */
 async function applyHangingInFirstAttempt(u: FleetUser): Promise<GroupCli> {
   const cli = spawnCliGroup(["apply", "-f", "slow.dstack.yml", "-y"], { cwd: repo, env: u.env });
-  await untilSoon(
+  await until(
     "the first attempt",
     () => (/Attempt 1\/\d+: .*\.\.\.\n/.test(cli.out()) ? true : undefined),
     60_000,
+    { intervalMs: 100 },
   );
-  await new Promise((r) => setTimeout(r, 2000));
+  // The hanging rule counts the create when the fake cloud receives it: the engine is mid-update.
+  await until("the create in the cloud", () => (faultAttempts(u.cloud, 0) >= 1 ? true : undefined), 60_000, {
+    intervalMs: 100,
+  });
   return cli;
 }
 

@@ -52,16 +52,6 @@ export function cliSync(args: string[], opts: { cwd: string; env: Record<string,
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, out: `${r.stdout}${r.stderr}` };
 }
 
-export async function until<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
-
 export interface PoolFileInstance {
   name: string;
   zone?: string | null;
@@ -151,15 +141,4 @@ export function spawnCliGroup(args: string[], opts: { cwd: string; env: Record<s
       if (child.pid !== undefined) process.kill(-child.pid, signal);
     },
   };
-}
-
-/** Like `until`, polling every 100 ms: for moments that last only a few seconds. */
-export async function untilSoon<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

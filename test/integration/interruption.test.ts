@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localImages, requireDockerImages, tryDocker } from "./docker.js";
-import { cliSync, e2eEnv, instanceContainers, poolFile, poolStack, runCli, until } from "./e2e-cli.js";
+import { cliSync, e2eEnv, instanceContainers, poolFile, poolStack, runCli } from "./e2e-cli.js";
+import { until } from "../until.js";
 import { requirePulumi } from "./pulumi-path.js";
 
 const repo = mkdtempSync(join(tmpdir(), "dstack-interrupt-repo-"));

@@ -17,9 +17,8 @@ import {
   poolStack,
   runCli,
   spawnCliGroup,
-  until,
-  untilSoon,
 } from "./e2e-cli.js";
+import { until } from "../until.js";
 import { requirePulumi } from "./pulumi-path.js";
 
 const repo = mkdtempSync(join(tmpdir(), "dstack-killed-repo-"));
@@ -34,16 +33,18 @@ function freshUser(): { home: string; env: Record<string, string> } {
 /** Starts `apply` and SIGKILLs its whole process group as soon as the instance's container exists. */
 async function killMidCreate(env: Record<string, string>): Promise<{ name: string; pid: number }> {
   const cli = spawnCliGroup(["apply", "-f", "task.dstack.yml", "-y", "-d"], { cwd: repo, env });
-  const name = await untilSoon(
+  const name = await until(
     "the Provisioning line",
     () => /Provisioning instance (\S+)\.\.\./.exec(cli.out())?.[1],
     60_000,
+    { intervalMs: 100 },
   );
   instances.add(name);
-  await untilSoon(
+  await until(
     "the instance container",
     () => (instanceContainers(name).length > 0 ? true : undefined),
     60_000,
+    { intervalMs: 100 },
   );
   cli.killGroup("SIGKILL");
   expect(await cli.closed).toBe(null); // killed by the signal, no exit code

@@ -15,6 +15,7 @@ import { connectSsh, exec } from "../../src/ssh/connect.js";
 import { AGENT_PORT } from "../../src/stacks/local/agent-config.js";
 import { localPoolProgram } from "../../src/stacks/local/program.js";
 import { containersWithLabel, localImages, requireDockerImages } from "./docker.js";
+import { until } from "../until.js";
 import { requirePulumi } from "./pulumi-path.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -67,11 +68,16 @@ describe("local backend through the Pulumi engine", () => {
       privateKey: keys.private,
     });
     expect((await exec(client, "cat /var/lib/cloud/instance/boot-finished")).code).toBe(0);
-    let health = await agentRequest(client, AGENT_PORT, "GET", "/api/health").catch(() => undefined);
-    for (let i = 0; i < 40 && health?.status !== 200; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      health = await agentRequest(client, AGENT_PORT, "GET", "/api/health").catch(() => undefined);
-    }
+    const ssh = client;
+    const health = await until(
+      "the agent to answer /api/health",
+      async () => {
+        const h = await agentRequest(ssh, AGENT_PORT, "GET", "/api/health").catch(() => undefined);
+        return h?.status === 200 ? h : undefined;
+      },
+      60_000,
+      { intervalMs: 250 },
+    );
     expect(health).toMatchObject({ status: 200, body: { api_version: expect.any(String) as string } });
 
     expect((await preview(target)).steps).toEqual([]);

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN } from "../cli/run-cli.js";
 import { containersWithLabel, localImages, requireDockerImages, tryDocker } from "./docker.js";
+import { until } from "../until.js";
 import { requirePulumi } from "./pulumi-path.js";
 
 const SECRET = "e2e-topsecret-7f3a";
@@ -58,16 +59,6 @@ const pool = (): { name: string }[] => {
     return [];
   }
 };
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
 
 function git(...args: string[]): void {
   execFileSync("git", ["-c", "user.email=e2e@dstack", "-c", "user.name=e2e", ...args], {

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "ssh2";
 import { generateKeyPair } from "../../src/ssh/keys.js";
+import { until } from "../until.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const IMAGE = "dstack/base:py3.11";
@@ -60,12 +61,17 @@ async function startAgent(): Promise<void> {
   });
   child.stderr?.on("data", (c: Buffer) => (agentLog += c.toString()));
   agent = child;
-  for (let i = 0; i < 100; i++) {
-    if ((await api("GET", "/api/health").catch(() => ({ status: 0 }))).status === 200) return;
-    if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the agent did not come up:\n${agentLog}`);
+  await until(
+    "the agent to answer /api/health",
+    async () => {
+      if (child.exitCode !== null) throw new Error(`the agent exited (${child.exitCode}):\n${agentLog}`);
+      return (await api("GET", "/api/health").catch(() => ({ status: 0 }))).status === 200 ? true : undefined;
+    },
+    30_000,
+    { intervalMs: 100 },
+  ).catch((error: unknown) => {
+    throw new Error(`the agent did not come up: ${(error as Error).message}\n${agentLog}`);
+  });
 }
 
 async function api(method: string, path: string, body?: unknown, version = "1.0") {
@@ -184,8 +190,14 @@ describe("runtime agent with the real Docker engine", () => {
       spec("dev", { repo_upload: true, env, volumes, init: ["touch /tmp/init-ran"] }),
     );
     expect(created).toMatchObject({ status: 201, json: { status: "pending", ssh_port: 10022 } });
-    await new Promise((r) => setTimeout(r, 500));
-    expect((await run("dev")).container_id).toBeNull(); // waits for the repo
+    // The image is ready: only the repo holds the start back.
+    await until(
+      "the agent to wait for the repo",
+      () => (agentLog.includes("run dev: image ready, waiting for the repo upload") ? true : undefined),
+      15_000,
+      { intervalMs: 100 },
+    );
+    expect(await run("dev")).toMatchObject({ status: "pending", container_id: null });
     const tar = execFileSync("tar", ["-c", "-C", repo, "."]);
     expect((await api("PUT", "/api/runs/dev/repo", tar)).status).toBe(200);
     await expect

@@ -14,6 +14,7 @@ import { EngineError } from "../../src/engine/errors.js";
 import { pulumiRoot } from "../../src/engine/pulumi-cli.js";
 import { destroy, up, type StackTarget } from "../../src/engine/stack-runner.js";
 import { resolveStateBackend } from "../../src/engine/state-backend.js";
+import { until } from "../until.js";
 import { requirePulumi } from "./pulumi-path.js";
 import {
   createBucket,
@@ -78,16 +79,6 @@ await s.up();
 
 const lockKeys = async (s3: S3Server): Promise<string[]> =>
   (await listKeys(s3, BUCKET)).filter((k) => k.startsWith(LOCKS));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** A pid that was this host's and has exited. */
 const exitedPid = (): number =>
@@ -155,6 +146,7 @@ describe("stale stack locks in a real S3 backend (MinIO on 127.0.0.1)", () => {
         return keys.length > 0 ? keys : undefined;
       },
       60_000,
+      { intervalMs: 250 },
     );
     // Where and what Pulumi 3.248.0 writes: .pulumi/locks/organization/<project>/<stack>/<uuid>.json.
     expect(key).toMatch(
@@ -181,6 +173,7 @@ describe("stale stack locks in a real S3 backend (MinIO on 127.0.0.1)", () => {
         }
       },
       10_000,
+      { intervalMs: 250 },
     );
     expect(await lockKeys(s3)).toEqual([key]);
 

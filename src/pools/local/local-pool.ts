@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { StackTarget } from "../../engine/stack-runner.js";
 import { UserError } from "../../errors.js";
-import { localBackendDir } from "../../home/paths.js";
+import { localInstancesDir } from "../../home/paths.js";
 import { packageRoot } from "../../package-root.js";
 import type { FaultInputs } from "../../stacks/local/faults.js";
 import { instanceExists } from "../../stacks/local/instance-ops.js";
@@ -35,8 +35,6 @@ function builtFile(relative: string): string {
 }
 
 /** Where the local backend keeps each instance's seed and data folders. */
-export const instancesRoot = (home: string): string => join(localBackendDir(home), "instances");
-
 export function newInstanceName(backend = "local"): string {
   return `${backend}-${randomBytes(3).toString("hex")}`;
 }
@@ -55,7 +53,7 @@ export function localPoolTarget(
     program: localPoolProgram({
       instances: instances.map((i) => ({ name: i.name, zone: i.zone ?? null })),
       image: settings.image,
-      root: instancesRoot(home),
+      root: localInstancesDir(home),
       opsScript: builtFile("local-instance-ops.js"),
       agentSource: readFileSync(builtFile(join("agent", "dstack-agent.js")), "utf8"),
       sshAuthorizedKeys: [settings.publicKey],

@@ -11,6 +11,7 @@ import { azureCustomData } from "./custom-data.js";
 import { azureName } from "./names.js";
 import { placed, type PoolScope } from "./scope.js";
 import { SSH_PORT } from "./security-rules.js";
+import { armZones } from "./zones.js";
 import { osProfile, pricing, reservation, storageProfile } from "./vm-profiles.js";
 
 export type InstanceOutput = PoolOutputs["instances"][number];
@@ -36,7 +37,7 @@ export function poolInstance(
   const { spec, opts } = scope;
   const owned = placed(scope, { instance: instance.name });
   const name = azureName(spec, instance.name);
-  const zones = instance.zone === null ? {} : { zones: [instance.zone] };
+  const zones = armZones(instance.zone);
   const logical = `${spec.pool}-${instance.name}`;
 
   const publicIp = new network.PublicIPAddress(

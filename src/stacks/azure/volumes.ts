@@ -3,6 +3,7 @@
 // with retainOnDelete (Pulumi forgets it on teardown and leaves it in Azure), VMs detach rather than
 // delete it, and its resource group is retained too (see resource-group.ts). A volume with a volume_id is
 // an existing disk: attached by id, never registered, so no stack can delete it.
+import { armZones } from "./zones.js";
 import * as compute from "@pulumi/azure-native/compute/index.js";
 import type * as pulumi from "@pulumi/pulumi";
 import type { PoolVolumeSpec } from "../pool-spec.js";
@@ -27,7 +28,7 @@ function volumeDiskId(scope: PoolScope, volume: PoolVolumeSpec): pulumi.Input<st
       diskSizeGB: volume.size_gb,
       creationData: { createOption: "Empty" },
       sku: { name: VOLUME_SKU },
-      ...(volume.zone === null ? {} : { zones: [volume.zone] }),
+      ...armZones(volume.zone),
     },
     { ...scope.opts, retainOnDelete: true },
   );

@@ -3,7 +3,8 @@
 // InsufficientInstanceCapacity, so the failed Pulumi update reads exactly like a cloud's. With
 // `no_capacity_for`, the fault clears that long after the first attempt made under this fault
 // configuration; the time of that attempt is kept in a small state file, reset when the faults change.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+// With `no_capacity_until_file`, it clears once that file exists: a condition a test (or a person) sets.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** The faults as an input of the LocalInstance resource (plain data, stored in the stack state). */
@@ -13,6 +14,8 @@ export interface FaultInputs {
   no_capacity: string[];
   /** Seconds after the first attempt when the fault clears; null: never. */
   no_capacity_for: number | null;
+  /** Absolute path: the fault clears once this file exists. */
+  no_capacity_until_file?: string;
   /** e.g. ~/.dstack/local/faults.json */
   state_file: string;
 }
@@ -24,8 +27,14 @@ export interface FaultState {
   first_attempt_at: number;
 }
 
-export function faultsKey(f: Pick<FaultInputs, "no_capacity" | "no_capacity_for">): string {
-  return JSON.stringify({ no_capacity: [...f.no_capacity].sort(), no_capacity_for: f.no_capacity_for });
+export function faultsKey(
+  f: Pick<FaultInputs, "no_capacity" | "no_capacity_for" | "no_capacity_until_file">,
+): string {
+  return JSON.stringify({
+    no_capacity: [...f.no_capacity].sort(),
+    no_capacity_for: f.no_capacity_for,
+    ...(f.no_capacity_until_file === undefined ? {} : { no_capacity_until_file: f.no_capacity_until_file }),
+  });
 }
 
 /** The state after an attempt at `now`: kept while the faults are the same, restarted when they change. */
@@ -33,24 +42,35 @@ export function nextFaultState(state: FaultState | undefined, key: string, now: 
   return state !== undefined && state.faults === key ? state : { faults: key, first_attempt_at: now };
 }
 
-/** The error a create in `zone` fails with at `now`, or null when there is capacity. Pure. */
+/**
+ * The error a create in `zone` fails with at `now`, or null when there is capacity. Pure: `untilFileExists`
+ * says whether `no_capacity_until_file` exists.
+ */
 export function capacityFault(
   f: FaultInputs,
   zone: string | null | undefined,
   firstAttemptAt: number,
   now: number,
+  untilFileExists = false,
 ): string | null {
   if (zone === null || zone === undefined || !f.no_capacity.includes(zone)) return null;
   if (f.no_capacity_for !== null && now - firstAttemptAt >= f.no_capacity_for * 1000) return null;
+  if (f.no_capacity_until_file !== undefined && untilFileExists) return null;
   const others = f.zones.filter((z) => z !== zone && !f.no_capacity.includes(z));
   const instead =
     others.length === 0
       ? ""
       : ` You can currently get local capacity by not specifying an Availability Zone in your request or choosing ${others.join(", ")}.`;
-  const clears =
-    f.no_capacity_for === null
-      ? ""
-      : `, clearing ${f.no_capacity_for}s after the first attempt (in ${Math.ceil((firstAttemptAt + f.no_capacity_for * 1000 - now) / 1000)}s)`;
+  const clears = [
+    ...(f.no_capacity_for === null
+      ? []
+      : [
+          `clearing ${f.no_capacity_for}s after the first attempt (in ${Math.ceil((firstAttemptAt + f.no_capacity_for * 1000 - now) / 1000)}s)`,
+        ]),
+    ...(f.no_capacity_until_file === undefined ? [] : [`clearing once ${f.no_capacity_until_file} exists`]),
+  ]
+    .map((c) => `, ${c}`)
+    .join("");
   return (
     `creating local instance: operation error EC2: RunInstances, https response error StatusCode: 500, ` +
     `RequestID: dstack-local-fault, api error InsufficientInstanceCapacity: We currently do not have ` +
@@ -85,5 +105,6 @@ export function checkCapacityFault(
     writeFileSync(temp, `${JSON.stringify(state)}\n`, { mode: 0o600 });
     renameSync(temp, f.state_file);
   }
-  return capacityFault(f, zone, state.first_attempt_at, now);
+  const untilFileExists = f.no_capacity_until_file !== undefined && existsSync(f.no_capacity_until_file);
+  return capacityFault(f, zone, state.first_attempt_at, now, untilFileExists);
 }

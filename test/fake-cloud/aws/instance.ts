@@ -8,6 +8,7 @@ import { CloudError, type Ctx, type FaultSubject, type Ident, type ResourceKind 
 import { generated } from "../core/render.js";
 import { arr, obj, str, text, UNKNOWN, type Json, type JsonObject } from "../core/values.js";
 import { tagsAll, type AwsConfig } from "./config.js";
+import { awsBoot } from "./boot.js";
 import { awsApiError } from "./errors.js";
 import { arn, zoneByName, zoneBySubnet, zonesOf, type Zone } from "./geo.js";
 
@@ -45,7 +46,7 @@ function render(inputs: JsonObject, ident: Ident | null, ctx: Ctx<AwsConfig>): J
     str(inputs.privateIp) ??
     generated(ident, (i) => (zone === undefined ? "" : hostInCidr(zone.cidr, i.serial)));
   const publicAddress =
-    inputs.associatePublicIpAddress === false ? "" : generated(ident, (i) => publicIp(i.serial));
+    inputs.associatePublicIpAddress === false ? "" : generated(ident, (i) => i.address ?? publicIp(i.serial));
   return {
     ...inputs,
     id: generated(ident, (i) => i.id),
@@ -154,4 +155,6 @@ export const awsInstance: ResourceKind<AwsConfig> = {
       .filter((r) => r.type === "aws:ec2/volumeAttachment:VolumeAttachment" && r.inputs.instanceId === res.id)
       .map((r) => r.id),
   faultSubject,
+  publicAddress: (inputs) => inputs.associatePublicIpAddress !== false,
+  boot: awsBoot,
 };

@@ -43,7 +43,7 @@ export const azurePublicIp: ResourceKind<AzureConfig> = {
       str(inputs.publicIpAddressName) ?? "",
     );
     if (inputs.publicIPAllocationMethod === "Static")
-      out.ipAddress = generated(ident, (i) => publicIp(i.serial));
+      out.ipAddress = generated(ident, (i) => i.address ?? publicIp(i.serial));
     return out;
   },
   beforeCreate: (inputs, id, ctx) => {
@@ -54,6 +54,8 @@ export const azurePublicIp: ResourceKind<AzureConfig> = {
         `Standard sku publicIp ${id} must have AllocationMethod set to Static.`,
       );
   },
+  // A Static address exists from the create on; booting on, it is a loopback address the VM publishes.
+  publicAddress: (inputs) => inputs.publicIPAllocationMethod === "Static",
 };
 
 function privateAddress(

@@ -7,6 +7,7 @@ import type { Ctx, FaultSubject, ResourceKind } from "../core/kind.js";
 import { generated } from "../core/render.js";
 import { arr, obj, str, text, type JsonObject } from "../core/values.js";
 import { VM_TYPE, PIP_TYPE } from "./address.js";
+import { azureBoot } from "./boot.js";
 import { armError, armId, armOutputs, locationOf, requireGroup, requireReference } from "./common.js";
 import type { AzureConfig } from "./config.js";
 import { DISK_TYPE } from "./disk.js";
@@ -144,4 +145,5 @@ export const azureVirtualMachine: ResourceKind<AzureConfig> = {
   beforeUpdate: (old, news, ctx) => checkDisks(news, old.id, ctx),
   cascade,
   faultSubject,
+  boot: azureBoot,
 };

@@ -1,9 +1,10 @@
 // Fault injection: `<DSTACK_FAKE_CLOUD_DIR>/faults.json`, a list of rules read at every instance
 // create. The first active rule matching the create decides: fail with the cloud's text for that kind of
 // error, after an optional delay (or only delay, when the rule names no error). `times` limits a rule to
-// its first N matching creates, counted in the store, so the count holds across plugin processes.
+// its first N matching creates, counted in the store, so the count holds across plugin processes;
+// `until_file` ends a rule when a test creates that file (a condition, where `until` is a clock).
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { hexOf } from "./hash.js";
 import { CLOUDS, type CloudName } from "./store.js";
 
@@ -23,6 +24,8 @@ export interface FaultRule {
   spot?: boolean;
   times?: number;
   until?: string;
+  /** The rule applies only while this file does not exist (relative: to the state directory). */
+  until_file?: string;
   delay_ms?: number;
 }
 
@@ -54,6 +57,7 @@ const KEYS = [
   "spot",
   "times",
   "until",
+  "until_file",
   "delay_ms",
 ];
 
@@ -71,7 +75,7 @@ function ruleProblems(raw: unknown, knownCodes: KnownCodes): string[] {
   if (!CLOUDS.includes(rule.cloud as CloudName)) problems.push(`"cloud" must be one of ${CLOUDS.join(", ")}`);
   if (rule.error !== undefined && !FAULT_ERRORS.includes(rule.error as FaultError))
     problems.push(`"error" must be one of ${FAULT_ERRORS.join(", ")}`);
-  for (const k of ["code", "zone", "region", "instance_type", "until"])
+  for (const k of ["code", "zone", "region", "instance_type", "until", "until_file"])
     if (!isStr(k)) problems.push(`"${k}" must be a string`);
   if (rule.spot !== undefined && typeof rule.spot !== "boolean") problems.push(`"spot" must be a boolean`);
   if (rule.code !== undefined && rule.error === undefined) problems.push(`"code" needs "error"`);
@@ -86,6 +90,7 @@ function ruleProblems(raw: unknown, knownCodes: KnownCodes): string[] {
   }
   if (typeof rule.until === "string" && Number.isNaN(Date.parse(rule.until)))
     problems.push(`"until" must be an ISO timestamp`);
+  if (rule.until_file === "") problems.push(`"until_file" must name a file`);
   return problems;
 }
 
@@ -113,13 +118,26 @@ export function ruleKey(rule: FaultRule, index: number): string {
   return `${index}:${hexOf(JSON.stringify(rule), 12)}`;
 }
 
-export function ruleMatches(rule: FaultRule, target: FaultTarget, now: Date): boolean {
+/** What a rule's end depends on besides the create: the time, and which files exist. */
+export interface FaultWorld {
+  now: Date;
+  /** Whether `file` exists; a relative path is the state directory's. */
+  exists: (file: string) => boolean;
+}
+
+/** The world of the state directory `dir` at this moment. */
+export function worldOf(dir: string): FaultWorld {
+  return { now: new Date(), exists: (file) => existsSync(resolve(dir, file)) };
+}
+
+export function ruleMatches(rule: FaultRule, target: FaultTarget, world: FaultWorld): boolean {
   if (rule.cloud !== target.cloud) return false;
   if (rule.zone !== undefined && !target.zones.includes(rule.zone)) return false;
   if (rule.region !== undefined && rule.region !== target.region) return false;
   if (rule.instance_type !== undefined && rule.instance_type !== target.instanceType) return false;
   if (rule.spot !== undefined && rule.spot !== (target.spot ?? false)) return false;
-  return rule.until === undefined || now.getTime() < Date.parse(rule.until);
+  if (rule.until !== undefined && world.now.getTime() >= Date.parse(rule.until)) return false;
+  return rule.until_file === undefined || !world.exists(rule.until_file);
 }
 
 /**
@@ -130,10 +148,10 @@ export function decideFault(
   rules: readonly FaultRule[],
   target: FaultTarget,
   attempts: Record<string, number>,
-  now: Date,
+  world: FaultWorld,
 ): FaultDecision | null {
   for (const [index, rule] of rules.entries()) {
-    if (!ruleMatches(rule, target, now)) continue;
+    if (!ruleMatches(rule, target, world)) continue;
     const key = ruleKey(rule, index);
     const seen = attempts[key] ?? 0;
     if (rule.times !== undefined && seen >= rule.times) continue;

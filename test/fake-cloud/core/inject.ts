@@ -2,7 +2,7 @@
 // the store (so `times` holds across plugin processes), then its delay is served (cancellable) and its
 // error thrown with the cloud's text.
 import { setTimeout as sleep } from "node:timers/promises";
-import { decideFault, loadFaults, ruleKey } from "./faults.js";
+import { decideFault, loadFaults, ruleKey, worldOf } from "./faults.js";
 import { uuidOf } from "./hash.js";
 import { CloudError, type CloudModel, type FaultSubject } from "./kind.js";
 import type { Store } from "./store.js";
@@ -18,7 +18,7 @@ export async function injectFault<C>(
     cloud === model.cloud ? model.faultCodes(error) : [],
   );
   const decided = store.transact((data) => {
-    const decision = decideFault(rules, subject, data.meta.faultAttempts, new Date());
+    const decision = decideFault(rules, subject, data.meta.faultAttempts, worldOf(store.dir));
     if (decision === null) return null;
     const key = ruleKey(decision.rule, decision.index);
     return { ...decision, requestId: uuidOf(`${key}#${data.meta.faultAttempts[key]}#${urn}`) };

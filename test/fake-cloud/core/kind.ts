@@ -11,6 +11,21 @@ export interface Ident {
   id: string;
   /** The store counter at creation; addresses derive from it. */
   serial: number;
+  /** Its public address when booting is on: a loopback address of its own (boot/loopback.ts). */
+  address?: string;
+}
+
+/** What a booted instance gets from its cloud, as cloud-init on the VM reads it. */
+export interface BootSpec {
+  /** The user data as the VM receives it (decoded the cloud's way; may still be gzip, cloud-init's job). */
+  userData: Buffer;
+  hostname: string;
+  /** The cloud's instance id (meta-data `instance-id`). */
+  instanceId: string;
+  /** Keys the cloud hands cloud-init as the instance's own (meta-data `public-keys`). */
+  publicKeys: string[];
+  /** The resource whose public address is the instance's (itself, or an Azure public IP); null for none. */
+  addressOwner: string | null;
 }
 
 /** What a kind sees of the world: its provider's config and the resources of its cloud. */
@@ -65,6 +80,10 @@ export interface ResourceKind<C> {
   cascade?(res: StoredResource, ctx: Ctx<C>): string[];
   /** Present for the instance kinds fault rules apply to. */
   faultSubject?(inputs: JsonObject, ctx: Ctx<C>): FaultSubject;
+  /** Whether a create gets a public address (booting on: a loopback address, released on delete). */
+  publicAddress?(inputs: JsonObject): boolean;
+  /** Present for the instance kinds that boot a container when booting is on. */
+  boot?(inputs: JsonObject, id: string, outputs: JsonObject, ctx: Ctx<C>): BootSpec;
 }
 
 export type Invoke<C> = (args: JsonObject, config: C) => JsonObject;

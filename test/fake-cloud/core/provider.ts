@@ -2,11 +2,15 @@
 // It implements @pulumi/pulumi/provider's `Provider` interface, extended with what that SDK's own
 // server never forwards (provider configuration, preview, detailed diffs); server.ts serves it.
 import type * as sdk from "@pulumi/pulumi/provider/provider.js";
+import { bootCreated, imageReady } from "../boot/boot-created.js";
+import { removeContainer } from "../boot/container.js";
+import { allocateAddress, releaseAddresses } from "../boot/loopback.js";
+import { bootOptions, containerName, type BootOptions } from "../boot/options.js";
 import { Checker } from "./check-kit.js";
 import { diffInputs } from "./diff.js";
 import { autoName, uuidOf } from "./hash.js";
 import { injectFault } from "./inject.js";
-import { CloudError, type CloudModel, type Ctx, type ResourceKind } from "./kind.js";
+import { CloudError, type BootSpec, type CloudModel, type Ctx, type ResourceKind } from "./kind.js";
 import {
   DIR_ENV,
   diffResult,
@@ -28,6 +32,8 @@ export class FakeCloudProvider<C> implements sdk.Provider {
   readonly version: string;
   private config: C | undefined;
   private store: Store | undefined;
+  /** Set when instance creates boot containers (DSTACK_FAKE_CLOUD_BOOT=1). */
+  private boot: BootOptions | undefined;
   private readonly abort = new AbortController();
 
   constructor(
@@ -58,6 +64,7 @@ export class FakeCloudProvider<C> implements sdk.Provider {
         `${this.prefix}: ${DIR_ENV} is not set; it names the directory holding the fake cloud's state (see test/fake-cloud/SPEC.md)`,
       );
     this.store = new Store(dir);
+    this.boot = bootOptions(this.env);
     this.config = this.model.configure(values, this.env);
   }
 
@@ -125,7 +132,9 @@ export class FakeCloudProvider<C> implements sdk.Provider {
       return { id: "", outs: kind.render(clean, null, this.ctx(urn, store.read().clouds[cloud].resources)) };
     const subject = kind.faultSubject?.(clean, this.ctx(urn, store.read().clouds[cloud].resources));
     if (subject !== undefined) await injectFault(this.model, store, subject, urn, this.abort.signal);
-    return store.transact((data) => {
+    const boot = kind.boot === undefined ? undefined : this.boot;
+    if (boot !== undefined) await imageReady(boot, this.prefix, this.abort.signal);
+    const created = store.transact((data) => {
       const resources = data.clouds[cloud].resources;
       const ctx = this.ctx(urn, resources);
       const serial = ++data.meta.counter;
@@ -133,7 +142,12 @@ export class FakeCloudProvider<C> implements sdk.Provider {
       if (resources[id] !== undefined)
         throw new CloudError(this.model.alreadyExists(kind.type, id, uuidOf(`exists:${id}:${serial}`)));
       kind.beforeCreate?.(clean, id, ctx);
-      const outputs = kind.render(clean, { id, serial }, ctx);
+      const address =
+        this.boot !== undefined && kind.publicAddress?.(clean) === true
+          ? allocateAddress(data, store.dir, id)
+          : undefined;
+      const outputs = kind.render(clean, { id, serial, address }, ctx);
+      const container = boot === undefined ? undefined : containerName(store.dir, cloud, serial);
       resources[id] = {
         type: kind.type,
         id,
@@ -142,9 +156,22 @@ export class FakeCloudProvider<C> implements sdk.Provider {
         outputs,
         serial,
         createdAt: new Date().toISOString(),
+        ...(container === undefined ? {} : { container }),
       };
-      return { id, outs: outputs };
+      const spec: BootSpec | undefined =
+        container === undefined ? undefined : kind.boot?.(clean, id, outputs, ctx);
+      const owner = spec?.addressOwner;
+      const reached = owner ? (data.meta.addresses?.[owner] ?? null) : null;
+      const booting = container !== undefined && spec !== undefined;
+      return {
+        id,
+        outs: outputs,
+        instance: booting ? { id, serial, container, spec, address: reached } : undefined,
+      };
     });
+    if (boot !== undefined && created.instance !== undefined)
+      await bootCreated(store, cloud, created.instance, boot, this.prefix, this.abort.signal);
+    return { id: created.id, outs: created.outs };
   }
 
   read(id: string, urn: string): Promise<sdk.ReadResult> {
@@ -173,10 +200,11 @@ export class FakeCloudProvider<C> implements sdk.Provider {
     if (preview) {
       const resources = store.read().clouds[cloud].resources;
       const old = resources[id];
+      const address = store.read().meta.addresses?.[id];
       return {
         outs: kind.render(
           clean,
-          old === undefined ? null : { id, serial: old.serial },
+          old === undefined ? null : { id, serial: old.serial, address },
           this.ctx(urn, resources),
         ),
       };
@@ -188,7 +216,7 @@ export class FakeCloudProvider<C> implements sdk.Provider {
       if (old === undefined)
         throw new CloudError(`${this.prefix}: cannot update ${id}: it no longer exists in the fake cloud`);
       kind.beforeUpdate?.(old, clean, ctx);
-      const outputs = kind.render(clean, { id, serial: old.serial }, ctx);
+      const outputs = kind.render(clean, { id, serial: old.serial, address: data.meta.addresses?.[id] }, ctx);
       if (!deepEqual(outputs, old.outputs) || !deepEqual(news, old.inputs))
         resources[id] = { ...old, inputs: news, outputs, updatedAt: new Date().toISOString() };
       return { outs: outputs };
@@ -201,14 +229,20 @@ export class FakeCloudProvider<C> implements sdk.Provider {
 
   private deleteNow(id: string, urn: string): void {
     const kind = this.kind(urn);
-    this.ready().store.transact((data) => {
+    const { store } = this.ready();
+    // A booted instance's container goes first: while it cannot be removed, the resource stays.
+    const container = store.read().clouds[this.model.cloud].resources[id]?.container;
+    if (container !== undefined) removeContainer(store.dir, container);
+    store.transact((data) => {
       const resources = data.clouds[this.model.cloud].resources;
       const res = resources[id];
       if (res === undefined) return; // already gone: deleting succeeds, as with the real providers
       const ctx = this.ctx(urn, resources);
       kind.beforeDelete?.(res, ctx);
-      for (const other of kind.cascade?.(res, ctx) ?? []) delete resources[other];
+      const along = kind.cascade?.(res, ctx) ?? [];
+      for (const other of along) delete resources[other];
       delete resources[id];
+      releaseAddresses(data, store.dir, [id, ...along]);
     });
   }
 

@@ -31,6 +31,8 @@ export interface StoredResource {
   serial: number;
   createdAt: string;
   updatedAt?: string;
+  /** The container a booted instance runs in (booting on, see boot/); removed with the resource. */
+  container?: string;
 }
 
 export interface CloudState {
@@ -42,6 +44,8 @@ export interface MetaState {
   counter: number;
   /** Matching creates seen per fault rule key (see faults.ts). */
   faultAttempts: Record<string, number>;
+  /** Loopback public addresses of this store (booting on), by the id of the resource owning each. */
+  addresses?: Record<string, string>;
 }
 
 export interface StoreData {
@@ -92,9 +96,7 @@ export class Store {
 
   /** Runs `fn` on the current data under the lock, then writes back whatever it changed. */
   transact<T>(fn: (data: StoreData) => T): T {
-    mkdirSync(this.dir, { recursive: true });
-    const release = this.lock();
-    try {
+    return withLock(this.dir, () => {
       const data = this.read();
       const before = JSON.stringify(data);
       const result = fn(data);
@@ -103,40 +105,48 @@ export class Store {
         writeJsonAtomic(this.file("meta"), data.meta);
       }
       return result;
-    } finally {
-      release();
-    }
+    });
   }
+}
 
-  private lock(): () => void {
-    const path = join(this.dir, ".lock");
-    const deadline = Date.now() + LOCK_TIMEOUT_MS;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const fd = openSync(path, "wx");
-        writeFileSync(fd, String(process.pid));
-        closeSync(fd);
-        return () => unlinkSync(path);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      }
-      this.takeOverStale(path);
-      if (Date.now() > deadline)
-        throw new Error(
-          `fake-cloud: the store lock ${path} has been held for over ${LOCK_TIMEOUT_MS / 1000} s`,
-        );
-      sleepSync(Math.min(5 + attempt * 2, 50));
-    }
+/** Runs `fn` holding `<dir>/.lock` (the directory is created if missing); see SPEC.md "State". */
+export function withLock<T>(dir: string, fn: () => T): T {
+  mkdirSync(dir, { recursive: true });
+  const release = lock(join(dir, ".lock"));
+  try {
+    return fn();
+  } finally {
+    release();
   }
+}
 
-  /** A lock left by a process that died mid-transaction (killed plugin) is removed. */
-  private takeOverStale(path: string): void {
+function lock(path: string): () => void {
+  const deadline = Date.now() + LOCK_TIMEOUT_MS;
+  for (let attempt = 0; ; attempt++) {
     try {
-      const pid = Number(readFileSync(path, "utf8"));
-      const old = Date.now() - statSync(path).mtimeMs > 1000;
-      if (old && Number.isInteger(pid) && pid > 0 && !alive(pid)) unlinkSync(path);
-    } catch {
-      // gone in the meantime, or half-written: retry
+      const fd = openSync(path, "wx");
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => unlinkSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
+    takeOverStale(path);
+    if (Date.now() > deadline)
+      throw new Error(
+        `fake-cloud: the store lock ${path} has been held for over ${LOCK_TIMEOUT_MS / 1000} s`,
+      );
+    sleepSync(Math.min(5 + attempt * 2, 50));
+  }
+}
+
+/** A lock left by a process that died mid-transaction (killed plugin) is removed. */
+function takeOverStale(path: string): void {
+  try {
+    const pid = Number(readFileSync(path, "utf8"));
+    const old = Date.now() - statSync(path).mtimeMs > 1000;
+    if (old && Number.isInteger(pid) && pid > 0 && !alive(pid)) unlinkSync(path);
+  } catch {
+    // gone in the meantime, or half-written: retry
   }
 }

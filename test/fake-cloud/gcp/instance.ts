@@ -19,6 +19,7 @@ import {
   privateIp,
   regionOfZone,
 } from "./common.js";
+import { gcpBoot, gcpHasPublicAddress } from "./boot.js";
 import { effectiveLabels, type GcpConfig } from "./config.js";
 
 const GPU_FAMILIES = ["a2-", "a3-", "a4-", "a4x-", "g2-", "g4-"];
@@ -84,9 +85,12 @@ function render(inputs: JsonObject, ident: Ident | null, ctx: Ctx<GcpConfig>): J
       network: networkLink(project, network),
       subnetwork: `${COMPUTE}projects/${project}/regions/${region}/subnetworks/${basename(str(n.subnetwork) ?? network)}`,
       networkIp: str(n.networkIp) ?? generated(ident, (id) => privateIp(region, id.serial, i)),
-      accessConfigs: (arr(n.accessConfigs) ?? []).map((ac) => ({
+      accessConfigs: (arr(n.accessConfigs) ?? []).map((ac, j) => ({
         ...(obj(ac) ?? {}),
-        natIp: str(obj(ac)?.natIp) ?? generated(ident, (id) => publicIp(id.serial + i)),
+        // Booting on, the instance's own address (first interface, first access config) is a loopback one.
+        natIp:
+          str(obj(ac)?.natIp) ??
+          generated(ident, (id) => (i === 0 && j === 0 ? id.address : undefined) ?? publicIp(id.serial + i)),
         networkTier: str(obj(ac)?.networkTier) ?? "PREMIUM",
       })),
     };
@@ -190,4 +194,6 @@ export const gcpInstance: ResourceKind<GcpConfig> = {
       .filter((r) => r.type === "gcp:compute/attachedDisk:AttachedDisk" && r.id.startsWith(`${res.id}/`))
       .map((r) => r.id),
   faultSubject,
+  publicAddress: gcpHasPublicAddress,
+  boot: gcpBoot,
 };

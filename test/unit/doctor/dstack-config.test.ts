@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { check as makeCheck } from "../../../src/doctor/check.js";
 import { localCheck } from "../../../src/doctor/cloud-checks.js";
 import { configCheck } from "../../../src/doctor/config-check.js";
-import { parseDstackConfig, readDstackConfig } from "../../../src/doctor/dstack-config.js";
+import { parseDstackConfig, readDstackConfig } from "../../../src/home/dstack-config.js";
 import { homeRelative } from "../../../src/doctor/run-doctor.js";
 import { tempDir, withFiles } from "./fakes.js";
 
@@ -114,6 +114,17 @@ describe("~/.dstack/config.yml", () => {
       FILE,
     );
     expect(forever.backends[0]?.faults).toEqual({ noCapacity: ["a"], noCapacityFor: null });
+    // Or until a file exists, kept as written (apply resolves a relative one against ~/.dstack).
+    const untilFile = parseDstackConfig(
+      "backends:\n  - type: local\n    zones: [a]\n    faults: {no_capacity: [a], no_capacity_until_file: capacity}\n",
+      FILE,
+    );
+    expect(untilFile.diagnostics).toEqual([]);
+    expect(untilFile.backends[0]?.faults).toEqual({
+      noCapacity: ["a"],
+      noCapacityFor: null,
+      noCapacityUntilFile: "capacity",
+    });
   });
 
   it("points at every wrong zone and fault setting with line:col and a fix", () => {
@@ -145,6 +156,7 @@ describe("~/.dstack/config.yml", () => {
         "      no_capacity: [zone-a, us-east-1a, zone-bb]",
         "      no_capacity_for: soon",
         "      no_capcity: [zone-a]",
+        "      no_capacity_until_file: 3",
         "",
       ].join("\n"),
       FILE,
@@ -156,10 +168,11 @@ describe("~/.dstack/config.yml", () => {
       "error 5:29 backends[0].faults.no_capacity[1] add it to `zones`, or name a listed zone",
       'error 5:41 backends[0].faults.no_capacity[2] did you mean "zone-b"?',
       "error 6:24 backends[0].faults.no_capacity_for write 90s, 30m, 2h, 1d, 1w, or a number of seconds",
+      "error 8:31 backends[0].faults.no_capacity_until_file write `no_capacity_until_file: capacity` (then `touch ~/.dstack/capacity` clears the fault)",
     ]);
     expect(configCheck(f, show)).toMatchObject({
       status: "error",
-      detail: "~/.dstack/config.yml:7:7: backends[0].faults.no_capcity: unknown fault (and 3 more)",
+      detail: "~/.dstack/config.yml:7:7: backends[0].faults.no_capcity: unknown fault (and 4 more)",
     });
 
     const noZones = parseDstackConfig("backends:\n  - type: local\n    faults: {no_capacity: [a]}\n", FILE);

@@ -1,7 +1,6 @@
 import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
 import { describe, expect, it } from "vitest";
 import { planFromEvents, renderPlan } from "../../../src/engine/plan.js";
-import { classifyText, engineDetail } from "../../../src/engine/errors.js";
 
 const urn = (type: string, name: string): string => `urn:pulumi:dev::dstack::${type}::${name}`;
 
@@ -57,34 +56,5 @@ describe("structured plan from engine events", () => {
     );
     expect(text).toContain("1 to create, 1 to replace");
     expect(renderPlan({ steps: [], unchanged: 3 })).toBe("No infrastructure changes (3 unchanged).");
-  });
-});
-
-describe("engine error classification", () => {
-  it.each([
-    [
-      "error: creating EC2 Instance: InsufficientInstanceCapacity: We currently do not have sufficient p5.48xlarge capacity",
-      "capacity",
-    ],
-    [
-      "googleapi: Error 503: The zone 'projects/p/zones/us-central1-a' does not have enough resources available to fulfill the request.",
-      "capacity",
-    ],
-    ['Code="ZONE_RESOURCE_POOL_EXHAUSTED"', "capacity"],
-    [
-      'Code="SkuNotAvailable" Message="The requested VM size Standard_ND96isr_H100_v5 is currently not available"',
-      "capacity",
-    ],
-    ["VcpuLimitExceeded: You have requested more vCPU capacity than your current vCPU limit", "quota"],
-    ["error: No valid credential sources found: NoCredentialProviders", "credentials"],
-    ["error: something else broke", "failed"],
-  ])("%s -> %s", (text, code) => {
-    expect(classifyText(text)).toBe(code);
-  });
-
-  it("keeps the error lines of the engine's output", () => {
-    const text =
-      "code: 255\nstdout: \nUpdating (dev)\n\nerror: update failed\n    error: InsufficientInstanceCapacity\nstderr: \n";
-    expect(engineDetail(text)).toBe("error: update failed\nerror: InsufficientInstanceCapacity");
   });
 });

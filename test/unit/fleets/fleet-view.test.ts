@@ -63,6 +63,17 @@ describe("fleet view", () => {
       retrying: { ...retrying, trying: "aws us-east-1 use1-az2" },
     });
     expect(fleetStatusText(trying, "pending", now)).toBe("pending (no capacity, attempt 7 in progress)");
+    // The background's attempt itself: the record says provisioning (its creator is that process), and
+    // ps still shows the pending fleet with its attempt in progress; interrupted if that process died.
+    const attempt = fleetRecord({
+      status: "provisioning",
+      creator: stamp,
+      retrying: { ...retrying, attempts: 8, trying: "aws us-east-1 use1-az2" },
+    });
+    expect(fleetProcess(attempt)).toEqual(stamp);
+    expect(fleetStatus(attempt, true)).toBe("pending");
+    expect(fleetStatusText(attempt, "pending", now)).toBe("pending (no capacity, attempt 8 in progress)");
+    expect(fleetStatus(attempt, false)).toBe("interrupted");
     const gaveUp = fleetRecord({
       status: "failed",
       retrying: { ...retrying, reason: "no capacity within retry.duration", message: "..." },

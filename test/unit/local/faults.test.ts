@@ -1,5 +1,6 @@
-// Fault injection of the local backend: the decision is a pure function of the faults, the zone and the
-// clock; the state file starts the clock at the first attempt and restarts it when the faults change.
+// Fault injection of the local backend: the decision is a pure function of the faults, the zone, the
+// clock and whether no_capacity_until_file exists; the state file starts the clock at the first attempt
+// and restarts it when the faults change.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,6 +53,16 @@ describe("capacityFault", () => {
     expect(capacityFault(f, "zone-a", first, first + 60_000)).toBeNull();
   });
 
+  it("with no_capacity_until_file it clears once that file exists, whatever the time", () => {
+    const f = faults({ no_capacity_until_file: "/tmp/capacity" });
+    expect(capacityFault(f, "zone-a", 0, 365 * 86_400_000, false)).toContain(
+      "[simulated: faults.no_capacity in ~/.dstack/config.yml, clearing once /tmp/capacity exists]",
+    );
+    expect(capacityFault(f, "zone-a", 0, 0, true)).toBeNull();
+    // Without the setting, an existing file changes nothing.
+    expect(capacityFault(faults(), "zone-a", 0, 0, true)).not.toBeNull();
+  });
+
   it("names no alternative when every zone is faulted", () => {
     const text = capacityFault(faults({ no_capacity: ["zone-a", "zone-b", "zone-c"] }), "zone-c", 0, 0)!;
     expect(text).not.toContain("choosing");
@@ -82,6 +93,20 @@ describe("the first-attempt clock", () => {
     const changed = { ...f, no_capacity_for: 20 };
     expect(checkCapacityFault(changed, "zone-a", 12_000)).not.toBeNull();
     expect(JSON.parse(readFileSync(f.state_file, "utf8"))).toMatchObject({ first_attempt_at: 12_000 });
+  });
+
+  it("checks no_capacity_until_file on disk at every attempt", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dstack-faults-"));
+    const f = faults({ no_capacity_until_file: join(dir, "capacity") });
+    expect(checkCapacityFault(f, "zone-a", 1_000)).not.toBeNull();
+    expect(checkCapacityFault(f, "zone-a", 2_000)).not.toBeNull();
+    writeFileSync(join(dir, "capacity"), "");
+    expect(checkCapacityFault(f, "zone-a", 3_000)).toBeNull();
+  });
+
+  it("the key names no_capacity_until_file only when it is set (earlier keys stay as they were)", () => {
+    expect(faultsKey(faults())).toBe('{"no_capacity":["zone-a","zone-b"],"no_capacity_for":null}');
+    expect(faultsKey(faults({ no_capacity_until_file: "/f" }))).not.toBe(faultsKey(faults()));
   });
 
   it("a damaged state file starts the clock again", () => {

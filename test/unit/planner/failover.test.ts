@@ -29,27 +29,30 @@ const tried = (code: string | null): FailedTry => ({
 });
 
 describe("failureOutcome", () => {
-  it("reads the error table, scoped to the attempt's cloud", () => {
-    expect(failureOutcome("api error VcpuLimitExceeded: You have requested more vCPU", "aws", false)).toEqual(
-      {
-        code: "VcpuLimitExceeded",
-        kind: "quota",
-        decision: "next-region",
-      },
-    );
-    expect(failureOutcome("AuthFailure: AWS was not able to validate", "aws", false).decision).toBe("stop");
+  it("reads the error table, scoped to the attempt's cloud, and keeps the message it matched", () => {
+    expect(
+      failureOutcome(["api error VcpuLimitExceeded: You have requested more vCPU"], "aws", false),
+    ).toEqual({
+      code: "VcpuLimitExceeded",
+      kind: "quota",
+      decision: "next-region",
+      message: "api error VcpuLimitExceeded: You have requested more vCPU",
+    });
+    expect(failureOutcome(["AuthFailure: AWS was not able to validate"], "aws", false).decision).toBe("stop");
   });
 
-  it("a deadline is a timeout whatever the text; unknown text moves on", () => {
-    expect(failureOutcome("the update was cancelled", "aws", true)).toEqual({
+  it("a deadline is a timeout whatever the messages; unknown messages move on", () => {
+    expect(failureOutcome(["the update was cancelled"], "aws", true)).toEqual({
       code: ATTEMPT_TIMEOUT,
       kind: null,
       decision: "next-zone",
+      message: "the update was cancelled",
     });
-    expect(failureOutcome("docker: no space left on device", "local", false)).toEqual({
+    expect(failureOutcome(["docker: no space left on device"], "local", false)).toEqual({
       code: null,
       kind: null,
       decision: "next-zone",
+      message: "docker: no space left on device",
     });
   });
 });

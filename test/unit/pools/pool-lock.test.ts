@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stampOf } from "../../../src/process-identity.js";
 import { withPoolLock } from "../../../src/pools/pool-lock.js";
+import { until } from "../../until.js";
 
 function homeWithLockHeldBy(pid: number): { home: string; lock: string } {
   const home = mkdtempSync(join(tmpdir(), "dstack-pool-lock-"));
@@ -20,15 +21,27 @@ describe("withPoolLock", () => {
   it("waits while a live process holds the lock, and runs once it is released", async () => {
     const holder = spawn("sleep", ["30"]);
     const { home, lock } = homeWithLockHeldBy(holder.pid ?? 0);
+    const refused: number[] = [];
     try {
-      const started = Date.now();
-      let ranAt = 0;
-      const waiting = withPoolLock(home, "local", () => Promise.resolve((ranAt = Date.now())));
-      await new Promise((r) => setTimeout(r, 400));
-      expect(ranAt).toBe(0);
+      let released = false;
+      let ranAfterRelease: boolean | undefined;
+      const waiting = withPoolLock(
+        home,
+        "local",
+        () => Promise.resolve((ranAfterRelease = released)),
+        undefined,
+        (tries) => refused.push(tries),
+      );
+      // Three tries refused (the first and two polls): it is waiting, not running.
+      await until("three refused tries of the lock", () => (refused.length >= 3 ? true : undefined), 10_000, {
+        intervalMs: 10,
+      });
+      expect(refused.slice(0, 3)).toEqual([1, 2, 3]);
+      expect(ranAfterRelease).toBeUndefined();
+      released = true;
       holder.kill("SIGKILL");
       await waiting;
-      expect(ranAt - started).toBeGreaterThanOrEqual(400);
+      expect(ranAfterRelease).toBe(true);
       expect(existsSync(lock)).toBe(false);
     } finally {
       holder.kill("SIGKILL");

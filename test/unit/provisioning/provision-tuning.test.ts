@@ -59,13 +59,24 @@ describe("localSettings", () => {
     });
   });
 
+  it("no_capacity_until_file: a relative path is ~/.dstack's", () => {
+    const dir = home(
+      "backends:\n  - type: local\n    zones: [a]\n    faults: {no_capacity: [a], no_capacity_until_file: capacity}\n",
+    );
+    expect(localSettings(dir).faults?.no_capacity_until_file).toBe(join(dir, ".dstack", "capacity"));
+    const absolute = home(
+      "backends:\n  - type: local\n    zones: [a]\n    faults: {no_capacity: [a], no_capacity_until_file: /tmp/cap}\n",
+    );
+    expect(localSettings(absolute).faults?.no_capacity_until_file).toBe("/tmp/cap");
+  });
+
   it("errors stop apply with every FILE:LINE:COL", () => {
     const dir = home(
       "backends:\n  - type: local\n    zones: [a]\n    faults: {no_capacity: [b], no_capacity_for: x}\n",
     );
     expect(() => localSettings(dir)).toThrow(
       new RegExp(
-        `has 2 errors:\\n  ${join(dir, ".dstack", "config.yml")}:4:28: backends\\[0\\]\\.faults\\.no_capacity\\[0\\]: "b" is not one of this backend's zones \\(a\\)`,
+        `has 2 errors:\\n  ${join(dir, ".dstack", "config.yml")}:4:28: error: backends\\[0\\]\\.faults\\.no_capacity\\[0\\]: "b" is not one of this backend's zones \\(a\\)`,
       ),
     );
   });

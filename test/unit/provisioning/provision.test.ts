@@ -7,8 +7,8 @@ import type { RetrySpec } from "../../../src/compiler/spec.js";
 import { planAttempts, type Attempt } from "../../../src/planner/attempt-plan.js";
 import { ATTEMPT_TIMEOUT } from "../../../src/planner/failure-report.js";
 import { CleanupFailed } from "../../../src/provisioning/cleanup-failed.js";
+import { EngineError, engineDetail } from "../../../src/engine/errors.js";
 import {
-  failureText,
   HandedOff,
   provision,
   ProvisionFailed,
@@ -16,6 +16,7 @@ import {
   type ProvisionState,
 } from "../../../src/provisioning/provision.js";
 import { capacityFault, type FaultInputs } from "../../../src/stacks/local/faults.js";
+import { fixtureError, loadFixture } from "../../fixtures/engine-events/fixture.js";
 import { offer } from "../planner/fixtures.js";
 
 const ZONES = ["zone-a", "zone-b", "zone-c"];
@@ -26,6 +27,32 @@ const LOCAL: MatchedOffer = offer({
   zones: ZONES,
   price: 0,
 });
+
+/**
+ * What stack-runner throws for a faulted create: the provider's message as the failed resource's
+ * diagnostic, and Pulumi's echoes of it only in the raw output.
+ */
+function faultError(zone: string, fault: string): EngineError {
+  const name = `local-${zone}`;
+  return new EngineError("failed", "the Pulumi update of pool-local failed", {
+    operation: "up",
+    diagnostics: [
+      {
+        urn: `urn:pulumi:pool-local::dstack::pulumi-nodejs:dynamic:Resource::${name}`,
+        type: "pulumi-nodejs:dynamic:Resource",
+        name,
+        op: "create",
+        message: fault,
+      },
+      { message: "update failed" },
+    ],
+    raw: [
+      ` +  pulumi-nodejs:dynamic:Resource ${name} creating (0s) error: ${fault}`,
+      ` +  pulumi-nodejs:dynamic:Resource ${name} **creating failed** error: ${fault}`,
+      "error: update failed",
+    ].join("\n"),
+  });
+}
 
 /** A pool of instances whose creates fail in faulted zones; each create takes 2 s of the fake clock. */
 class FakePool {
@@ -40,8 +67,7 @@ class FakePool {
   add = (a: Attempt): Promise<string> => {
     this.clock += 2000;
     const fault = capacityFault(this.faults, a.zone, this.firstAttemptAt, this.clock);
-    if (fault !== null)
-      return Promise.reject(new Error(`the Pulumi update failed: capacity:\n  error: ${fault}`));
+    if (fault !== null) return Promise.reject(faultError(a.zone ?? "-", fault));
     this.created.push(a.zone ?? "-");
     return Promise.resolve(`instance in ${a.zone ?? "-"}`);
   };
@@ -324,29 +350,59 @@ describe("provision", () => {
   });
 });
 
-describe("failureText", () => {
-  it("keeps the provider's error once, without the engine's echoes and wrapping", () => {
-    const fault =
-      "creating local instance: api error InsufficientInstanceCapacity: no local capacity (zone-a).";
-    const message = [
-      "the Pulumi update failed: capacity:",
-      `  +  pulumi-nodejs:dynamic:Resource local-073e75 creating (0s) error: ${fault}`,
-      `  +  pulumi-nodejs:dynamic:Resource local-073e75 **creating failed** error: ${fault}`,
-      "  +  pulumi:pulumi:Stack dstack-pool-local creating (0s) error: update failed",
-      "  +  pulumi:pulumi:Stack dstack-pool-local **creating failed** 1 error",
-      "  error: update failed",
-      `  error: ${fault}`,
-    ].join("\n");
-    expect(failureText(new Error(message))).toBe(fault);
+describe("provision: what a failed attempt reports", () => {
+  const localCapacity = fixtureError("local-capacity", "pool-local");
+  const oneZone = (): Attempt[] =>
+    planAttempts([{ ...LOCAL, zones: ["zone-a"] }], { spotPolicy: "on-demand" });
+
+  it("classifies from the failed resource's diagnostic and reports the cloud's message once", async () => {
+    const lines: string[] = [];
+    const error = (await provision(
+      { plan: oneZone, attempt: () => Promise.reject(localCapacity), progress: (l) => lines.push(l) },
+      policy(),
+    ).catch((e: unknown) => e)) as ProvisionFailed;
+    const [fault] = localCapacity.failure.diagnostics;
+    expect(error.tries.map((t) => [t.code, t.decision, t.message])).toEqual([
+      ["InsufficientInstanceCapacity", "next-zone", fault?.message],
+    ]);
+    expect(lines.at(-1)).toBe(
+      "Attempt 1/1: local zone-a ... no capacity (InsufficientInstanceCapacity), no offer left to try",
+    );
+    // The report's row: the cloud's own sentence, once, not Pulumi's echoes of the whole error.
+    expect(error.message.split("We currently do not have sufficient local capacity").length - 1).toBe(1);
+    expect(error.message).not.toContain("creating failed");
   });
 
-  it("keeps a cloud's own lines, and anything it does not recognise whole", () => {
-    const aws =
-      "error: 1 error occurred:\n\t* creating EC2 Instance: operation error EC2: RunInstances, api error InsufficientInstanceCapacity: We currently do not have sufficient p5.48xlarge capacity.";
-    expect(failureText(new Error(aws))).toBe(
-      "* creating EC2 Instance: operation error EC2: RunInstances, api error InsufficientInstanceCapacity: We currently do not have sufficient p5.48xlarge capacity.",
+  it("without diagnostics (no events) the raw output's error lines are classified instead", async () => {
+    const raw = loadFixture("local-capacity").error.message;
+    const noEvents = new EngineError("failed", "the Pulumi update of pool-local failed", {
+      operation: "up",
+      diagnostics: [],
+      raw,
+    });
+    const error = (await provision(
+      { plan: oneZone, attempt: () => Promise.reject(noEvents), progress: () => undefined },
+      policy(),
+    ).catch((e: unknown) => e)) as ProvisionFailed;
+    expect(error.tries.map((t) => [t.code, t.message])).toEqual([
+      ["InsufficientInstanceCapacity", engineDetail(raw)],
+    ]);
+  });
+
+  it("a failure that is not the engine's is read by its message", async () => {
+    const lines: string[] = [];
+    const error = (await provision(
+      {
+        plan: oneZone,
+        attempt: () => Promise.reject(new Error("docker: no space left on device")),
+        progress: (l) => lines.push(l),
+      },
+      policy(),
+    ).catch((e: unknown) => e)) as ProvisionFailed;
+    expect(error.tries.map((t) => [t.code, t.message])).toEqual([[null, "docker: no space left on device"]]);
+    expect(lines.at(-1)).toBe(
+      "Attempt 1/1: local zone-a ... failed: docker: no space left on device, no offer left to try",
     );
-    expect(failureText("plain")).toBe("plain");
   });
 });
 

@@ -17,6 +17,7 @@ describe("parseConfig", () => {
       poll_interval_ms: 2000,
       min_connection_age_ms: 10000,
       instance_fs_in_data_dir: false,
+      host_mounts: [],
     });
   });
 

@@ -14,8 +14,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { sshConfigFile } from "../../../src/home/paths.js";
 import {
-  dstackSshConfigPath,
   ensureSshInclude,
   removeRunSshEntry,
   upsertRunSshEntry,
@@ -51,7 +51,7 @@ describe("run entries in ~/.dstack/ssh/config", () => {
   it("writes a host block and a run block that jumps through it", () => {
     const h = home();
     upsertRunSshEntry(h, entry(h, "dev"));
-    const text = readFileSync(dstackSshConfigPath(h), "utf8");
+    const text = readFileSync(sshConfigFile(h), "utf8");
     expect(text).toContain(
       [
         "# dstack run dev begin",
@@ -72,7 +72,7 @@ describe("run entries in ~/.dstack/ssh/config", () => {
       ].join("\n"),
     );
     expect(text).toContain("  ServerAliveInterval 30\n# dstack run dev end\n");
-    expect(mode(dstackSshConfigPath(h))).toBe(0o600);
+    expect(mode(sshConfigFile(h))).toBe(0o600);
     expect(mode(join(h, ".dstack", "ssh"))).toBe(0o700);
   });
 
@@ -80,14 +80,14 @@ describe("run entries in ~/.dstack/ssh/config", () => {
     const h = home();
     upsertRunSshEntry(h, entry(h, "a"));
     upsertRunSshEntry(h, entry(h, "b"));
-    const withBoth = readFileSync(dstackSshConfigPath(h), "utf8");
+    const withBoth = readFileSync(sshConfigFile(h), "utf8");
     upsertRunSshEntry(h, entry(h, "a", 10023));
-    const updated = readFileSync(dstackSshConfigPath(h), "utf8");
+    const updated = readFileSync(sshConfigFile(h), "utf8");
     expect(updated.match(/^Host a$/gm)).toHaveLength(1);
     expect(updated).toContain("Port 10023");
     expect(updated).not.toContain("Port 10022\n  User root\n  ProxyJump a-host");
     removeRunSshEntry(h, "a");
-    const onlyB = readFileSync(dstackSshConfigPath(h), "utf8");
+    const onlyB = readFileSync(sshConfigFile(h), "utf8");
     expect(onlyB).not.toMatch(/^Host a/m);
     // b's block is byte for byte what it was.
     const blockB = (t: string): string =>
@@ -95,7 +95,7 @@ describe("run entries in ~/.dstack/ssh/config", () => {
     expect(blockB(onlyB)).toBe(blockB(withBoth));
     removeRunSshEntry(h, "b");
     removeRunSshEntry(h, "b"); // idempotent
-    expect(readFileSync(dstackSshConfigPath(h), "utf8")).not.toContain("Host");
+    expect(readFileSync(sshConfigFile(h), "utf8")).not.toContain("Host");
     // No temp files left behind.
     expect(readdirSync(join(h, ".dstack", "ssh"))).toEqual(["config"]);
   });
@@ -105,7 +105,7 @@ describe("run entries in ~/.dstack/ssh/config", () => {
     expect(() => upsertRunSshEntry(h, { ...entry(h, "x"), user: "root\nHost *" })).toThrow(/cannot write/);
     expect(() => upsertRunSshEntry(h, entry(h, "Bad Name"))).toThrow(/not a run name/);
     removeRunSshEntry(h, "x"); // no file: nothing to do
-    expect(existsSync(dstackSshConfigPath(h))).toBe(false);
+    expect(existsSync(sshConfigFile(h))).toBe(false);
   });
 });
 

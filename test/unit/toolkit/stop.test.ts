@@ -7,7 +7,8 @@ import { UserError } from "../../../src/errors.js";
 import { stampOf, stampAlive } from "../../../src/process-identity.js";
 import { readPending } from "../../../src/runs/pending-store.js";
 import { readRun } from "../../../src/runs/store.js";
-import { dstackSshConfigPath, upsertRunSshEntry } from "../../../src/ssh/ssh-config.js";
+import { sshConfigFile } from "../../../src/home/paths.js";
+import { upsertRunSshEntry } from "../../../src/ssh/ssh-config.js";
 import { Toolkit } from "../../../src/toolkit/toolkit.js";
 import { pendingRecord, runRecord, tempHome, withPending, withRuns } from "./homes.js";
 import { recordingIoHost } from "./recording-io-host.js";
@@ -51,7 +52,7 @@ describe("Toolkit.stop", () => {
       user: "root",
       identityFile: "/nonexistent/id_ed25519",
     });
-    expect(readFileSync(dstackSshConfigPath(home), "utf8")).toContain("Host gone");
+    expect(readFileSync(sshConfigFile(home), "utf8")).toContain("Host gone");
     const { kit, io } = kitFor(home, [true]);
     const outcome = await kit.stop("gone");
     expect(io.questions).toEqual(["Stop the run gone?"]);
@@ -60,7 +61,7 @@ describe("Toolkit.stop", () => {
       run: { kind: "forgotten", name: "gone", instance: "local-gone" },
     });
     expect(readRun(home, "gone")).toBeUndefined();
-    expect(readFileSync(dstackSshConfigPath(home), "utf8")).not.toContain("Host gone");
+    expect(readFileSync(sshConfigFile(home), "utf8")).not.toContain("Host gone");
     // Nothing was left over by a killed dstack: nothing to say.
     expect(io.messages).toEqual([]);
   }, 20_000);
@@ -132,6 +133,6 @@ describe("Toolkit.stop", () => {
     const outcome = await kit.stop("landed");
     expect(io.questions).toEqual([]);
     expect(outcome.run).toMatchObject({ kind: "forgotten", name: "landed" });
-    expect(existsSync(dstackSshConfigPath(home))).toBe(false);
+    expect(existsSync(sshConfigFile(home))).toBe(false);
   }, 20_000);
 });

@@ -6,7 +6,8 @@
 //       zones: [zone-a, zone-b, zone-c]
 //       faults:
 //         no_capacity: [zone-a, zone-b]
-//         no_capacity_for: 60s
+//         no_capacity_for: 60s                # and/or, on a condition:
+//         no_capacity_until_file: capacity   # clears once ~/.dstack/capacity exists
 import type { DiagnosticBag, Path } from "../compiler/diagnostics.js";
 import { parseDuration } from "../compiler/grammar/units.js";
 import { closest } from "../compiler/suggest.js";
@@ -16,13 +17,15 @@ export interface LocalFaults {
   noCapacity: string[];
   /** Seconds after the first attempt when the fault clears; null: it never does. */
   noCapacityFor: number | null;
+  /** The fault clears once this file exists (as written: a relative path is ~/.dstack's). */
+  noCapacityUntilFile?: string;
 }
 
 export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
 const ZONE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const FAULT_KEYS = ["no_capacity", "no_capacity_for"];
+const FAULT_KEYS = ["no_capacity", "no_capacity_for", "no_capacity_until_file"];
 
 /** A list of distinct zone names; undefined (after an error) when the value is not one. */
 export function readZones(bag: DiagnosticBag, value: unknown, path: Path): string[] | undefined {
@@ -138,5 +141,26 @@ export function readLocalFaults(
         hint: parsed.hint,
       });
   }
-  return noCapacity === undefined ? undefined : { noCapacity, noCapacityFor };
+  const untilFile = untilFileOf(bag, value.no_capacity_until_file, [...path, "no_capacity_until_file"]);
+  if (noCapacity === undefined) return undefined;
+  return {
+    noCapacity,
+    noCapacityFor,
+    ...(untilFile === undefined ? {} : { noCapacityUntilFile: untilFile }),
+  };
+}
+
+/** `no_capacity_until_file`: a path (a relative one is resolved against ~/.dstack where it is used). */
+function untilFileOf(bag: DiagnosticBag, value: unknown, path: Path): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string" || value.trim() === "") {
+    bag.error({
+      code: "invalid-value",
+      path,
+      message: "expected a file path",
+      hint: "write `no_capacity_until_file: capacity` (then `touch ~/.dstack/capacity` clears the fault)",
+    });
+    return undefined;
+  }
+  return value;
 }

@@ -1,12 +1,13 @@
 // ~/.dstack/config.yml: which backends the user configured and their settings, read with positions so a
 // problem is reported as FILE:LINE:COL. Only the settings listed in SETTINGS are read; anything else in
-// the file (credentials included) is left alone and never echoed.
+// the file (credentials included) is left alone and never echoed. `dstack doctor` reports what this
+// finds; everything else reads the file through loadDstackConfig (load-config.ts), which refuses errors.
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { DiagnosticBag, type Diagnostic, type Path } from "../compiler/diagnostics.js";
 import { parseYamlSource } from "../compiler/source/yaml-source.js";
 import { closest } from "../compiler/suggest.js";
 import { isRecord, readLocalFaults, readZones, type LocalFaults } from "./local-backend-config.js";
+import { configFile } from "./paths.js";
 
 export const BACKEND_TYPES = ["aws", "gcp", "azure", "local"] as const;
 export type BackendType = (typeof BACKEND_TYPES)[number];
@@ -115,10 +116,6 @@ const SETTINGS: Record<string, Setting> = {
 };
 const KEYS = ["type", ...Object.keys(SETTINGS)];
 
-export function dstackConfigPath(home: string): string {
-  return join(home, ".dstack", "config.yml");
-}
-
 function backendOf(bag: DiagnosticBag, entry: unknown, path: Path): ConfiguredBackend | undefined {
   if (!isRecord(entry)) {
     bag.error({
@@ -199,7 +196,7 @@ export function parseDstackConfig(text: string, file: string): DstackConfig {
 
 /** Reads ~/.dstack/config.yml under the given home; absent is not a problem. */
 export function readDstackConfig(home: string): DstackConfig {
-  const file = dstackConfigPath(home);
+  const file = configFile(home);
   if (!existsSync(file)) return { file, present: false, backends: [], diagnostics: [] };
   let text: string;
   try {
