@@ -8,6 +8,7 @@ import { EngineError, failureMessages } from "../src/engine/errors.js";
 import { failureHint } from "../src/planner/classify-failure.js";
 import type { CommandContext, CommandSpec } from "./command.js";
 import { commandHelp, mainHelp, VERSION } from "./help.js";
+import { createCliIoHost, progressFormat, renderJson } from "./io-host.js";
 import { createOutput, type Output } from "./output.js";
 import { COMMANDS } from "./registry.js";
 
@@ -56,8 +57,17 @@ export async function main(
       return 0;
     }
     const { values, positionals } = parseFlags(command, rest);
+    const io = createCliIoHost(out, {
+      json: values.json === true,
+      progress: progressFormat(env),
+      yes: values.yes === true,
+      signal: controller.signal,
+      timestamps: command.background === true,
+      debug: env.DSTACK_DEBUG !== undefined,
+    });
     const ctx: CommandContext = {
       out,
+      io,
       cwd: process.cwd(),
       env,
       home: env.HOME ?? homedir(),
@@ -95,10 +105,28 @@ function parseFlags(command: CommandSpec, args: string[]): ReturnType<typeof par
 }
 
 function report(error: unknown, out: Output, env: Readonly<Record<string, string | undefined>>): number {
+  const user = error instanceof UserError ? error : undefined;
+  // A failed engine operation's hint comes from what the cloud said, read by the error table.
+  const hint = user?.hint ?? (error instanceof EngineError ? failureHint(failureMessages(error)) : undefined);
+  // DSTACK_PROGRESS=json: the failure is one more JSON line on stderr.
+  if (progressFormat(env) === "json") {
+    renderJson(
+      out,
+      {},
+      {
+        code: "command.failed",
+        level: "error",
+        text: error instanceof Error ? error.message : String(error),
+        data: {
+          error: user?.code ?? "internal",
+          hint: hint ?? null,
+          exit_code: user?.exitCode ?? EXIT_INTERNAL,
+        },
+      },
+    );
+    return user?.exitCode ?? EXIT_INTERNAL;
+  }
   if (error instanceof UserError) {
-    // A failed engine operation's hint comes from what the cloud said, read by the error table.
-    const hint =
-      error.hint ?? (error instanceof EngineError ? failureHint(failureMessages(error)) : undefined);
     out.error(`error: ${error.message}${hint === undefined ? "" : `\n  hint: ${hint}`}`);
     return error.exitCode;
   }

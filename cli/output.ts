@@ -8,6 +8,8 @@ export interface Output {
   error(text: string): void;
   /** Machine output (stdout), one JSON document. */
   json(value: unknown): void;
+  /** Raw text as it came (a run's logs), on either stream. */
+  write(text: string, stream: "stdout" | "stderr"): void;
   readonly color: boolean;
 }
 
@@ -22,6 +24,7 @@ export function createOutput(streams: Streams, env: Readonly<Record<string, stri
     print: (text) => void streams.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
     error: (text) => void streams.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
     json: (value) => void streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    write: (text, stream) => void streams[stream].write(text),
     color,
   };
 }

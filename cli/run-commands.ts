@@ -103,6 +103,7 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
     options: {},
     positionals: true,
     hidden: true,
+    background: true,
     load: () => import("./commands/provision.js"),
   },
   {
@@ -113,6 +114,7 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
     options: {},
     positionals: true,
     hidden: true,
+    background: true,
     load: () => import("./commands/provision-fleet.js"),
   },
   {
@@ -122,6 +124,7 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
     help: [],
     options: {},
     hidden: true,
+    background: true,
     load: () => import("./commands/reap.js"),
   },
 ];

@@ -1,18 +1,11 @@
-// `dstack apply` of a fleet: the thin CLI over src/fleets/apply-fleet.ts. Offers, the attempt order
-// (-v, --dry-run), the infrastructure diff, [y/n], then the instances; `--json` prints the fleet record
-// (or the failure report) on stdout while progress goes to stderr.
+// `dstack apply` of a fleet: the thin CLI over the toolkit (src/toolkit/fleets.ts). Offers, the attempt
+// order (-v, --dry-run), the infrastructure diff, [y/n], then the instances; `--json` prints the fleet
+// record (or the failure report) on stdout while progress goes to stderr.
 import type { FleetSpec } from "../../src/compiler/spec.js";
-import { fleetProvisionLogFile } from "../../src/home/paths.js";
-import { startBackground } from "../../src/runs/pending-process.js";
-import { applyFleet } from "../../src/fleets/apply-fleet.js";
 import { fleetJson, fleetWhere } from "../../src/fleets/fleet-view.js";
-import { networkSettings } from "../../src/generate/network-settings.js";
 import { attemptJson } from "../../src/planner/attempt-plan.js";
-import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
-import { ensureClientKey } from "../../src/ssh/keys.js";
 import type { CommandContext, Values } from "../command.js";
-import { engineFor } from "../engine.js";
-import { confirm } from "../prompt.js";
+import { toolkitFor } from "../toolkit.js";
 import { withFailureJson } from "./failure-json.js";
 import { offersTable } from "./offer-render.js";
 
@@ -25,43 +18,20 @@ export async function applyFleetCommand(
   spec: FleetSpec,
 ): Promise<number> {
   const json = values.json === true;
-  const backendUrl = typeof values["backend-url"] === "string" ? values["backend-url"] : undefined;
-  const outcome = await applyFleet({
-    spec,
-    configFile: file,
-    cwd: ctx.cwd,
-    home: ctx.home,
-    engine: engineFor(ctx, backendUrl),
-    network: networkSettings(ctx.home),
-    sshPublicKeys: [ensureClientKey(ctx.home).publicKey],
-    dryRun: values["dry-run"] === true,
-    verbose: values.verbose === true,
-    tuning: provisionTuning(ctx.env),
-    signal: ctx.signal,
-    // -d under retry: a first pass without capacity hands the retrying to a background process (a
-    // fleet's apply otherwise returns once its instances exist, retrying in the foreground meanwhile).
-    detachRetry:
-      values.detach === true
-        ? (pending) =>
-            startBackground(ctx.home, {
-              command: "_provision-fleet",
-              name: pending.name,
-              logFile: pending.retrying?.log_file ?? fleetProvisionLogFile(ctx.home, pending.name),
-              cwd: ctx.cwd,
-              applyValues: values,
-              env: ctx.env,
-            })
-        : undefined,
-    ui: {
-      offers: (matched) =>
-        ctx.out.error(
-          matched.length === 0 ? "No offers." : `${offersTable(matched.slice(0, SHOWN_OFFERS), matched)}\n`,
-        ),
-      plan: (text) => ctx.out.error(`${text}\n`),
-      confirm: (question) => confirm(question, values.yes === true, ctx.signal),
-      progress: (line) => ctx.out.error(line),
-    },
-  }).catch(withFailureJson(ctx, json));
+  const outcome = await toolkitFor(ctx)
+    .applyFleet({
+      spec,
+      configFile: file,
+      cwd: ctx.cwd,
+      backendUrl: typeof values["backend-url"] === "string" ? values["backend-url"] : undefined,
+      dryRun: values["dry-run"] === true,
+      verbose: values.verbose === true,
+      // -d under retry: a first pass without capacity hands the retrying to a background process (a
+      // fleet's apply otherwise returns once its instances exist, retrying in the foreground meanwhile).
+      detachWith: values.detach === true ? values : undefined,
+      renderOffers: (matched) => offersTable(matched.slice(0, SHOWN_OFFERS), matched),
+    })
+    .catch(withFailureJson(ctx, json));
   if (outcome.kind === "declined") return 0;
   if (outcome.kind === "dry-run") {
     if (json)

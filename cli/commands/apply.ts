@@ -1,37 +1,17 @@
 // `dstack apply`: plan (offers, then the infrastructure diff), confirm, provision or reuse, submit, and
 // stay attached (port forwards, logs) until Ctrl-C, which detaches without stopping. `-d` returns once
 // the run is up. A fleet goes to apply-fleet.ts (cloud pool stacks).
-import { apply } from "../../src/runs/apply.js";
-import { attach } from "../../src/runs/attach.js";
-import { hasInstances } from "../../src/pools/pool-store.js";
-import { baseImages, openPools } from "../../src/pools/pools-context.js";
-import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
-import { startRetryingProcess } from "../../src/runs/pending-process.js";
-import { ensureReaper } from "../../src/toolkit/reaper-process.js";
-import { recoverLeftovers } from "../../src/toolkit/recover-leftovers.js";
-import { ensureClientKey } from "../../src/ssh/keys.js";
 import { UserError } from "../../src/errors.js";
+import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
 import type { CommandContext, Values } from "../command.js";
 import { compileFromFlags } from "../compile-config.js";
-import { confirm } from "../prompt.js";
+import { toolkitFor } from "../toolkit.js";
 import { withFailureJson } from "./failure-json.js";
 import { applyFleetCommand } from "./apply-fleet.js";
 import { offersTable } from "./offer-render.js";
 import { pendingJson } from "./pending-render.js";
 
 const SHOWN_OFFERS = 3;
-
-/** Whatever happens, an instance left in the pool is watched by the reaper. */
-async function applyKeepingReaper(
-  home: string,
-  input: Parameters<typeof apply>[0],
-): ReturnType<typeof apply> {
-  try {
-    return await apply(input);
-  } finally {
-    if (hasInstances(home)) ensureReaper(home);
-  }
-}
 
 export async function run(ctx: CommandContext, values: Values): Promise<number> {
   const { file, result } = compileFromFlags(ctx, values);
@@ -45,45 +25,24 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
       "`dstack generate -f FILE -o DIR` writes its Pulumi project, which `pulumi up` creates",
     );
   }
-  const yes = values.yes === true;
   const json = values.json === true;
-  const tuning = provisionTuning(ctx.env);
-  const backendUrl = typeof values["backend-url"] === "string" ? values["backend-url"] : undefined;
-  // A dstack killed mid-create left a half-created instance or a locked stack: clean that up first.
-  const cleaned = await recoverLeftovers({ home: ctx.home, env: ctx.env, backendUrl });
-  if (cleaned !== undefined) ctx.out.error(cleaned);
-  const pools = openPools({
-    home: ctx.home,
-    env: ctx.env,
-    backendUrl,
-    onNotice: (line) => ctx.out.error(line.trimEnd()),
-  });
-  const outcome = await applyKeepingReaper(ctx.home, {
-    tuning,
-    spec,
-    configFile: file,
-    repoDir: ctx.cwd,
-    pools,
-    baseImages,
-    signal: ctx.signal,
-    dryRun: values["dry-run"] === true,
-    verbose: values.verbose === true,
-    // -d: a first pass without capacity hands the retrying to a background process (without -d the
-    // retrying stays here, in the foreground).
-    detachRetry:
-      values.detach === true
-        ? (pending) => startRetryingProcess(ctx.home, pending, values, ctx.env)
-        : undefined,
-    ui: {
-      offers: (matched) =>
-        ctx.out.error(
-          matched.length === 0 ? "No offers." : `${offersTable(matched.slice(0, SHOWN_OFFERS), matched)}\n`,
-        ),
-      plan: (text) => ctx.out.error(`${text}\n`),
-      confirm: (question) => confirm(question, yes, ctx.signal),
-      progress: (line) => ctx.out.error(line),
-    },
-  }).catch(withFailureJson(ctx, json));
+  const kit = toolkitFor(ctx);
+  // The toolkit recovers what a killed dstack left first, and keeps the reaper after.
+  const outcome = await kit
+    .apply({
+      tuning: provisionTuning(ctx.env),
+      spec,
+      configFile: file,
+      repoDir: ctx.cwd,
+      backendUrl: typeof values["backend-url"] === "string" ? values["backend-url"] : undefined,
+      dryRun: values["dry-run"] === true,
+      verbose: values.verbose === true,
+      // -d: a first pass without capacity hands the retrying to a background process (without -d the
+      // retrying stays here, in the foreground).
+      detachWith: values.detach === true ? values : undefined,
+      renderOffers: (matched) => offersTable(matched.slice(0, SHOWN_OFFERS), matched),
+    })
+    .catch(withFailureJson(ctx, json));
   if (outcome.kind === "declined") return 0;
   if (outcome.kind === "dry-run") {
     if (json)
@@ -139,13 +98,7 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
   if (values.detach === true) return 0;
   if (record.type === "dev-environment")
     ctx.out.error("\nAttached; press Ctrl-C to detach (the run keeps running).");
-  const ended = await attach(record, {
-    privateKey: ensureClientKey(ctx.home).privateKey,
-    signal: ctx.signal,
-    onLog: (text) => void (json ? process.stderr : process.stdout).write(text),
-    onForward: (local, container) =>
-      ctx.out.error(`Forwarding 127.0.0.1:${local} -> ${record.name}:${container}`),
-  });
+  const ended = await kit.attach(record);
   if (ended === undefined) {
     ctx.out.error(
       `Detached from ${record.name}; it keeps running (dstack attach ${record.name}, dstack stop ${record.name}).`,

@@ -9,10 +9,9 @@ import { stampAlive } from "../../src/process-identity.js";
 import { stopBackground } from "../../src/runs/pending-process.js";
 import { readRun } from "../../src/runs/store.js";
 import type { CommandContext, Values } from "../command.js";
-import { confirm } from "../prompt.js";
-import { engineFor } from "../engine.js";
+import { toolkitFor } from "../toolkit.js";
 
-export async function run(ctx: CommandContext, values: Values, positionals: string[]): Promise<number> {
+export async function run(ctx: CommandContext, _values: Values, positionals: string[]): Promise<number> {
   const name = positionals[0];
   if (name === undefined) throw new UserError("usage", "name the fleet", "dstack ps lists fleets", 2);
   const fleet = readFleet(ctx.home, name);
@@ -31,11 +30,16 @@ export async function run(ctx: CommandContext, values: Values, positionals: stri
   }
   const n = fleet.instances.length;
   const what = `fleet ${name} (${n} instance${n === 1 ? "" : "s"} on ${fleet.backend} ${fleetWhere(fleet)})`;
-  if (!(await confirm(`Delete the ${what}?`, values.yes === true, ctx.signal))) return 0;
+  if (!(await ctx.io.confirm(`Delete the ${what}?`))) return 0;
   // Still retrying in the background: cancel that process; it cleans up its attempt and its record.
   const retrying = fleet.retrying?.process ?? null;
   if (retrying !== null && stampAlive(retrying)) {
-    ctx.out.error(`Cancelling the background retrying of ${name} (pid ${retrying.pid})...`);
+    ctx.io.notify({
+      code: "fleet.cancel",
+      level: "info",
+      text: `Cancelling the background retrying of ${name} (pid ${retrying.pid})...`,
+      data: { fleet: name, pid: retrying.pid },
+    });
     await stopBackground(retrying);
   }
   const left = readFleet(ctx.home, name);
@@ -43,11 +47,16 @@ export async function run(ctx: CommandContext, values: Values, positionals: stri
     ctx.out.print(`Cancelled the pending fleet ${name}; nothing was created.`);
     return 0;
   }
-  ctx.out.error(`Destroying the stack ${left.stack.project}/${left.stack.stack}...`);
+  ctx.io.notify({
+    code: "fleet.destroy",
+    level: "info",
+    text: `Destroying the stack ${left.stack.project}/${left.stack.stack}...`,
+    data: { fleet: name, project: left.stack.project, stack: left.stack.stack },
+  });
   await deleteFleet({
     home: ctx.home,
     fleet: left,
-    engine: engineFor(ctx, fleet.stack.backend_url),
+    engine: toolkitFor(ctx).engine(fleet.stack.backend_url),
     signal: ctx.signal,
   });
   ctx.out.print(`Deleted the ${what}; volumes, if any, are kept.`);

@@ -10,8 +10,8 @@ import {
 } from "../../src/fleets/fleet-view.js";
 import { refreshFleet } from "../../src/fleets/refresh-fleet.js";
 import { listFleets, type FleetRecord } from "../../src/fleets/store.js";
+import type { Toolkit } from "../../src/toolkit/toolkit.js";
 import type { CommandContext } from "../command.js";
-import { engineFor } from "../engine.js";
 import { stampAlive, type ProcessStamp } from "../../src/process-identity.js";
 import { textTable } from "../../src/text-table.js";
 
@@ -36,10 +36,21 @@ export function fleetsTable(home: string): string | undefined {
 }
 
 /** `ps --refresh`: read every provisioned fleet's stack back from its cloud (see refresh-fleet.ts). */
-export async function refreshFleets(ctx: CommandContext): Promise<void> {
+export async function refreshFleets(ctx: CommandContext, kit: Toolkit): Promise<void> {
   for (const fleet of listFleets(ctx.home).filter((f) => f.status === "provisioned")) {
-    ctx.out.error(`Checking fleet ${fleet.name} against ${fleet.backend}...`);
-    const checked = await refreshFleet(ctx.home, fleet, engineFor(ctx, fleet.stack.backend_url), ctx.signal);
-    for (const id of checked.gone ?? []) ctx.out.error(`  instance ${id} is gone from ${fleet.backend}`);
+    ctx.io.notify({
+      code: "fleet.refresh",
+      level: "info",
+      text: `Checking fleet ${fleet.name} against ${fleet.backend}...`,
+      data: { fleet: fleet.name, backend: fleet.backend },
+    });
+    const checked = await refreshFleet(ctx.home, fleet, kit.engine(fleet.stack.backend_url), ctx.signal);
+    for (const id of checked.gone ?? [])
+      ctx.io.notify({
+        code: "fleet.gone",
+        level: "warn",
+        text: `  instance ${id} is gone from ${fleet.backend}`,
+        data: { fleet: fleet.name, instance: id },
+      });
   }
 }

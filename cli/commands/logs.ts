@@ -1,20 +1,8 @@
-// `dstack logs NAME`: the run's output so far.
+// `dstack logs NAME`: the run's output so far (run.log messages: stdout).
 import type { CommandContext } from "../command.js";
-import { openAgent, requireRun } from "./runs-common.js";
+import { toolkitFor } from "../toolkit.js";
 
 export async function run(ctx: CommandContext, _values: unknown, positionals: string[]): Promise<number> {
-  const record = requireRun(ctx, positionals[0]);
-  const session = await openAgent(ctx, record);
-  try {
-    let offset = 0;
-    for (;;) {
-      const logs = await session.logs(record.name, offset);
-      if (logs.text === "") break;
-      process.stdout.write(logs.text);
-      offset = logs.next_offset;
-    }
-  } finally {
-    session.close();
-  }
+  await toolkitFor(ctx).logs(positionals[0]);
   return 0;
 }

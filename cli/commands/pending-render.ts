@@ -1,15 +1,10 @@
 // How pending runs (retrying for capacity in the background) appear in `apply --json` and `ps`.
-import { stampAlive } from "../../src/process-identity.js";
-import { pendingStatus, type PendingStatus } from "../../src/runs/pending-status.js";
 import type { PendingRun } from "../../src/runs/pending-store.js";
-
-export function statusOf(p: PendingRun, now = Date.now()): PendingStatus {
-  return pendingStatus(p, p.process !== null && stampAlive(p.process), now);
-}
+import { pendingStatusOf } from "../../src/toolkit/run-access.js";
 
 /** The same fields as a run in `ps --json`, plus what the retrying is doing. */
 export function pendingJson(p: PendingRun, now = Date.now()): Record<string, unknown> {
-  const status = statusOf(p, now);
+  const status = pendingStatusOf(p, now);
   return {
     name: p.name,
     type: p.type,

@@ -13,7 +13,7 @@ import { updatePoolInstance } from "../pools/pool-store.js";
 import { instanceName, provisionInstance } from "../pools/provision-instance.js";
 import { findIdleInstance } from "../pools/reuse.js";
 import { stampAlive, type ProcessStamp } from "../process-identity.js";
-import { HandedOff } from "../provisioning/provision.js";
+import { HandedOff, type ProvisionState } from "../provisioning/provision.js";
 import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
 import type { RunView } from "../runtime-agent/run-view.js";
 import { applyContext, type ApplyContext } from "./apply-context.js";
@@ -30,6 +30,8 @@ export interface ApplyUi {
   plan(text: string): void;
   confirm(question: string): Promise<boolean>;
   progress(line: string): void;
+  /** Structured provisioning states (an attempt starts, a wait for capacity), beside the progress text. */
+  state?(state: ProvisionState): void;
 }
 
 export interface ApplyInput {
@@ -162,6 +164,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
       signal: input.signal,
       subject: `the run ${name} was not submitted`,
       progress: (line) => input.ui.progress(line),
+      onState: (state) => input.ui.state?.(state),
       handOff: input.detachRetry !== undefined,
     }).catch((error: unknown) => {
       if (!(error instanceof HandedOff) || input.detachRetry === undefined) throw error;

@@ -10,6 +10,7 @@ function capture(): Output & { lines: string[] } {
     print: (t) => lines.push(t),
     error: (t) => lines.push(t),
     json: (v) => lines.push(JSON.stringify(v)),
+    write: (t) => lines.push(t),
     color: false,
   };
 }

@@ -3,7 +3,13 @@ import { renderReport, summary } from "../../../cli/commands/doctor.js";
 import type { Output } from "../../../cli/output.js";
 import { check, report } from "../../../src/doctor/check.js";
 
-const plain: Output = { print: () => undefined, error: () => undefined, json: () => undefined, color: false };
+const plain: Output = {
+  print: () => undefined,
+  error: () => undefined,
+  json: () => undefined,
+  write: () => undefined,
+  color: false,
+};
 
 describe("doctor rendering", () => {
   it("aligns names, shows hints under checks that need attention, and ends with a summary", () => {

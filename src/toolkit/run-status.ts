@@ -1,0 +1,110 @@
+// What `dstack ps` shows, derived: every run record asked of its instance's agent (a record superseded by
+// a pending run of the same name is hidden), what a run without an answer must be, and the runs still
+// waiting for capacity in the background. Rendering (table, JSON) is the CLI's.
+import type { RunView } from "../runtime-agent/run-view.js";
+import { listInstances } from "../pools/pool-store.js";
+import { isActive } from "../runs/agent-session.js";
+import type { PendingStatus } from "../runs/pending-status.js";
+import { listPending, pendingSupersedes, type PendingRun } from "../runs/pending-store.js";
+import { listRuns, type RunRecord } from "../runs/store.js";
+import { openAgent, pendingStatusOf } from "./run-access.js";
+
+/** Without an answer from the agent. */
+export type Unanswered = "interrupted" | "ended" | "unreachable";
+
+export interface RunRow {
+  record: RunRecord;
+  /** What the agent said; undefined when it did not answer. */
+  view: RunView | undefined;
+  /** The agent's status, else what the missing answer means. */
+  status: string;
+  unanswered: Unanswered | null;
+}
+
+export interface PendingRow {
+  pending: PendingRun;
+  status: PendingStatus;
+}
+
+export interface RunStatuses {
+  pending: PendingRow[];
+  runs: RunRow[];
+}
+
+async function viewOf(home: string, run: RunRecord): Promise<RunView | undefined> {
+  const session = await openAgent(home, run, 1).catch(() => undefined);
+  if (session === undefined) return undefined;
+  try {
+    return await session.run(run.name);
+  } catch {
+    return undefined; // the agent is restarting or gone: shown as unreachable
+  } finally {
+    session.close();
+  }
+}
+
+/**
+ * Without an answer: a run whose instance disappeared while it ran was interrupted (the reaper said
+ * so); one whose instance the reaper tore down has ended; otherwise we cannot tell.
+ */
+export function unanswered(record: RunRecord, pooled: ReadonlySet<string>): Unanswered {
+  if (record.interrupted_at !== undefined) return "interrupted";
+  return pooled.has(record.instance) ? "unreachable" : "ended";
+}
+
+/** Active runs and pending ones; with `all`, finished and failed ones too. */
+export async function runStatuses(
+  home: string,
+  options: { all: boolean; now?: number },
+): Promise<RunStatuses> {
+  const now = options.now ?? Date.now();
+  const pendings = listPending(home);
+  const records = listRuns(home).filter(
+    (r) => !pendings.some((p) => p.name === r.name && pendingSupersedes(p, r)),
+  );
+  const views = await Promise.all(records.map((r) => viewOf(home, r)));
+  const pooled = new Set(listInstances(home).map(({ instance }) => instance.name));
+  const runs = records
+    .map((record, i): RunRow => {
+      const view = views[i];
+      const missing = view === undefined ? unanswered(record, pooled) : null;
+      return { record, view, status: view?.status ?? missing ?? "unreachable", unanswered: missing };
+    })
+    .filter(({ view }) => options.all || (view !== undefined && isActive(view)));
+  const pending = pendings
+    .map((p) => ({ pending: p, status: pendingStatusOf(p, now) }))
+    .filter(({ status }) => options.all || status.status === "pending");
+  return { pending, runs };
+}
+
+export function formatAge(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = Math.floor(seconds % 60);
+  const h = Math.floor(m / 60);
+  return h > 0 ? `${h}h ${m % 60}m` : m > 0 ? `${m}m ${s}s` : `${s}s`;
+}
+
+const UNANSWERED_TEXT: Record<Unanswered, (r: RunRecord) => string> = {
+  interrupted: (r) => `interrupted (instance ${r.instance} disappeared)`,
+  ended: () => "ended (instance torn down)",
+  unreachable: () => "unreachable (instance or agent not answering)",
+};
+
+function resubmittedText(after: "interruption" | "error", n: number): string {
+  if (after === "error") return n === 1 ? "resubmitted after an error" : `resubmission ${n}, after errors`;
+  return `resubmitted after ${n === 1 ? "an interruption" : `${n} interruptions`}`;
+}
+
+/** The STATUS column: the status with its stop reason, inactivity (verbose) and resubmissions. */
+export function runStatusText(row: RunRow, verbose: boolean): string {
+  const { record, view } = row;
+  if (view === undefined) return UNANSWERED_TEXT[row.unanswered ?? "unreachable"](record);
+  const reason = view.stop_reason === null ? "" : ` (${view.stop_reason.replace(/_/g, " ")})`;
+  const inactive =
+    verbose && view.status === "running" && view.inactive_seconds !== null
+      ? ` (inactive for ${formatAge(view.inactive_seconds)})`
+      : "";
+  const n = record.resubmissions ?? 0;
+  const resubmitted = n === 0 ? "" : ` (${resubmittedText(record.resubmitted_after ?? "interruption", n)})`;
+  return `${view.status}${reason}${inactive}${resubmitted}`;
+}

@@ -1,0 +1,193 @@
+// The library session every command uses (DESIGN.md: toolkit): constructed with the user's home, the
+// environment and one output host, it owns what each command used to repeat: recovery after a killed
+// dstack, keeping the reaper alive while instances exist, the stop decision, the reaper loop, run
+// status, logs and attachment, and the background retrying. The CLI parses flags, calls it, renders.
+import type { MatchedOffer } from "../catalog/offer.js";
+import type { Spec } from "../compiler/spec.js";
+import { hasInstances } from "../pools/pool-store.js";
+import { baseImages, engineContext, openPools } from "../pools/pools-context.js";
+import type { PoolSet } from "../pools/pool-set.js";
+import type { EngineContext } from "../pools/stack-pool.js";
+import type { RunView } from "../runtime-agent/run-view.js";
+import { apply, type ApplyInput, type ApplyResult } from "../runs/apply.js";
+import { startRetryingProcess } from "../runs/pending-process.js";
+import type { PendingRun } from "../runs/pending-store.js";
+import type { RunRecord } from "../runs/store.js";
+import { sessionUi, type SessionUi } from "./apply-ui.js";
+import type { FleetApplyResult } from "../fleets/apply-fleet.js";
+import type { FleetRecord } from "../fleets/store.js";
+import { applyFleetIn, resumeFleetIn, type ToolkitFleetInput } from "./fleets.js";
+import { followRun, printLogs } from "./follow-run.js";
+import type { IoHost } from "./io-host.js";
+import { reapLoop } from "./reap-loop.js";
+import { ensureReaper } from "./reaper-process.js";
+import { recoverLeftovers } from "./recover-leftovers.js";
+import { resumeRun } from "./resume-run.js";
+import { requireRun } from "./run-access.js";
+import { runStatuses, type RunStatuses } from "./run-status.js";
+import { stopRun, type StopOutcome } from "./stop-run.js";
+import { unreadableRecords, unreadableWarning } from "./unreadable-records.js";
+
+export interface ToolkitOptions {
+  home: string;
+  env: Readonly<Record<string, string | undefined>>;
+  io: IoHost;
+  /** The user's Ctrl-C (or the SIGTERM of `dstack stop` in a background process). */
+  signal?: AbortSignal;
+  /** How long `stop` waits for a retrying process to exit before killing it (default 2 minutes). */
+  cancelGraceMs?: number;
+}
+
+export interface ToolkitApplyInput extends Omit<
+  ApplyInput,
+  "pools" | "ui" | "baseImages" | "signal" | "detachRetry"
+> {
+  backendUrl?: string;
+  /** apply -d: hand a wait for capacity to a background process, which compiles these flags again. */
+  detachWith?: Readonly<Record<string, unknown>>;
+  renderOffers: (matched: readonly MatchedOffer[]) => string;
+}
+
+export class Toolkit {
+  readonly home: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly io: IoHost;
+  readonly signal: AbortSignal;
+  readonly cancelGraceMs: number | undefined;
+
+  constructor(options: ToolkitOptions) {
+    this.home = options.home;
+    this.env = options.env;
+    this.io = options.io;
+    this.signal = options.signal ?? new AbortController().signal;
+    this.cancelGraceMs = options.cancelGraceMs;
+  }
+
+  /** Cleans up what a killed dstack left (half-created instances, locked stacks), saying so. */
+  async recover(backendUrl?: string): Promise<void> {
+    const result = await recoverLeftovers({ home: this.home, env: this.env, backendUrl });
+    if (result?.kind === "cleaned")
+      this.io.notify({
+        code: "recovery.cleaned",
+        level: "warn",
+        text: result.text,
+        data: {
+          instances: result.recovery.instances.map((i) => i.name),
+          stale_locks: result.recovery.staleLocks.length,
+          pending_operations: result.recovery.pendingOperations,
+          postponed: result.recovery.postponed,
+        },
+      });
+    else if (result?.kind === "failed")
+      this.io.notify({
+        code: "recovery.failed",
+        level: "warn",
+        text: result.text,
+        data: { message: result.message },
+      });
+  }
+
+  /** While any pool has instances, a reaper watches them. */
+  keepReaper(): void {
+    if (hasInstances(this.home)) ensureReaper(this.home);
+  }
+
+  /** Runs `work`; whatever happens, an instance it left in a pool is watched by the reaper. */
+  async keepingReaper<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } finally {
+      this.keepReaper();
+    }
+  }
+
+  /** The pools, with dstack's notes on a stack (a stale lock removed) as `stack.notice`. */
+  pools(backendUrl?: string): PoolSet {
+    return openPools({ home: this.home, env: this.env, backendUrl, onNotice: this.notice });
+  }
+
+  /** The engine context of a fleet (its stacks live outside the pools). */
+  engine(backendUrl?: string): EngineContext {
+    return engineContext({ home: this.home, env: this.env, backendUrl, onNotice: this.notice }, false);
+  }
+
+  private readonly notice = (line: string): void =>
+    this.io.notify({ code: "stack.notice", level: "warn", text: line.trimEnd() });
+
+  ui(renderOffers: (matched: readonly MatchedOffer[]) => string): SessionUi {
+    return sessionUi(this.io, renderOffers);
+  }
+
+  /** `dstack apply` of a run: recover first, then plan, provision or reuse, submit; the reaper after. */
+  async apply(input: ToolkitApplyInput): Promise<ApplyResult> {
+    const { backendUrl, detachWith, renderOffers, ...rest } = input;
+    await this.recover(backendUrl);
+    const pools = this.pools(backendUrl);
+    return this.keepingReaper(() =>
+      apply({
+        ...rest,
+        pools,
+        baseImages,
+        signal: this.signal,
+        ui: this.ui(renderOffers),
+        detachRetry:
+          detachWith === undefined
+            ? undefined
+            : (pending) => startRetryingProcess(this.home, pending, detachWith, this.env),
+      }),
+    );
+  }
+
+  /** `dstack apply` of a fleet (cloud pool stacks). */
+  applyFleet(input: ToolkitFleetInput): Promise<FleetApplyResult> {
+    return applyFleetIn(this, input);
+  }
+
+  /** `dstack _provision-fleet NAME`: carry on retrying a pending fleet; undefined when it is not ours. */
+  resumeFleet(name: string, specOf: (cwd: string) => Spec | null): Promise<FleetRecord | undefined> {
+    return resumeFleetIn(this, name, specOf);
+  }
+
+  /** `dstack stop NAME`: cancel a pending run, or stop (or forget) a run on its instance. */
+  stop(name: string | undefined): Promise<StopOutcome> {
+    return stopRun(this, name);
+  }
+
+  /** The reaper daemon's loop, until every pool is empty or `signal` aborts. False: one already runs. */
+  reap(signal: AbortSignal = this.signal): Promise<boolean> {
+    return reapLoop(this, signal);
+  }
+
+  /** What `dstack ps` shows of runs (recovering first, and naming records that cannot be read). */
+  async runStatuses(options: { all: boolean; now?: number }): Promise<RunStatuses> {
+    await this.recover();
+    // A record that cannot be read is skipped by the listings and named here, never a crash.
+    for (const error of unreadableRecords(this.home))
+      this.io.notify({
+        code: "records.unreadable",
+        level: "warn",
+        text: unreadableWarning(error),
+        data: { error: error.code, where: error.where, message: error.message, hint: error.hint ?? null },
+      });
+    return runStatuses(this.home, options);
+  }
+
+  run(name: string | undefined): RunRecord {
+    return requireRun(this.home, name);
+  }
+
+  /** The run's output so far, as `run.log` messages. */
+  logs(name: string | undefined): Promise<void> {
+    return printLogs(this.home, this.io, this.run(name));
+  }
+
+  /** Port forwards and logs until the run ends (its last view) or the user detaches (undefined). */
+  attach(record: RunRecord): Promise<RunView | undefined> {
+    return followRun(this.home, this.io, record, this.signal);
+  }
+
+  /** `dstack _provision NAME`: carry on retrying a pending run; undefined when it is not ours. */
+  resumeRun(name: string, specOf: (pending: PendingRun) => Spec | null): Promise<RunRecord | undefined> {
+    return resumeRun(this, name, specOf);
+  }
+}
