@@ -224,7 +224,16 @@ describe("runtime agent with the real Docker engine", () => {
       .toMatchObject({ status: "stopped", stop_reason: "inactivity" });
     // inactivity counts from the last tick that saw the connection: at most one poll before the disconnect
     expect(Date.now() - disconnected).toBeGreaterThanOrEqual(2000 - 300);
-    expect(docker("inspect", "--format", "{{.State.Status}}", String(containerId))).toBe("exited");
+    // The run is stopped as soon as the agent decides it; its container exits once `docker stop` is done.
+    await until(
+      "the stopped run's container to exit",
+      () =>
+        docker("inspect", "--format", "{{.State.Status}}", String(containerId)) === "exited"
+          ? true
+          : undefined,
+      20_000,
+      { intervalMs: 100 },
+    );
     expect(agentLog).not.toContain("secret-greeting-value");
   }, 40_000);
 
@@ -238,11 +247,15 @@ describe("runtime agent with the real Docker engine", () => {
       text: string;
       next_offset: number;
     };
-    // Both streams are in the log; Docker keeps each stream's order, not the order across streams.
+    // Both streams are in the log; Docker keeps each stream's order, not the order across streams: the
+    // script's own lines and to-stderr are on stderr (in that order), to-stdout may land anywhere before
+    // the exit line (which comes after the commands ended).
     const lines = all.text.split("\n");
-    expect(lines[0]).toMatch(/^dstack: sshd listening on port 1002\d$/);
-    expect(lines.slice(1, 3).sort()).toEqual(["to-stderr", "to-stdout"]);
-    expect(lines.slice(3)).toEqual(["dstack: commands exited with code 7", ""]);
+    const stderr = lines.filter((l) => l !== "to-stdout");
+    expect(stderr[0]).toMatch(/^dstack: sshd listening on port 1002\d$/);
+    expect(stderr.slice(1)).toEqual(["to-stderr", "dstack: commands exited with code 7", ""]);
+    expect(lines.indexOf("to-stdout")).toBeGreaterThanOrEqual(0);
+    expect(lines.indexOf("to-stdout")).toBeLessThan(lines.indexOf("dstack: commands exited with code 7"));
     expect(all.next_offset).toBe(Buffer.byteLength(all.text));
     const more = (await api("GET", `/api/runs/task/logs?since=${all.next_offset}`)).json;
     expect(more).toEqual({ text: "", next_offset: all.next_offset });
