@@ -6,6 +6,12 @@ import type { AgentSession } from "./agent-session.js";
 import type { ApplyUi } from "./apply.js";
 
 const SUBMIT_TIMEOUT_MS = 10 * 60_000;
+/**
+ * Polls of the run's status: often at first (a container on a ready image starts in a few hundred
+ * milliseconds, and each poll is one request over the open session), then every 300 ms.
+ */
+const FIRST_POLL_MS = 50;
+const POLL_MS = 300;
 
 export async function waitStarted(
   session: AgentSession,
@@ -15,6 +21,7 @@ export async function waitStarted(
 ): Promise<RunView> {
   const deadline = Date.now() + SUBMIT_TIMEOUT_MS;
   let last = "";
+  let pause = FIRST_POLL_MS;
   for (;;) {
     const view = await session.run(name);
     if (view === undefined) throw new UserError("run-lost", `the agent lost run ${name}`);
@@ -29,7 +36,8 @@ export async function waitStarted(
         "run-timeout",
         `run ${name} did not start within ${SUBMIT_TIMEOUT_MS / 60_000} minutes (status ${view.status})`,
       );
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, pause));
+    pause = Math.min(POLL_MS, Math.round(pause * 1.5));
   }
 }
 
