@@ -2,8 +2,9 @@
 // instance image, test/fake-cloud/SPEC.md "Booting") against the local backend, in the same run: cold (a
 // new instance through Pulumi) with a breakdown from the CLI's own progress lines and cloud-init's
 // status.json, and warm (an idle instance reused, no infrastructure change) repeated N times, median and
-// p90 against the 1.0 s target. Cleans up: the last run's idle_duration is short, the reaper destroys
-// the instances; then checks that no instance, container or stack resource is left.
+// p90 against the 1.0 s target (after one untimed reuse that checks no @pulumi module loads on that
+// path). Cleans up: the last run's idle_duration is short, the reaper destroys the instances; then checks
+// that no instance, container or stack resource is left.
 // Needs ./scripts/setup (Pulumi, Docker, the local images). Run:
 //   node scripts/build.mjs && node bench/cloud-apply.mjs [warm runs, default 7] [backends, default local,aws]
 import { spawnSync } from "node:child_process";
@@ -134,9 +135,23 @@ async function cold(u) {
   };
 }
 
+/** One untimed reuse that reports every module it resolves: no @pulumi package may be among them. */
+async function tracedReuse(u, previous) {
+  await stopAndWait(u, previous);
+  const name = `warm-${u.backend}-traced`;
+  const register = new URL("./trace-loads-register.mjs", import.meta.url).pathname;
+  const args = ["--import", register, bin, "apply", "-f", config(u, name, "10m"), "-y", "-d"];
+  const r = spawnSync(process.execPath, args, { cwd: repo, env: u.env, encoding: "utf8" });
+  if (r.status !== 0 || !/Reusing idle instance/.test(r.stderr))
+    throw new Error(`${u.backend}: the traced reuse failed:\n${r.stderr}`);
+  const pulumi = r.stderr.split("\n").filter((l) => l.startsWith("LOAD ") && l.includes("@pulumi"));
+  return { name, pulumi };
+}
+
 async function warm(u, previous) {
   const samples = [];
-  let prev = previous;
+  const traced = await tracedReuse(u, previous);
+  let prev = traced.name;
   for (let i = 0; i < runs; i++) {
     await stopAndWait(u, prev);
     const name = `warm-${u.backend}-${i}`;
@@ -148,7 +163,7 @@ async function warm(u, previous) {
     prev = name;
   }
   await stopAndWait(u, prev);
-  return stats(samples);
+  return { ...stats(samples), pulumi: traced.pulumi };
 }
 
 const users = backends.map(user);
@@ -175,6 +190,8 @@ for (const { u, w } of results) {
   console.log(
     `  ${u.backend.padEnd(6)} median ${sec(w.median)}  p90 ${sec(w.p90)}  min ${sec(w.min)}  max ${sec(w.max)}   target ${sec(WARM_TARGET_MS)}   ratio ${ratio.toFixed(2)} ${ratio <= 1 ? "OK" : "OVER"}`,
   );
+  console.log(`         @pulumi modules resolved on the reuse path: ${w.pulumi.length}`);
+  if (w.pulumi.length > 0) process.exitCode = 1;
 }
 
 // Clean-up: the reaper destroys each instance once the last run's 1 s idle_duration is over.
