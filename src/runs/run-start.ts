@@ -7,10 +7,12 @@ import type { ApplyUi } from "./apply.js";
 
 const SUBMIT_TIMEOUT_MS = 10 * 60_000;
 /**
- * Polls of the run's status: often at first (a container on a ready image starts in a few hundred
- * milliseconds, and each poll is one request over the open session), then every 300 ms.
+ * Polls of the run's status: every 50 ms for the first 2 s (a container on a present image starts in a
+ * few hundred milliseconds, and each poll is one small request over the open session), then every
+ * 300 ms (an image being pulled, sshd being installed).
  */
-const FIRST_POLL_MS = 50;
+const FAST_POLL_MS = 50;
+const FAST_POLLS_FOR_MS = 2_000;
 const POLL_MS = 300;
 
 export async function waitStarted(
@@ -21,7 +23,7 @@ export async function waitStarted(
 ): Promise<RunView> {
   const deadline = Date.now() + SUBMIT_TIMEOUT_MS;
   let last = "";
-  let pause = FIRST_POLL_MS;
+  const fastUntil = Date.now() + FAST_POLLS_FOR_MS;
   for (;;) {
     const view = await session.run(name);
     if (view === undefined) throw new UserError("run-lost", `the agent lost run ${name}`);
@@ -36,8 +38,7 @@ export async function waitStarted(
         "run-timeout",
         `run ${name} did not start within ${SUBMIT_TIMEOUT_MS / 60_000} minutes (status ${view.status})`,
       );
-    await new Promise((r) => setTimeout(r, pause));
-    pause = Math.min(POLL_MS, Math.round(pause * 1.5));
+    await new Promise((r) => setTimeout(r, Date.now() < fastUntil ? FAST_POLL_MS : POLL_MS));
   }
 }
 
