@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const usage = "usage: scripts/fake-cloud env DIR   (eval \"$(scripts/fake-cloud env DIR)\")\n";
+const usage = 'usage: scripts/fake-cloud env DIR   (eval "$(scripts/fake-cloud env DIR)")\n';
 const [command, dir] = process.argv.slice(2);
 if (command !== "env" || dir === undefined) {
   process.stderr.write(usage);
