@@ -53,7 +53,9 @@ function user(backend) {
     ...process.env,
     HOME: home,
     DSTACK_CACHE: process.env.DSTACK_CACHE ?? join(homedir(), ".cache", "dstack"),
-    DSTACK_REAPER_INTERVAL_MS: "1000",
+    // The reaper at its default interval (15 s), as users have it: at 1 s its SSH checks of the instance
+    // would compete with every warm apply measured here.
+    DSTACK_REAPER_INTERVAL_MS: undefined,
     NO_COLOR: "1",
     ...(backend === "local" ? {} : fakeCloudEnv(join(home, "fake-cloud"))),
   };
@@ -107,12 +109,16 @@ function cloudInitSeconds(container) {
 
 async function stopAndWait(u, name) {
   cli(u, "stop", name, "-y");
+  let last = "";
   for (let i = 0; i < 60; i++) {
-    const runsNow = JSON.parse(cli(u, "ps", "-a", "--json").stdout).runs;
+    const ps = cli(u, "ps", "-a", "--json");
+    last = ps.stderr;
+    // A `ps` that fails (it has, once, on a loaded machine) is asked again.
+    const runsNow = ps.status === 0 ? JSON.parse(ps.stdout).runs : [];
     if (runsNow.find((r) => r.name === name && r.status !== "running") !== undefined) return;
     await sleep(250);
   }
-  throw new Error(`${u.backend}: run ${name} did not stop`);
+  throw new Error(`${u.backend}: run ${name} did not stop ${last}`);
 }
 
 async function cold(u) {
