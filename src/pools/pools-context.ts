@@ -83,10 +83,14 @@ export const baseImages = (): string[] => dockerImages("dstack/base");
 
 export function openPools(input: PoolsContextInput): PoolSet {
   const keys = ensureClientKey(input.home);
-  const engine = engineContext(input);
+  // Looked up on first use: finding the Pulumi CLI runs `pulumi version` (0.2 to 1.5 s), which a run
+  // placed on an idle instance never needs.
+  let engine: EngineContext | undefined;
   return new PoolSet({
     home: input.home,
-    engine,
+    get engine() {
+      return (engine ??= engineContext(input));
+    },
     publicKey: keys.publicKey,
     privateKey: keys.privateKey,
     local: () => {

@@ -24,8 +24,11 @@ export function fittingOffer(
   );
 }
 
-/** An idle instance claimed for a run, with the offer it was made from. */
-export type IdleInstance = InstanceAddress & { offer: MatchedOffer };
+/**
+ * An idle instance claimed for a run, with the offer it was made from and the open session to its agent
+ * that checked it (the submission goes on with it: no second SSH handshake). The caller closes it.
+ */
+export type IdleInstance = InstanceAddress & { offer: MatchedOffer; session: AgentSession };
 
 export const CLAIM_MS = 2 * 60_000;
 
@@ -35,7 +38,7 @@ async function claimIfIdle(
   name: string,
   privateKey: string,
   idleDuration: number | "off",
-): Promise<InstanceAddress | undefined> {
+): Promise<{ address: InstanceAddress; session: AgentSession } | undefined> {
   return withPoolLock(home, pool, async () => {
     // Read under the lock: another apply may have claimed it, or the reaper removed it, meanwhile.
     const instance = readPool(home, pool).instances.find((i) => i.name === name);
@@ -47,20 +50,25 @@ async function claimIfIdle(
       return undefined;
     const session = await AgentSession.open(address, privateKey, 1).catch(() => undefined);
     if (session === undefined) return undefined;
-    try {
-      const runs = await session.runs();
-      if (runs.some(isActive)) return undefined;
-    } catch {
-      return undefined;
-    } finally {
+    const busy = await session
+      .runs()
+      .then((runs) => runs.some(isActive))
+      .catch(() => true);
+    if (busy) {
       session.close();
+      return undefined;
     }
-    updatePoolInstance(home, pool, name, {
-      claimed_at: new Date().toISOString(),
-      idle_since: undefined,
-      idle_duration: idleDuration,
-    });
-    return address;
+    try {
+      updatePoolInstance(home, pool, name, {
+        claimed_at: new Date().toISOString(),
+        idle_since: undefined,
+        idle_duration: idleDuration,
+      });
+    } catch (error) {
+      session.close();
+      throw error;
+    }
+    return { address, session };
   });
 }
 
@@ -82,7 +90,7 @@ export async function findIdleInstance(
     .sort((a, b) => a.offer.price - b.offer.price);
   for (const { pool, instance, offer } of candidates) {
     const claimed = await claimIfIdle(home, pool.name, instance.name, privateKey, idleDuration);
-    if (claimed !== undefined) return { ...claimed, offer };
+    if (claimed !== undefined) return { ...claimed.address, offer, session: claimed.session };
   }
   return undefined;
 }

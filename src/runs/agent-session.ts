@@ -14,8 +14,16 @@ export interface SshEndpoint {
   user: string;
 }
 
+/** How long an open session may be handed on to the next step (a claim to the submission) unused. */
+const HAND_ON_MS = 30_000;
+
 export class AgentSession {
-  private constructor(readonly client: Client) {}
+  private closed = false;
+  private lastUsed = Date.now();
+
+  private constructor(readonly client: Client) {
+    client.once("close", () => (this.closed = true));
+  }
 
   /** `attempts`: sshd may still be starting on a new instance; a probe of a known one tries once. */
   static async open(instance: SshEndpoint, privateKey: string, attempts = 10): Promise<AgentSession> {
@@ -26,12 +34,24 @@ export class AgentSession {
     return new AgentSession(client);
   }
 
+  /**
+   * Whether the session can serve the next step without a new SSH handshake: still connected, and
+   * used recently (a connection left idle longer, e.g. while a user answered a prompt, may have been
+   * dropped on the way without a close).
+   */
+  get fresh(): boolean {
+    return !this.closed && Date.now() - this.lastUsed < HAND_ON_MS;
+  }
+
   close(): void {
+    this.closed = true;
     this.client.end();
   }
 
   private async call(method: string, path: string, body?: unknown): Promise<AgentResponse> {
-    return agentRequest(this.client, AGENT_PORT, method, path, body);
+    const response = await agentRequest(this.client, AGENT_PORT, method, path, body);
+    this.lastUsed = Date.now();
+    return response;
   }
 
   private async expect<T>(method: string, path: string, body: unknown, ok: number[]): Promise<T> {

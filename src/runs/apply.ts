@@ -124,77 +124,85 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
   }
 
   const idle = await findIdleInstance(home, provisionable, keys.privateKey, spec.idle_duration);
-  const token = instanceToken();
-  const limits = {
-    idle_duration: spec.idle_duration,
-    max_price: spec.max_price,
-    reservation: spec.reservation,
-  };
-  const plan: Plan =
-    idle !== undefined
-      ? { steps: [], unchanged: 1 }
-      : await input.pools
-          .forAttempt(first)
-          .preview({ ...limits, name: instanceName(first.backend, token), attempt: first }, input.signal);
-  input.ui.plan(
-    idle !== undefined ? `Reusing idle instance ${idle.name}: no infrastructure changes.` : renderPlan(plan),
-  );
-  if (input.dryRun === true) {
-    if (idle !== undefined) updatePoolInstance(home, idle.pool, idle.name, { claimed_at: undefined });
-    return { kind: "dry-run", plan, attempts };
-  }
-  if (!(await input.ui.confirm(`Submit the run ${name}?`))) {
-    if (idle !== undefined) updatePoolInstance(home, idle.pool, idle.name, { claimed_at: undefined });
-    return { kind: "declined" };
-  }
+  // The claim's session to the agent goes on to the submission; closed here whatever happens.
+  try {
+    const token = instanceToken();
+    const limits = {
+      idle_duration: spec.idle_duration,
+      max_price: spec.max_price,
+      reservation: spec.reservation,
+    };
+    const plan: Plan =
+      idle !== undefined
+        ? { steps: [], unchanged: 1 }
+        : await input.pools
+            .forAttempt(first)
+            .preview({ ...limits, name: instanceName(first.backend, token), attempt: first }, input.signal);
+    input.ui.plan(
+      idle !== undefined
+        ? `Reusing idle instance ${idle.name}: no infrastructure changes.`
+        : renderPlan(plan),
+    );
+    if (input.dryRun === true) {
+      if (idle !== undefined) updatePoolInstance(home, idle.pool, idle.name, { claimed_at: undefined });
+      return { kind: "dry-run", plan, attempts };
+    }
+    if (!(await input.ui.confirm(`Submit the run ${name}?`))) {
+      if (idle !== undefined) updatePoolInstance(home, idle.pool, idle.name, { claimed_at: undefined });
+      return { kind: "declined" };
+    }
 
-  let address: InstanceAddress;
-  let placed: MatchedOffer = idle?.offer ?? first.offer;
-  if (idle !== undefined) address = idle;
-  else {
-    input.ui.progress(`Provisioning instance ${instanceName(first.backend, token)}...`);
-    const provisioned = await provisionInstance({
-      pools: input.pools,
-      token,
-      instance: limits,
-      plan: planNow,
-      retry: spec.retry,
-      submittedAt,
-      tuning: input.tuning,
-      signal: input.signal,
-      subject: `the run ${name} was not submitted`,
-      progress: (line) => input.ui.progress(line),
-      onState: (state) => input.ui.state?.(state),
-      handOff: input.detachRetry !== undefined,
-    }).catch((error: unknown) => {
-      if (!(error instanceof HandedOff) || input.detachRetry === undefined) throw error;
-      const pending = handOffRetrying({
-        ctx,
-        name,
-        instance: instanceName(first.backend, token),
+    let address: InstanceAddress;
+    let placed: MatchedOffer = idle?.offer ?? first.offer;
+    if (idle !== undefined) address = idle;
+    else {
+      input.ui.progress(`Provisioning instance ${instanceName(first.backend, token)}...`);
+      const provisioned = await provisionInstance({
+        pools: input.pools,
+        token,
+        instance: limits,
+        plan: planNow,
+        retry: spec.retry,
         submittedAt,
-        configFile: input.configFile,
-        repoDir: input.repoDir,
-        handed: error,
-        start: input.detachRetry,
+        tuning: input.tuning,
+        signal: input.signal,
+        subject: `the run ${name} was not submitted`,
+        progress: (line) => input.ui.progress(line),
+        onState: (state) => input.ui.state?.(state),
+        handOff: input.detachRetry !== undefined,
+      }).catch((error: unknown) => {
+        if (!(error instanceof HandedOff) || input.detachRetry === undefined) throw error;
+        const pending = handOffRetrying({
+          ctx,
+          name,
+          instance: instanceName(first.backend, token),
+          submittedAt,
+          configFile: input.configFile,
+          repoDir: input.repoDir,
+          handed: error,
+          start: input.detachRetry,
+        });
+        return { pending };
       });
-      return { pending };
+      if ("pending" in provisioned) return { kind: "pending", pending: provisioned.pending };
+      address = provisioned.value;
+      placed = provisioned.attempt.offer;
+    }
+    const { run, view } = await submitRun({
+      ctx,
+      name,
+      address,
+      placed,
+      created: idle === undefined,
+      repoDir: input.repoDir,
+      configFile: input.configFile,
+      baseImages: input.baseImages(),
+      ...(idle === undefined ? {} : { session: idle.session }),
+      signal: input.signal,
+      ui: input.ui,
     });
-    if ("pending" in provisioned) return { kind: "pending", pending: provisioned.pending };
-    address = provisioned.value;
-    placed = provisioned.attempt.offer;
+    return { kind: "submitted", run, view, reused: idle?.name ?? null, plan };
+  } finally {
+    idle?.session.close();
   }
-  const { run, view } = await submitRun({
-    ctx,
-    name,
-    address,
-    placed,
-    created: idle === undefined,
-    repoDir: input.repoDir,
-    configFile: input.configFile,
-    baseImages: input.baseImages(),
-    signal: input.signal,
-    ui: input.ui,
-  });
-  return { kind: "submitted", run, view, reused: idle?.name ?? null, plan };
 }

@@ -6,6 +6,14 @@ import type { AgentSession } from "./agent-session.js";
 import type { ApplyUi } from "./apply.js";
 
 const SUBMIT_TIMEOUT_MS = 10 * 60_000;
+/**
+ * Polls of the run's status: every 50 ms for the first 2 s (a container on a present image starts in a
+ * few hundred milliseconds, and each poll is one small request over the open session), then every
+ * 300 ms (an image being pulled, sshd being installed).
+ */
+const FAST_POLL_MS = 50;
+const FAST_POLLS_FOR_MS = 2_000;
+const POLL_MS = 300;
 
 export async function waitStarted(
   session: AgentSession,
@@ -15,6 +23,7 @@ export async function waitStarted(
 ): Promise<RunView> {
   const deadline = Date.now() + SUBMIT_TIMEOUT_MS;
   let last = "";
+  const fastUntil = Date.now() + FAST_POLLS_FOR_MS;
   for (;;) {
     const view = await session.run(name);
     if (view === undefined) throw new UserError("run-lost", `the agent lost run ${name}`);
@@ -29,7 +38,7 @@ export async function waitStarted(
         "run-timeout",
         `run ${name} did not start within ${SUBMIT_TIMEOUT_MS / 60_000} minutes (status ${view.status})`,
       );
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, Date.now() < fastUntil ? FAST_POLL_MS : POLL_MS));
   }
 }
 

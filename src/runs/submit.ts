@@ -27,6 +27,11 @@ export interface SubmitInput {
   repoDir: string;
   configFile: string;
   baseImages: readonly string[];
+  /**
+   * An open session to the instance's agent (the idle instance's claim): used while still fresh, and
+   * closed here like one this opens.
+   */
+  session?: AgentSession;
   ui: Pick<ApplyUi, "progress">;
   /** The user's Ctrl-C: once the instance is up, a cancelled submission gives it back. */
   signal?: AbortSignal;
@@ -48,9 +53,15 @@ export async function submitRun(input: SubmitInput): Promise<{ run: RunRecord; v
     else updatePoolInstance(home, address.pool, address.name, { claimed_at: undefined });
     throw cancelled(`the run ${name} was not submitted`);
   }
-  const session = await AgentSession.open(address, keys.privateKey);
+  // The archive (git and tar processes) is made while the SSH connection is set up.
+  const archiving = createRepoArchive(input.repoDir);
+  archiving.catch(() => undefined); // awaited below; a failed connection must not leave it unhandled
+  const handedOn = input.session?.fresh === true ? input.session : undefined;
+  if (handedOn === undefined) input.session?.close();
+  // A handed-on session's agent has just answered; a new one's may still be starting.
+  const session = handedOn ?? (await AgentSession.open(address, keys.privateKey));
   try {
-    await session.waitHealthy();
+    if (handedOn === undefined) await session.waitHealthy();
     const built = buildJobSpec(spec, {
       runName: name,
       repoId: repoIdOf(input.repoDir),
@@ -59,7 +70,7 @@ export async function submitRun(input: SubmitInput): Promise<{ run: RunRecord; v
       availableBaseImages: input.baseImages,
     });
     if ("error" in built) throw new UserError("job-spec", built.error, built.hint);
-    const repo = await createRepoArchive(input.repoDir);
+    const repo = await archiving;
     input.ui.progress(`Launching ${name}...`);
     const submitted = await session.submit(built.job);
     let view: RunView;

@@ -8,6 +8,7 @@ import { errorText, log } from "./log.js";
 import { workflowDir } from "./paths.js";
 import { extractTar } from "./repo.js";
 import { runView, type RunView } from "./run-view.js";
+import { watchSshReady } from "./ssh-ready.js";
 import type { JobSpec } from "./spec.js";
 import { allocateSshPort, isFinished, type RunRecord } from "./state.js";
 import { stopRun } from "./supervise.js";
@@ -126,6 +127,7 @@ export class Agent {
     } finally {
       this.starting.delete(name);
     }
+    void watchSshReady(this.ctx, r);
   }
 
   /** Background work for a run: any failure ends the run with the reason instead of crashing the agent. */

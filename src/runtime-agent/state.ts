@@ -18,7 +18,7 @@ export interface RunRecord extends ActivityState {
   message: string | null;
   container_id: string | null;
   ssh_port: number;
-  /** sshd listens on ssh_port (seen on the last supervision tick) */
+  /** sshd listens on ssh_port (watched for after the start, then seen on each supervision tick) */
   ssh_ready: boolean;
   repo_uploaded: boolean;
   submitted_at: number;

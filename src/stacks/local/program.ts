@@ -1,11 +1,9 @@
 // The Pulumi program of a local pool: one LocalInstance per instance, booted with the same user data a
-// cloud VM gets. Exports what the CLI needs to reach each instance.
+// cloud VM gets. Exports what the CLI needs to reach each instance. The body (program-body.ts, with
+// @pulumi/pulumi, ~0.8 s, and the user-data template) loads only when the program runs: reusing an idle
+// instance never does.
 import type { PulumiFn } from "@pulumi/pulumi/automation/index.js";
-import { renderUserData } from "../../templates/user-data.js";
-import { localAgentConfig } from "./agent-config.js";
 import type { FaultInputs } from "./faults.js";
-import { instanceDirs } from "./instance-ops.js";
-import { LocalInstance } from "./instance-resource.js";
 
 export interface LocalPoolMember {
   name: string;
@@ -27,38 +25,6 @@ export interface LocalPoolInput {
   faults?: FaultInputs;
 }
 
-export function userDataFor(input: LocalPoolInput, name: string): string {
-  const agentConfig = localAgentConfig(name, instanceDirs(input.root, name).data);
-  return renderUserData({
-    agentSource: input.agentSource,
-    agentConfig,
-    sshAuthorizedKeys: input.sshAuthorizedKeys,
-    instanceName: name,
-  });
-}
-
 export function localPoolProgram(input: LocalPoolInput): PulumiFn {
-  return () => {
-    const instances = input.instances.map(
-      ({ name, zone }) =>
-        new LocalInstance(name, {
-          name,
-          image: input.image,
-          userData: userDataFor(input, name),
-          root: input.root,
-          bootTimeout: input.bootTimeout ?? 120,
-          opsScript: input.opsScript,
-          ...(zone === null || zone === undefined ? {} : { zone }),
-          ...(input.faults === undefined ? {} : { faults: input.faults }),
-        }),
-    );
-    return Promise.resolve({
-      instances: instances.map((i, n) => ({
-        name: input.instances[n]?.name,
-        zone: input.instances[n]?.zone ?? null,
-        containerId: i.containerId,
-        sshPort: i.sshPort,
-      })),
-    });
-  };
+  return async () => (await import("./program-body.js")).localInstances(input);
 }
