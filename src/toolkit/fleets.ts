@@ -1,7 +1,7 @@
 // Fleets in the session: `apply` of a fleet (its engine, network settings and keys filled in; with -d a
 // wait for capacity handed to `dstack _provision-fleet NAME`), and that background process itself:
 // wait until the fleet record names it, carry on the failover loop, say how it ended.
-import { setTimeout as delay } from "node:timers/promises";
+import { ownRecord } from "./own-record.js";
 import type { MatchedOffer } from "../catalog/offer.js";
 import type { FleetSpec, Spec } from "../compiler/spec.js";
 import { UserError } from "../errors.js";
@@ -52,15 +52,6 @@ export function applyFleetIn(kit: Toolkit, input: ToolkitFleetInput): Promise<Fl
 }
 
 /** The record names this process once `apply` has written its stamp (right after starting it). */
-async function ownRecord(home: string, name: string): Promise<FleetRecord | undefined> {
-  for (let i = 0; i < 100; i++) {
-    const fleet = readFleet(home, name);
-    if (fleet === undefined) return undefined;
-    if (fleet.retrying?.process?.pid === process.pid) return fleet;
-    await delay(50);
-  }
-  return undefined;
-}
 
 /** `specOf(cwd)`: the configuration compiled again (the CLI's flags) in the folder apply ran in. */
 export async function resumeFleetIn(
@@ -69,7 +60,10 @@ export async function resumeFleetIn(
   specOf: (cwd: string) => Spec | null,
 ): Promise<FleetRecord | undefined> {
   const { home, io } = kit;
-  const pending = await ownRecord(home, name);
+  const pending = await ownRecord(
+    () => readFleet(home, name),
+    (f) => f.retrying?.process?.pid,
+  );
   const retrying = pending?.retrying;
   if (pending === undefined || retrying === undefined) {
     io.notify({

@@ -2,7 +2,7 @@
 // (and the reaper's resubmissions): it waits until the pending record names it, carries on the failover
 // loop (src/runs/resume-apply.ts), submits the run once capacity appears, and records a failure that
 // happened before the loop could (compile, set-up). Whatever happens, the reaper watches what is left.
-import { setTimeout as delay } from "node:timers/promises";
+import { ownRecord } from "./own-record.js";
 import type { Spec } from "../compiler/spec.js";
 import { UserError } from "../errors.js";
 import { baseImages, openPools } from "../pools/pools-context.js";
@@ -12,17 +12,6 @@ import { resumeApply } from "../runs/resume-apply.js";
 import type { RunRecord } from "../runs/store.js";
 import type { Toolkit } from "./toolkit.js";
 
-/** The record names this process once `apply` has written its stamp (right after starting it). */
-async function ownRecord(home: string, name: string): Promise<PendingRun | undefined> {
-  for (let i = 0; i < 100; i++) {
-    const pending = readPending(home, name);
-    if (pending === undefined) return undefined;
-    if (pending.process?.pid === process.pid) return pending;
-    await delay(50);
-  }
-  return undefined;
-}
-
 /** `specOf`: the configuration to run (the CLI compiles the file again from the original flags). */
 export async function resumeRun(
   kit: Toolkit,
@@ -30,7 +19,10 @@ export async function resumeRun(
   specOf: (pending: PendingRun) => Spec | null,
 ): Promise<RunRecord | undefined> {
   const { home, env, io } = kit;
-  const pending = await ownRecord(home, name);
+  const pending = await ownRecord(
+    () => readPending(home, name),
+    (p) => p.process?.pid,
+  );
   if (pending === undefined) {
     io.notify({
       code: "provision.resume",
