@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ownStamp } from "../../src/process-identity.js";
 import type { RunRecord } from "../../src/runs/store.js";
+import { runRecord } from "../unit/toolkit/homes.js";
 import { dstack } from "./run-cli.js";
 
 function homeWithRuns(runs: RunRecord[]): string {
@@ -16,22 +17,7 @@ function homeWithRuns(runs: RunRecord[]): string {
   return home;
 }
 
-const run = (name: string, over: Partial<RunRecord> = {}): RunRecord => ({
-  name,
-  type: "task",
-  backend: "local",
-  pool: "local",
-  instance: `local-${name}`,
-  instance_ssh_port: 1, // nothing listens there: the instance is gone
-  run_ssh_port: 10022,
-  resources: "2..xCPU",
-  price: 0,
-  submitted_at: "2026-01-01T00:00:00.000Z",
-  config_file: ".dstack.yml",
-  spec: {},
-  ports: [],
-  ...over,
-});
+const run = runRecord;
 
 describe("dstack ps", () => {
   const home = homeWithRuns([

@@ -6,23 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunRecord } from "../../src/runs/store.js";
+import { runRecord } from "../unit/toolkit/homes.js";
 import { dstack } from "./run-cli.js";
 
-const run = (name: string): RunRecord => ({
-  name,
-  type: "task",
-  backend: "local",
-  pool: "local",
-  instance: `local-${name}`,
-  instance_ssh_port: 1, // nothing listens there: the instance is gone
-  run_ssh_port: 10022,
-  resources: "2..xCPU",
-  price: 0,
-  submitted_at: "2026-01-01T00:00:00.000Z",
-  config_file: ".dstack.yml",
-  spec: {},
-  ports: [],
-});
+const run = (name: string): RunRecord => runRecord(name);
 
 function home(): string {
   const h = mkdtempSync(join(tmpdir(), "dstack-records-cli-"));
