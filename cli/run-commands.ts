@@ -71,9 +71,12 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
   {
     name: "delete",
     summary: "delete a fleet: destroy its instances through its stack (volumes are kept)",
-    usage: "dstack delete NAME [-y]",
-    help: [["-y, --yes", "do not ask for confirmation"]],
-    options: { ...YES },
+    usage: "dstack delete NAME [-y] [--force]",
+    help: [
+      ["-y, --yes", "do not ask for confirmation"],
+      ["--force", "delete even while runs are active on its instances (they end with them)"],
+    ],
+    options: { ...YES, force: { type: "boolean" } },
     positionals: true,
     load: () => import("./commands/delete.js"),
   },

@@ -11,7 +11,7 @@ import { readRun } from "../../src/runs/store.js";
 import type { CommandContext, Values } from "../command.js";
 import { toolkitFor } from "../toolkit.js";
 
-export async function run(ctx: CommandContext, _values: Values, positionals: string[]): Promise<number> {
+export async function run(ctx: CommandContext, values: Values, positionals: string[]): Promise<number> {
   const name = positionals[0];
   if (name === undefined) throw new UserError("usage", "name the fleet", "dstack ps lists fleets", 2);
   const fleet = readFleet(ctx.home, name);
@@ -56,8 +56,9 @@ export async function run(ctx: CommandContext, _values: Values, positionals: str
   await deleteFleet({
     home: ctx.home,
     fleet: left,
-    engine: toolkitFor(ctx).engine(fleet.stack.backend_url),
+    pools: toolkitFor(ctx).fleetPools(fleet.stack.backend_url),
     signal: ctx.signal,
+    force: values.force === true,
   });
   ctx.out.print(`Deleted the ${what}; volumes, if any, are kept.`);
   return 0;

@@ -10,6 +10,7 @@ import {
 } from "../../src/fleets/fleet-view.js";
 import { refreshFleet } from "../../src/fleets/refresh-fleet.js";
 import { listFleets, type FleetRecord } from "../../src/fleets/store.js";
+import { readPool } from "../../src/pools/pool-store.js";
 import type { Toolkit } from "../../src/toolkit/toolkit.js";
 import type { CommandContext } from "../command.js";
 import { stampAlive, type ProcessStamp } from "../../src/process-identity.js";
@@ -17,11 +18,22 @@ import { textTable } from "../../src/text-table.js";
 
 const alive = (stamp: ProcessStamp | undefined): boolean => stamp !== undefined && stampAlive(stamp);
 
+/**
+ * The fleet with the instances its pool still holds: one the reaper tore down after the fleet's
+ * idle_duration, or removed once its cloud lost it, is no longer one of its nodes.
+ */
+function live(home: string, fleet: FleetRecord): FleetRecord {
+  const pool = readPool(home, fleet.name);
+  if (fleet.status !== "provisioned" || pool.fleet !== fleet.name) return fleet;
+  const held = new Set(pool.instances.map((i) => i.name));
+  return { ...fleet, instances: fleet.instances.filter((i) => held.has(i.name)) };
+}
+
 function withStatus(home: string): { fleet: FleetRecord; status: FleetStatus }[] {
-  return listFleets(home).map((fleet) => ({
-    fleet,
-    status: fleetStatus(fleet, alive(fleetProcess(fleet))),
-  }));
+  return listFleets(home).map((recorded) => {
+    const fleet = live(home, recorded);
+    return { fleet, status: fleetStatus(fleet, alive(fleetProcess(fleet))) };
+  });
 }
 
 export function fleetsJson(home: string): Record<string, unknown>[] {

@@ -47,6 +47,7 @@ function renderRun(spec: RunSpec): RawConfig {
     stop_duration: formatDuration(spec.stop_duration),
     idle_duration: formatDuration(spec.idle_duration),
     creation_policy: spec.creation_policy,
+    fleets: spec.fleets,
   };
   switch (spec.type) {
     case "dev-environment":

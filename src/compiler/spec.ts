@@ -63,6 +63,8 @@ interface RunCommon extends PlacementSpec {
   stop_duration: Duration;
   idle_duration: Duration;
   creation_policy: CreationPolicy;
+  /** The fleets whose instances the run may be placed on; null: any pool's, or a new instance. */
+  fleets: string[] | null;
 }
 
 export interface DevEnvironmentSpec extends RunCommon {

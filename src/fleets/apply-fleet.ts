@@ -6,7 +6,7 @@ import type { MatchedOffer } from "../catalog/offer.js";
 import { loadOffers } from "../catalog/offers.js";
 import type { FleetSpec } from "../compiler/spec.js";
 import { renderPlan, type Plan } from "../engine/plan.js";
-import { preview, removeStack } from "../engine/stack-runner.js";
+import { removeStack } from "../engine/stack-runner.js";
 import { UserError } from "../errors.js";
 import { renderAttemptPlan, type Attempt } from "../planner/attempt-plan.js";
 import type { FailedTry } from "../planner/failure-report.js";
@@ -14,10 +14,11 @@ import type { ProcessStamp } from "../process-identity.js";
 import { randomRunName } from "../runs/names.js";
 import { HandedOff } from "../provisioning/provision.js";
 import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
+import type { PoolSet } from "../pools/pool-set.js";
+import { listPools } from "../pools/pool-store.js";
 import { listRuns } from "../runs/store.js";
-import type { CloudBackend, NetworkSettings } from "../stacks/pool-spec.js";
 import { fleetPlan } from "./fleet-plan.js";
-import { fleetPoolSpec, fleetTarget, stackRef, type FleetEngine } from "./fleet-stack.js";
+import { fleetInstances, stackRef } from "./fleet-stack.js";
 import { handOffFleet, pendingFleet } from "./pending-fleet.js";
 import { provisionFleet } from "./provision-fleet.js";
 import { listFleets, readFleet, type FleetRecord } from "./store.js";
@@ -35,9 +36,8 @@ export interface FleetApplyInput {
   /** The folder apply runs in: the background retrying compiles the configuration again there. */
   cwd: string;
   home: string;
-  engine: FleetEngine;
-  network: (backend: CloudBackend) => NetworkSettings;
-  sshPublicKeys: readonly string[];
+  /** The fleet's pool is opened here, on the state backend the fleet is applied to. */
+  pools: PoolSet;
   ui: FleetApplyUi;
   dryRun?: boolean;
   verbose?: boolean;
@@ -63,6 +63,13 @@ function fleetName(spec: FleetSpec, home: string): string {
     return randomRunName(taken);
   }
   const existing = readFleet(home, spec.name);
+  const pool = listPools(home).find((p) => p.name === spec.name && p.fleet !== spec.name);
+  if (pool !== undefined)
+    throw new UserError(
+      "fleet-name-taken",
+      `${spec.name} is the name of a pool (${pool.instances.length} instance${pool.instances.length === 1 ? "" : "s"}), and a fleet is a pool`,
+      "give the fleet another name",
+    );
   if (existing !== undefined)
     throw new UserError(
       "fleet-exists",
@@ -90,16 +97,9 @@ export async function applyFleet(input: FleetApplyInput): Promise<FleetApplyResu
 
   // The infrastructure diff of the first attempt. Previewing a new stack creates it empty in the state;
   // it is removed at once, so a preview (and a declined or dry run) leaves nothing behind.
-  const firstPool = fleetPoolSpec({
-    spec,
-    name,
-    attempt: first,
-    network: input.network(first.backend as CloudBackend),
-    sshPublicKeys: input.sshPublicKeys,
-  });
-  const target = fleetTarget(input.engine, firstPool);
-  const diff = await preview(target, { signal: input.signal, onOutput: input.engine.onOutput });
-  await removeStack(target);
+  const firstPool = input.pools.forFleet(name, first);
+  const diff = await firstPool.previewAll(fleetInstances(spec, name, first), input.signal);
+  await removeStack(firstPool.emptyTarget());
   ui.plan(renderPlan(diff));
   if (input.dryRun === true) return { kind: "dry-run", plan: diff, attempts };
   const n = spec.nodes.target;
@@ -111,11 +111,9 @@ export async function applyFleet(input: FleetApplyInput): Promise<FleetApplyResu
   try {
     provisioned = await provisionFleet({
       home: input.home,
-      engine: input.engine,
+      pools: input.pools,
       plan,
       name,
-      network: input.network,
-      sshPublicKeys: input.sshPublicKeys,
       configFile: input.configFile,
       submittedAt,
       tuning: input.tuning,
@@ -130,7 +128,7 @@ export async function applyFleet(input: FleetApplyInput): Promise<FleetApplyResu
           name,
           spec,
           first,
-          stack: stackRef(firstPool, input.engine.backend.url),
+          stack: stackRef(name, first, input.pools.ctx.engine.backend.url),
           requirements: plan.requirements,
           configFile: input.configFile,
           cwd: input.cwd,

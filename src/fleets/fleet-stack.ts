@@ -1,57 +1,44 @@
-// A fleet's pool stack: the pool spec of one attempt (every instance of the fleet on the attempt's
-// offer, in its zone) and the engine target that runs it. The project is named as `dstack generate`
-// names it, so a fleet applied here and the same fleet generated into a folder are one project.
+// A fleet is a pool declared in a file: its instances are added to the fleet's own cloud pool (one
+// stack per fleet, in the project `dstack generate` gives it) through the same `Pool` every run's
+// instance goes through, all of them on the attempt's offer and zone in one update.
 import type { FleetSpec } from "../compiler/spec.js";
 import type { StackTarget } from "../engine/stack-runner.js";
-import type { EngineContext } from "../pools/stack-pool.js";
 import type { Attempt } from "../planner/attempt-plan.js";
-import { poolSpecFor } from "../stacks/pool-from-spec.js";
-import type { NetworkSettings, PoolSpec } from "../stacks/pool-spec.js";
-import { poolStack } from "../stacks/pool-stack.js";
+import { fleetPlace, POOL_PROJECT } from "../pools/cloud/cloud-pool.js";
+import type { NewInstance } from "../pools/pool.js";
+import type { EngineContext } from "../pools/stack-pool.js";
+import { instanceCount } from "../stacks/pool-from-spec.js";
 import { projectName } from "../stacks/project-name.js";
 import type { FleetStackRef } from "./store.js";
-
-/** The dstack project fleets belong to (a team's namespace in names and tags), as `generate`'s default. */
-export const FLEET_PROJECT = "main";
-/** One stack per fleet project: the project already names the backend and the fleet. */
-export const FLEET_STACK = "fleet";
 
 /** Fleets run through the same engine context as every pool. */
 export type FleetEngine = EngineContext;
 
-export interface FleetPoolInput {
-  spec: FleetSpec;
-  /** The fleet's name: the configuration's, or a generated one. */
-  name: string;
-  attempt: Attempt;
-  network: NetworkSettings;
-  sshPublicKeys: readonly string[];
+/**
+ * Every node of the fleet on the attempt's offer and zone (`placement: cluster` holds by construction),
+ * named `<fleet>-<i>`, kept while idle for the fleet's idle_duration (dstack: 3 days by default).
+ */
+export function fleetInstances(spec: FleetSpec, name: string, attempt: Attempt): NewInstance[] {
+  return Array.from({ length: instanceCount(spec) }, (_, i) => ({
+    name: `${name}-${i}`,
+    idle_duration: spec.idle_duration,
+    attempt,
+    max_price: spec.max_price,
+    reservation: spec.reservation,
+  }));
 }
 
-/** Every instance of the fleet on the attempt's offer and zone: `placement: cluster` holds by construction. */
-export function fleetPoolSpec(input: FleetPoolInput): PoolSpec {
-  return poolSpecFor({
-    spec: { ...input.spec, name: input.name },
-    attempt: input.attempt,
-    project: FLEET_PROJECT,
-    volumes: [],
-    network: input.network,
-    sshPublicKeys: input.sshPublicKeys,
-  });
-}
-
-export function stackRef(pool: PoolSpec, backendUrl: string): FleetStackRef {
-  return { project: projectName(pool), stack: FLEET_STACK, backend_url: backendUrl };
-}
-
-export function fleetTarget(engine: FleetEngine, pool: PoolSpec): StackTarget {
+/** Where the fleet's stack lives once created on the attempt's backend. */
+export function stackRef(
+  fleet: string,
+  attempt: Pick<Attempt, "backend">,
+  backendUrl: string,
+): FleetStackRef {
+  const place = fleetPlace(fleet);
   return {
-    project: projectName(pool),
-    stack: FLEET_STACK,
-    backend: engine.backend,
-    pulumiBinDir: engine.pulumiBinDir,
-    program: () => poolStack(pool),
-    ...(engine.onNotice === undefined ? {} : { onNotice: engine.onNotice }),
+    project: projectName({ project: POOL_PROJECT, backend: attempt.backend as never, pool: place.specPool }),
+    stack: place.stack,
+    backend_url: backendUrl,
   };
 }
 

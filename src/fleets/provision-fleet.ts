@@ -1,12 +1,13 @@
-// Creating a fleet through the failover loop: each attempt runs the fleet's pool stack with every
-// instance on the attempt's offer and zone. The fleet is recorded (status `provisioning`, with this
-// process as creator) before the update, so a dstack killed mid-update leaves a record that `ps`
-// reports and `delete` cleans up. A failed or cancelled attempt destroys the stack it started from
-// nothing and removes the record: the next attempt starts from a clean slate, and nothing is orphaned.
-import { clearPendingOperations, destroy, up, type StackTarget } from "../engine/stack-runner.js";
+// Creating a fleet through the failover loop: each attempt adds every node of the fleet to the fleet's
+// pool (the same `Pool.addAll` a run's instance goes through, under the pool lock), on the attempt's
+// offer and zone. The fleet is recorded (status `provisioning`, with this process as creator) before
+// the update, so a dstack killed mid-update leaves a record that `ps` reports and `delete` cleans up.
+// A failed or cancelled attempt is removed again by the pool (its stack destroyed, since nothing else
+// is in it) and the record goes: the next attempt starts from a clean slate, and nothing is orphaned.
 import type { Attempt } from "../planner/attempt-plan.js";
+import type { PoolSet } from "../pools/pool-set.js";
+import { readPool, removePool } from "../pools/pool-store.js";
 import { ownStamp } from "../process-identity.js";
-import { CleanupFailed } from "../provisioning/cleanup-failed.js";
 import { DEFAULT_ATTEMPT_TIMEOUT_S, type ProvisionTuning } from "../provisioning/provision-tuning.js";
 import {
   provision,
@@ -14,18 +15,16 @@ import {
   type ProvisionState,
   type Provisioned,
 } from "../provisioning/provision.js";
-import type { CloudBackend, NetworkSettings, PoolOutputs } from "../stacks/pool-spec.js";
-import { fleetPoolSpec, fleetTarget, stackRef, type FleetEngine } from "./fleet-stack.js";
+import type { CloudBackend } from "../stacks/pool-spec.js";
+import { fleetInstances, stackRef } from "./fleet-stack.js";
 import type { FleetPlan } from "./fleet-plan.js";
 import { readFleet, removeFleet, writeFleet, type FleetInstance, type FleetRecord } from "./store.js";
 
 export interface FleetProvisionInput {
   home: string;
-  engine: FleetEngine;
+  pools: PoolSet;
   plan: FleetPlan;
   name: string;
-  network: (backend: CloudBackend) => NetworkSettings;
-  sshPublicKeys: readonly string[];
   configFile: string;
   /** Epoch ms of the submission: `retry.duration` counts from it. */
   submittedAt: number;
@@ -41,45 +40,31 @@ export interface FleetProvisionInput {
   pending?: FleetRecord;
 }
 
-function instancesOf(outputs: Record<string, unknown>): FleetInstance[] {
-  const listed = (outputs.instances as PoolOutputs["instances"] | undefined) ?? [];
-  return listed.map((i) => ({
-    name: i.name,
-    id: i.id,
-    zone: i.zone,
-    public_ip: i.public_ip,
-    private_ip: i.private_ip,
-    ssh_user: i.ssh_user,
-    spot: i.spot,
-  }));
-}
-
-/**
- * Back to no stack at all. A destroy that fails once is tried again after dropping pending operations
- * (an update cancelled mid-create may leave one, and the engine refuses to go on past it).
- */
-async function undo(target: StackTarget, engine: FleetEngine): Promise<void> {
-  const options = { onOutput: engine.onOutput, remove: true };
-  try {
-    await destroy(target, options);
-  } catch {
-    await clearPendingOperations(target);
-    await destroy(target, options);
-  }
+/** What the fleet's pool says of its nodes, as the fleet record shows them. */
+function instancesOf(home: string, pool: string, names: readonly string[]): FleetInstance[] {
+  const listed = readPool(home, pool).instances;
+  return names.flatMap((name) => {
+    const i = listed.find((l) => l.name === name);
+    return i === undefined
+      ? []
+      : [
+          {
+            name: i.name,
+            id: i.id ?? "",
+            zone: i.zone ?? "",
+            public_ip: i.host ?? "",
+            private_ip: i.private_ip ?? "",
+            ssh_user: i.ssh_user ?? "",
+            spot: i.spot ?? false,
+          },
+        ];
+  });
 }
 
 function attemptFleet(input: FleetProvisionInput) {
   return async (attempt: Attempt, signal: AbortSignal): Promise<FleetRecord> => {
     const { spec } = input.plan;
-    const backend = attempt.backend as CloudBackend;
-    const pool = fleetPoolSpec({
-      spec,
-      name: input.name,
-      attempt,
-      network: input.network(backend),
-      sshPublicKeys: input.sshPublicKeys,
-    });
-    const target = fleetTarget(input.engine, pool);
+    const pool = input.pools.forFleet(input.name, attempt);
     // In the background: the retrying as the loop last recorded it (this attempt, the count so far).
     const retrying =
       input.pending?.retrying === undefined
@@ -88,7 +73,7 @@ function attemptFleet(input: FleetProvisionInput) {
     const record: FleetRecord = {
       name: input.name,
       status: "provisioning",
-      backend,
+      backend: attempt.backend as CloudBackend,
       region: attempt.region,
       zone: attempt.zone,
       instance_type: attempt.instance_type,
@@ -98,7 +83,7 @@ function attemptFleet(input: FleetProvisionInput) {
       nodes: spec.nodes,
       placement: spec.placement,
       instances: [],
-      stack: stackRef(pool, input.engine.backend.url),
+      stack: stackRef(input.name, attempt, input.pools.ctx.engine.backend.url),
       config_file: input.configFile,
       created_at: new Date(input.submittedAt).toISOString(),
       creator: ownStamp(),
@@ -107,24 +92,25 @@ function attemptFleet(input: FleetProvisionInput) {
     };
     writeFleet(input.home, record);
     try {
-      const result = await up(target, { signal, onOutput: input.engine.onOutput });
-      const done: FleetRecord = { ...record, status: "provisioned", instances: instancesOf(result.outputs) };
+      const nodes = fleetInstances(spec, input.name, attempt);
+      await pool.addAll(nodes, signal);
+      const done: FleetRecord = {
+        ...record,
+        status: "provisioned",
+        instances: instancesOf(
+          input.home,
+          pool.name,
+          nodes.map((n) => n.name),
+        ),
+      };
       delete done.creator;
       delete done.retrying;
       writeFleet(input.home, done);
       return done;
     } catch (error) {
-      // Runs even when the update was cancelled: the cleanup gets no signal.
-      try {
-        await undo(target, input.engine);
-      } catch (cleanup) {
-        throw new CleanupFailed(
-          `of fleet ${input.name}`,
-          error,
-          cleanup,
-          `the fleet stays recorded as provisioning; \`dstack delete ${input.name}\` destroys its stack ${target.project}/${target.stack} once this dstack has exited`,
-        );
-      }
+      // The pool removed the attempt's nodes (or says what it could not remove, with the fleet kept).
+      if (readPool(input.home, pool.name).instances.length === 0) removePool(input.home, pool.name);
+      else throw error;
       if (input.pending === undefined) removeFleet(input.home, input.name);
       else writeFleet(input.home, { ...input.pending, ...(retrying === undefined ? {} : { retrying }) });
       throw error;

@@ -3,16 +3,9 @@
 // deleted in the console) leaves the state; the record then names it, and `ps` shows the fleet as
 // interrupted. Nothing is created or deleted here: `dstack delete` cleans up, `apply` makes anew.
 import { refreshedIds } from "../engine/stack-runner.js";
+import { INSTANCE_TYPES } from "../pools/cloud/cloud-pool.js";
 import { recordedTarget, type FleetEngine } from "./fleet-stack.js";
 import { writeFleet, type FleetRecord } from "./store.js";
-
-/** The instance resource of each cloud's pool stack. */
-const INSTANCE_TYPES = [
-  "aws:ec2/instance:Instance",
-  "gcp:compute/instance:Instance",
-  "gcp:tpu/v2Vm:V2Vm",
-  "azure-native:compute:VirtualMachine",
-];
 
 export async function refreshFleet(
   home: string,

@@ -9,9 +9,8 @@ import { UserError } from "../errors.js";
 import { isCancelled } from "../provisioning/cancelled.js";
 import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
 import { ProvisionFailed, type Provisioned } from "../provisioning/provision.js";
-import type { CloudBackend, NetworkSettings } from "../stacks/pool-spec.js";
+import type { PoolSet } from "../pools/pool-set.js";
 import { fleetPlan } from "./fleet-plan.js";
-import type { FleetEngine } from "./fleet-stack.js";
 import { followFleet } from "./pending-fleet.js";
 import { provisionFleet } from "./provision-fleet.js";
 import { readFleet, removeFleet, writeFleet, type FleetRecord } from "./store.js";
@@ -21,9 +20,7 @@ export interface ResumeFleetInput {
   spec: FleetSpec;
   pending: FleetRecord;
   home: string;
-  engine: FleetEngine;
-  network: (backend: CloudBackend) => NetworkSettings;
-  sshPublicKeys: readonly string[];
+  pools: PoolSet;
   tuning?: ProvisionTuning;
   signal?: AbortSignal;
   progress: (line: string) => void;
@@ -43,11 +40,9 @@ export async function resumeFleet(input: ResumeFleetInput): Promise<Provisioned<
       );
     return await provisionFleet({
       home,
-      engine: input.engine,
+      pools: input.pools,
       plan: fleetPlan(input.spec, loadOffers({ backends: input.spec.backends, home }).offers),
       name: pending.name,
-      network: input.network,
-      sshPublicKeys: input.sshPublicKeys,
       configFile: pending.config_file,
       submittedAt: Date.parse(retrying.submitted_at),
       tuning: input.tuning,

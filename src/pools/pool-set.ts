@@ -5,7 +5,7 @@ import { UserError } from "../errors.js";
 import type { Attempt } from "../planner/attempt-plan.js";
 import { isCloudBackend } from "../stacks/pool-from-spec.js";
 import type { CloudBackend, NetworkSettings } from "../stacks/pool-spec.js";
-import { cloudPool } from "./cloud/cloud-pool.js";
+import { cloudPool, fleetPlace } from "./cloud/cloud-pool.js";
 import { LOCAL_POOL, localPool, type LocalPoolSettings } from "./local/local-pool.js";
 import { listPools, type PoolRecord } from "./pool-store.js";
 import type { EngineContext, StackPool } from "./stack-pool.js";
@@ -35,11 +35,39 @@ export class PoolSet {
     return this.open(attempt.backend, attempt.region);
   }
 
+  /** A fleet's own pool, on the backend and region of the attempt that creates (or created) it. */
+  forFleet(fleet: string, attempt: Pick<Attempt, "backend" | "region">): StackPool {
+    const key = `fleet:${fleet}/${attempt.backend}/${attempt.region}`;
+    let pool = this.opened.get(key);
+    if (pool === undefined) {
+      if (!isCloudBackend(attempt.backend))
+        throw new UserError(
+          "unsupported-backend",
+          `fleets are provisioned on clouds, not on ${attempt.backend}`,
+        );
+      pool = cloudPool(
+        this.ctx.home,
+        attempt.backend,
+        attempt.region,
+        this.ctx.engine,
+        this.cloudSettings(attempt.backend),
+        fleetPlace(fleet),
+      );
+      this.opened.set(key, pool);
+    }
+    return pool;
+  }
+
   /** The pool a file describes (a local pool file written before clouds ran runs names no backend). */
   forRecord(record: PoolRecord): StackPool {
     if (record.name === LOCAL_POOL) return this.open("local", "local");
     if (record.backend === undefined || record.region === undefined)
       throw new Error(`pool file ${record.name} names no backend and region`);
+    if (record.fleet !== undefined)
+      return this.forFleet(record.fleet, {
+        backend: record.backend as Attempt["backend"],
+        region: record.region,
+      });
     return this.open(record.backend, record.region);
   }
 
@@ -70,10 +98,14 @@ export class PoolSet {
     if (backend === "local") return localPool(ctx.home, ctx.engine, ctx.local());
     if (!isCloudBackend(backend))
       throw new UserError("unsupported-backend", `the ${backend} backend has no pool here`);
-    return cloudPool(ctx.home, backend, region, ctx.engine, {
-      network: ctx.network(backend),
-      sshPublicKeys: [ctx.publicKey],
-      privateKey: ctx.privateKey,
-    });
+    return cloudPool(ctx.home, backend, region, ctx.engine, this.cloudSettings(backend));
+  }
+
+  private cloudSettings(backend: CloudBackend) {
+    return {
+      network: this.ctx.network(backend),
+      sshPublicKeys: [this.ctx.publicKey],
+      privateKey: this.ctx.privateKey,
+    };
   }
 }

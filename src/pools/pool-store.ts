@@ -43,6 +43,8 @@ const poolInstance = z.object({
   spec: poolInstanceSpec.optional(),
   /** The cloud's id of the instance (EC2 instance id, GCP self link, Azure VM id). */
   id: z.string().optional(),
+  /** Its address inside the cloud network (a cloud instance's, as the stack reported it). */
+  private_ip: z.string().optional(),
   /** Set when a run is being placed on it, so the reaper leaves it alone meanwhile. */
   claimed_at: isoTime.optional(),
   /** When the reaper first saw it without active runs. */
@@ -66,6 +68,11 @@ const poolRecord = z.object({
   instances: z.array(poolInstance),
   /** The Pulumi state backend holding the pool's stack, so the reaper and later commands use the same one. */
   backend_url: z.string().optional(),
+  /**
+   * Set when the pool is a fleet's (`type: fleet`): named after it, its stack is the fleet's, and it
+   * goes away with `dstack delete` of the fleet, not with the recovery of a killed apply.
+   */
+  fleet: z.string().optional(),
 });
 export type PoolRecord = z.infer<typeof poolRecord>;
 
@@ -87,6 +94,8 @@ export const readPool = (home: string, pool: string): PoolRecord =>
   poolStore(home).get(pool) ?? { name: pool, instances: [] };
 
 export const writePool = (home: string, pool: PoolRecord): void => poolStore(home).put(pool);
+
+export const removePool = (home: string, pool: string): void => poolStore(home).remove(pool);
 
 /** Every pool that can be read (an emptied pool keeps its record with no instances). */
 export const listPools = (home: string): PoolRecord[] => poolStore(home).list().records;

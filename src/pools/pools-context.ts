@@ -21,6 +21,8 @@ export interface PoolsContextInput {
   backendUrl?: string;
   onOutput?: (line: string) => void;
   onNotice?: (line: string) => void;
+  /** Without --backend-url, use the backend the pools' stacks live in (runs); fleets pass false. */
+  followPools?: boolean;
 }
 
 function dockerImages(repository: string): string[] {
@@ -89,7 +91,7 @@ export function openPools(input: PoolsContextInput): PoolSet {
   return new PoolSet({
     home: input.home,
     get engine() {
-      return (engine ??= engineContext(input));
+      return (engine ??= engineContext(input, input.followPools ?? true));
     },
     publicKey: keys.publicKey,
     privateKey: keys.privateKey,

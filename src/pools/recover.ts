@@ -37,8 +37,9 @@ const STACK = `pool-${LOCAL_POOL}`;
 export function findLeftovers(home: string, backendUrl: string): Leftovers | undefined {
   const dead = (i: PoolInstance): boolean => i.creator !== undefined && !stampAlive(i.creator);
   const orphans = readPool(home, LOCAL_POOL).instances.filter(dead);
+  // A fleet's pool is the fleet's: `ps` reports a killed create as interrupted, `dstack delete` cleans up.
   const cloud = listInstances(home).filter(
-    ({ pool, instance }) => pool.name !== LOCAL_POOL && dead(instance),
+    ({ pool, instance }) => pool.name !== LOCAL_POOL && pool.fleet === undefined && dead(instance),
   );
   const lock = lockState(backendUrl, STACK);
   return orphans.length === 0 && cloud.length === 0 && lock.kind !== "stale"

@@ -59,10 +59,12 @@ async function claimIfIdle(
       return undefined;
     }
     try {
+      // A fleet's instances keep the fleet's idle_duration; a run's own instances take the new run's.
+      const fleet = readPool(home, pool).fleet !== undefined;
       updatePoolInstance(home, pool, name, {
         claimed_at: new Date().toISOString(),
         idle_since: undefined,
-        idle_duration: idleDuration,
+        ...(fleet ? {} : { idle_duration: idleDuration }),
       });
     } catch (error) {
       session.close();
@@ -76,11 +78,14 @@ export async function findIdleInstance(
   home: string,
   matched: readonly MatchedOffer[],
   privateKey: string,
-  /** The new run's idle_duration: it governs the instance once this run ends. */
+  /** The new run's idle_duration: it governs the instance once this run ends (not a fleet's instance). */
   idleDuration: number | "off",
+  /** `fleets: [NAME]`: only the instances of these fleets. */
+  fleets: readonly string[] | null = null,
 ): Promise<IdleInstance | undefined> {
   // Cheapest first: the instance's price, as the offers are ordered.
   const candidates = listPools(home)
+    .filter((pool) => fleets === null || (pool.fleet !== undefined && fleets.includes(pool.fleet)))
     .flatMap((pool) =>
       pool.instances.flatMap((instance) => {
         const offer = fittingOffer(pool, instance, matched);

@@ -2,7 +2,7 @@
 // removing an instance is an `up` of that stack with the new list, so the engine computes the diff and
 // the state records exactly what exists. Local and cloud pools differ only in their adapter: the
 // program, how outputs name an address, and how to ask the backend what still exists.
-import { destroy, preview, up, type StackTarget } from "../engine/stack-runner.js";
+import { clearPendingOperations, destroy, preview, up, type StackTarget } from "../engine/stack-runner.js";
 import type { StateBackend } from "../engine/state-backend.js";
 import type { Plan } from "../engine/plan.js";
 import { UserError } from "../errors.js";
@@ -29,6 +29,7 @@ export interface OutputAddress {
   user: string;
   zone: string | null;
   id?: string;
+  private_ip?: string;
 }
 
 export interface PoolAdapter {
@@ -43,6 +44,8 @@ export interface PoolAdapter {
   missing(instances: readonly PoolInstance[]): Promise<string[]>;
   /** Whether the last removal also removes the stack (a cloud pool's project then leaves no trace). */
   readonly removeStackWhenEmpty: boolean;
+  /** The fleet whose pool this is, written into the pool's record. */
+  readonly fleet?: string;
 }
 
 export class StackPool implements Pool {
@@ -89,15 +92,40 @@ export class StackPool implements Pool {
   }
 
   preview(instance: NewInstance, signal?: AbortSignal): Promise<Plan> {
-    const wanted = [...this.record().instances, this.entry(instance)];
+    return this.previewAll([instance], signal);
+  }
+
+  /** The diff of adding every one of the instances in one update (a fleet's nodes). */
+  previewAll(instances: readonly NewInstance[], signal?: AbortSignal): Promise<Plan> {
+    const wanted = [...this.record().instances, ...instances.map((i) => this.entry(i))];
     return preview(this.adapter.target(wanted), { ...this.run(), signal });
   }
 
-  add(instance: NewInstance, signal?: AbortSignal): Promise<InstanceAddress> {
-    return withPoolLock(this.home, this.name, () => this.addUnderLock(instance, signal), signal);
+  /** Creates an instance for a run: claimed, so that no other run takes it before this one is placed. */
+  async add(instance: NewInstance, signal?: AbortSignal): Promise<InstanceAddress> {
+    const [address] = await withPoolLock(
+      this.home,
+      this.name,
+      () => this.addUnderLock([instance], true, signal),
+      signal,
+    );
+    if (address === undefined) throw new Error(`the pool stack did not report instance ${instance.name}`);
+    return address;
   }
 
-  private async addUnderLock(instance: NewInstance, signal?: AbortSignal): Promise<InstanceAddress> {
+  /**
+   * Creates every one of the instances in one update of the pool's stack (a fleet's nodes, all on the
+   * attempt's offer and zone), idle for the first run that fits; when it fails, none of them stays.
+   */
+  addAll(instances: readonly NewInstance[], signal?: AbortSignal): Promise<InstanceAddress[]> {
+    return withPoolLock(this.home, this.name, () => this.addUnderLock(instances, false, signal), signal);
+  }
+
+  private async addUnderLock(
+    instances: readonly NewInstance[],
+    claim: boolean,
+    signal?: AbortSignal,
+  ): Promise<InstanceAddress[]> {
     const pool = this.record();
     if (
       pool.instances.length > 0 &&
@@ -109,62 +137,96 @@ export class StackPool implements Pool {
         `the ${this.name} pool's stack lives in ${pool.backend_url}, not ${this.engine.backend.url}`,
         `pass --backend-url ${pool.backend_url}, or wait until the pool's instances are gone`,
       );
-    const entry: PoolInstance = {
-      ...this.entry(instance),
-      claimed_at: new Date().toISOString(),
+    const claimedAt = new Date().toISOString();
+    const entries: PoolInstance[] = instances.map((i) => ({
+      ...this.entry(i),
+      ...(claim ? { claimed_at: claimedAt } : {}),
       creator: ownStamp(),
-    };
-    // Recorded before `up`: if the update is interrupted, the next command still knows the instance
-    // may exist and tears it down through the same stack.
+    }));
+    // Recorded before `up`: if the update is interrupted, the next command still knows the instances
+    // may exist and tears them down through the same stack.
     writePool(this.home, {
       ...pool,
       backend: this.backend,
       region: this.region,
       backend_url: this.engine.backend.url,
-      instances: [...pool.instances, entry],
+      ...(this.adapter.fleet === undefined ? {} : { fleet: this.adapter.fleet }),
+      instances: [...pool.instances, ...entries],
     });
     try {
-      const result = await up(this.adapter.target([...pool.instances, entry]), { ...this.run(), signal });
-      const found = this.adapter.addresses(result.outputs).find((a) => a.name === instance.name);
-      if (found === undefined) throw new Error(`the pool stack did not report instance ${instance.name}`);
-      updatePoolInstance(this.home, this.name, instance.name, {
-        host: found.host,
-        ssh_port: found.port,
-        ssh_user: found.user,
-        zone: found.zone,
-        ...(found.id === undefined ? {} : { id: found.id }),
-        creator: undefined,
+      const result = await up(this.adapter.target([...pool.instances, ...entries]), {
+        ...this.run(),
+        signal,
       });
-      return {
-        pool: this.name,
-        name: instance.name,
-        host: found.host,
-        port: found.port,
-        user: found.user,
-        zone: found.zone,
-      };
+      const reported = this.adapter.addresses(result.outputs);
+      return instances.map((instance) => {
+        const found = reported.find((a) => a.name === instance.name);
+        if (found === undefined) throw new Error(`the pool stack did not report instance ${instance.name}`);
+        updatePoolInstance(this.home, this.name, instance.name, {
+          host: found.host,
+          ssh_port: found.port,
+          ssh_user: found.user,
+          zone: found.zone,
+          ...(found.id === undefined ? {} : { id: found.id }),
+          ...(found.private_ip === undefined ? {} : { private_ip: found.private_ip }),
+          creator: undefined,
+        });
+        return {
+          pool: this.name,
+          name: instance.name,
+          host: found.host,
+          port: found.port,
+          user: found.user,
+          zone: found.zone,
+        };
+      });
     } catch (error) {
-      // The provider removes a half-created instance itself; drop it from the pool again so the stack
+      // The provider removes a half-created instance itself; drop them from the pool again so the stack
       // and the pool file agree. This runs even when the update was cancelled (no signal).
       try {
-        await this.remove(instance.name);
+        await this.removeAll(instances.map((i) => i.name));
       } catch (cleanup) {
-        throw new CleanupFailed(instance.name, error, cleanup);
+        throw new CleanupFailed(instances.map((i) => i.name).join(", "), error, cleanup, this.leftWhere());
       }
       throw error;
     }
   }
 
+  /** Where what a failed cleanup leaves is listed, and what removes it (the local pool's says Docker). */
+  private leftWhere(): string | undefined {
+    if (this.backend === "local") return undefined;
+    const then =
+      this.adapter.fleet === undefined
+        ? "the next dstack command (apply, ps, stop) removes it once this one has exited"
+        : `\`dstack delete ${this.adapter.fleet}\` destroys the fleet's stack once this dstack has exited`;
+    return `it stays listed in the pool ${this.name} (~/.dstack/pools/${this.name}.json); ${then}`;
+  }
+
   remove(name: string): Promise<void> {
+    return this.removeAll([name]);
+  }
+
+  /** Destroys the instances in one update of the pool's stack; the last ones take the stack with them. */
+  removeAll(names: readonly string[]): Promise<void> {
     return withPoolLock(this.home, this.name, async () => {
-      const rest = this.record().instances.filter((i) => i.name !== name);
+      const gone = new Set(names);
+      const rest = this.record().instances.filter((i) => !gone.has(i.name));
       const target = this.adapter.target(rest);
-      if (rest.length === 0)
-        await destroy(target, { ...this.run(), remove: this.adapter.removeStackWhenEmpty });
-      else await up(target, this.run());
+      const change = (): Promise<unknown> =>
+        rest.length === 0
+          ? destroy(target, { ...this.run(), remove: this.adapter.removeStackWhenEmpty })
+          : up(target, this.run());
+      try {
+        await change();
+      } catch (error) {
+        // An update cancelled mid-create may leave a pending operation the engine refuses to go past:
+        // dropped (the provider's read on the next update finds what really exists), then tried once more.
+        if ((await clearPendingOperations(target).catch(() => 0)) === 0) throw error;
+        await change();
+      }
       // Read again: claims and active runs of the other instances may have changed meanwhile.
       const latest = this.record();
-      writePool(this.home, { ...latest, instances: latest.instances.filter((i) => i.name !== name) });
+      writePool(this.home, { ...latest, instances: latest.instances.filter((i) => !gone.has(i.name)) });
     });
   }
 

@@ -17,6 +17,7 @@ import { HandedOff, type ProvisionState } from "../provisioning/provision.js";
 import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
 import type { RunView } from "../runtime-agent/run-view.js";
 import { applyContext, type ApplyContext } from "./apply-context.js";
+import { checkFleets, mayCreate, noIdleInstance } from "./fleet-placement.js";
 import { handOffRetrying } from "./hand-off.js";
 import { updateInPlace } from "./in-place.js";
 import { instanceToken, randomRunName } from "./names.js";
@@ -123,7 +124,9 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
     if (update !== undefined) return update;
   }
 
-  const idle = await findIdleInstance(home, provisionable, keys.privateKey, spec.idle_duration);
+  checkFleets(home, spec.fleets);
+  const idle = await findIdleInstance(home, provisionable, keys.privateKey, spec.idle_duration, spec.fleets);
+  if (idle === undefined && !mayCreate(spec)) throw noIdleInstance(home, spec, ctx.requirements);
   // The claim's session to the agent goes on to the submission; closed here whatever happens.
   try {
     const token = instanceToken();

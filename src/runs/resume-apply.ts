@@ -15,7 +15,7 @@ import { LOCAL_POOL } from "../pools/local/local-pool.js";
 import { addressOf, type InstanceAddress } from "../pools/pool.js";
 import type { PoolSet } from "../pools/pool-set.js";
 import { listInstances, updatePoolInstance } from "../pools/pool-store.js";
-import { fittingOffer } from "../pools/reuse.js";
+import { findIdleInstance, fittingOffer } from "../pools/reuse.js";
 import { cancelled } from "../provisioning/cancelled.js";
 import { removePending, updatePending, type PendingRun } from "./pending-store.js";
 import { provisionInstance } from "../pools/provision-instance.js";
@@ -23,6 +23,7 @@ import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
 import { ProvisionFailed, type ProvisionState } from "../provisioning/provision.js";
 import type { RunRecord } from "./store.js";
 import { submitRun } from "./submit.js";
+import { mayCreate, noIdleInstance } from "./fleet-placement.js";
 
 export interface ResumeInput {
   /** The configuration compiled again from the original `apply` arguments. */
@@ -86,6 +87,31 @@ async function recordedInstance(
   return { value: address, attempt: { offer } };
 }
 
+/**
+ * A run kept to fleets (`fleets: [NAME]`) or to reuse (`creation_policy: reuse`) is resubmitted only
+ * onto an idle instance it may use, never onto a new one; undefined when it may create.
+ */
+async function reuseOnly(
+  ctx: ApplyContext,
+  signal: AbortSignal | undefined,
+): Promise<{ value: InstanceAddress; attempt: { offer: MatchedOffer } } | undefined> {
+  const { spec } = ctx;
+  if (mayCreate(spec)) return undefined;
+  signal?.throwIfAborted();
+  const home = ctx.pools.home;
+  const idle = await findIdleInstance(
+    home,
+    ctx.provisionable,
+    ctx.keys.privateKey,
+    spec.idle_duration,
+    spec.fleets,
+  );
+  if (idle === undefined) throw noIdleInstance(home, spec, ctx.requirements);
+  // The claim's session is not handed on here: the submission opens its own.
+  idle.session.close();
+  return { value: idle, attempt: { offer: idle.offer } };
+}
+
 /** Records written before clouds ran runs keep a whole instance name (`local-ab12cd`): its token. */
 const tokenOf = (instance: string): string => instance.replace(/^[a-z]+-/, "");
 
@@ -101,7 +127,8 @@ export async function resumeApply(input: ResumeInput): Promise<{ run: RunRecord;
         `${pending.config_file} changed since \`dstack apply\`: not submitting a configuration that was not confirmed`,
         `apply it again (dstack apply -f ${pending.config_file})`,
       );
-    const recorded = await recordedInstance(ctx, pending, input.signal);
+    const recorded =
+      (await recordedInstance(ctx, pending, input.signal)) ?? (await reuseOnly(ctx, input.signal));
     const provisioned =
       recorded ??
       (await provisionInstance({

@@ -8,11 +8,9 @@ import { UserError } from "../errors.js";
 import { applyFleet, type FleetApplyInput, type FleetApplyResult } from "../fleets/apply-fleet.js";
 import { resumeFleet } from "../fleets/resume-fleet.js";
 import { readFleet, type FleetRecord } from "../fleets/store.js";
-import { networkSettings } from "../generate/network-settings.js";
 import { provisionTuning } from "../provisioning/provision-tuning.js";
 import { fleetProvisionLogFile } from "../home/paths.js";
 import { startBackground } from "../runs/pending-process.js";
-import { ensureClientKey } from "../ssh/keys.js";
 import type { Toolkit } from "./toolkit.js";
 
 export interface ToolkitFleetInput extends Pick<
@@ -30,9 +28,7 @@ export function applyFleetIn(kit: Toolkit, input: ToolkitFleetInput): Promise<Fl
   return applyFleet({
     ...rest,
     home: kit.home,
-    engine: kit.engine(backendUrl),
-    network: networkSettings(kit.home),
-    sshPublicKeys: [ensureClientKey(kit.home).publicKey],
+    pools: kit.fleetPools(backendUrl),
     tuning: provisionTuning(kit.env),
     signal: kit.signal,
     detachRetry:
@@ -93,9 +89,7 @@ export async function resumeFleetIn(
     spec: spec satisfies FleetSpec,
     pending,
     home,
-    engine: kit.engine(pending.stack.backend_url),
-    network: networkSettings(home),
-    sshPublicKeys: [ensureClientKey(home).publicKey],
+    pools: kit.fleetPools(pending.stack.backend_url),
     tuning: provisionTuning(kit.env),
     signal: kit.signal,
     progress: (line) => io.notify({ code: "provision.progress", level: "info", text: line }),

@@ -106,6 +106,17 @@ export class Toolkit {
     return openPools({ home: this.home, env: this.env, backendUrl, onNotice: this.notice });
   }
 
+  /** A fleet's pools: its state backend is the one given, or the default (a fleet records its own). */
+  fleetPools(backendUrl?: string): PoolSet {
+    return openPools({
+      home: this.home,
+      env: this.env,
+      backendUrl,
+      onNotice: this.notice,
+      followPools: false,
+    });
+  }
+
   /** The engine context of a fleet (its stacks live outside the pools). */
   engine(backendUrl?: string): EngineContext {
     return engineContext({ home: this.home, env: this.env, backendUrl, onNotice: this.notice }, false);

@@ -89,8 +89,8 @@ async function apply(u: FleetUser, file: string): Promise<void> {
   expect(r.code, r.out).toBe(0);
 }
 
-function expectNothingLeft(u: FleetUser, fleet: string): void {
-  const d = cliSync(["delete", fleet, "-y"], { cwd: repo, env: u.env });
+function expectNothingLeft(u: FleetUser, fleet: string, force = false): void {
+  const d = cliSync(["delete", fleet, "-y", ...(force ? ["--force"] : [])], { cwd: repo, env: u.env });
   expect(d.code, d.out).toBe(0);
   expect(bootedContainers(u.cloud)).toEqual([]);
   expect(docker(["ps", "-aq", "--filter", `label=dstack.fake-cloud=${storeLabel(u.cloud)}`])).toBe("");
@@ -251,7 +251,11 @@ describe("the fake cloud boots instances (real engine, real cloud-init, SSH)", (
     };
     const client = await sshTo(u, instance);
     const runContainer = await webRun(client, box.id, job).finally(() => client.end());
-    expectNothingLeft(u, fleet);
+    // The run is active: delete refuses without --force.
+    const refused = cliSync(["delete", fleet, "-y"], { cwd: repo, env: u.env });
+    expect(refused.code, refused.out).toBe(1);
+    expect(refused.stderr).toContain(`fleet ${fleet} has active runs: web`);
+    expectNothingLeft(u, fleet, true);
     // Terminating the VM ended what ran on it.
     expect(containerExists(runContainer)).toBe(false);
   }, 360_000);

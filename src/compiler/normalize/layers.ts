@@ -26,6 +26,7 @@ export interface MergedPlacement extends PlacementSpec {
   stop_duration?: Duration;
   idle_duration?: Duration;
   creation_policy?: PlacementLayer["creation_policy"];
+  fleets?: string[];
 }
 
 /** CLI flags > configuration > profile > defaults, field by field. */
@@ -50,5 +51,6 @@ function pick(layer: PlacementLayer): Partial<MergedPlacement> {
   if (layer.stop_duration !== undefined) out.stop_duration = layer.stop_duration;
   if (layer.idle_duration !== undefined) out.idle_duration = layer.idle_duration;
   if (layer.creation_policy !== undefined) out.creation_policy = layer.creation_policy;
+  if (layer.fleets !== undefined) out.fleets = layer.fleets;
   return out;
 }

@@ -20,6 +20,7 @@ export interface PlacementLayer {
   stop_duration?: Duration;
   idle_duration?: Duration;
   creation_policy?: CreationPolicy;
+  fleets?: string[];
 }
 
 const HOUR = 3600;
@@ -28,7 +29,7 @@ const ALL_EVENTS = [...RETRY_EVENTS];
 export function normalizePlacement(raw: RawObject, bag: DiagnosticBag, base: Path = []): PlacementLayer {
   const layer: PlacementLayer = {};
   const at = (key: string): Path => [...base, key];
-  const lists = ["regions", "availability_zones", "instance_types"] as const;
+  const lists = ["regions", "availability_zones", "instance_types", "fleets"] as const;
   for (const key of lists) {
     const value = stringsOf(raw[key]);
     if (value !== undefined) layer[key] = value;

@@ -68,6 +68,7 @@ export function normalizeRun(
     stop_duration: placement.stop_duration ?? STOP_DEFAULT,
     idle_duration: placement.idle_duration ?? RUN_IDLE_DEFAULT,
     creation_policy: placement.creation_policy ?? ("reuse-or-create" as const),
+    fleets: placement.fleets ?? null,
   };
   switch (raw.type) {
     case "dev-environment":

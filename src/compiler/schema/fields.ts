@@ -161,6 +161,7 @@ export const profileParams = {
   stop_duration: duration("Graceful stop time before a forced stop (default 5m).").optional(),
   max_price: z.number().positive().optional().describe("Maximum instance price per hour, in USD."),
   creation_policy: z.enum(CREATION_POLICIES).optional().describe("reuse or reuse-or-create (default)."),
+  fleets: stringList("Fleets whose instances the run may use (only these, when set).").optional(),
   idle_duration: duration(
     "Terminate an idle instance after this long (default 5m for runs, 3d for fleets).",
   ).optional(),

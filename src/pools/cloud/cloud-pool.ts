@@ -1,6 +1,5 @@
-// A cloud backend's pool for runs: one stack per backend and region (project
-// `dstack-main-<backend>-default-<region>`) whose pool spec lists every instance of the pool file,
-// each on the offer and zone it was created from. Instances are reached at their public IP on the
+// A cloud backend's pool: one stack (per backend and region for runs, per fleet for a fleet) whose pool
+// spec lists every instance of the pool file, each on the offer and zone it was created from. Instances are reached at their public IP on the
 // port and as the user the stack outputs; a refresh of the stack says which ones vanished.
 import { refreshedIds, type StackTarget } from "../../engine/stack-runner.js";
 import { connectSsh } from "../../ssh/connect.js";
@@ -18,9 +17,41 @@ import type { NewInstance } from "../pool.js";
 import type { PoolInstance } from "../pool-store.js";
 import { StackPool, type EngineContext, type OutputAddress, type PoolAdapter } from "../stack-pool.js";
 
-/** The dstack project runs' pools belong to (a team's namespace in names and tags), as fleets'. */
+/** The dstack project pools belong to (a team's namespace in names and tags), as `generate`'s default. */
 export const POOL_PROJECT = "main";
 export const POOL_STACK = "pool";
+/** A fleet's pool is one stack per fleet project: the project already names the backend and the fleet. */
+export const FLEET_STACK = "fleet";
+
+/**
+ * Where a cloud pool's instances live. Runs' pools: one per backend and region (pool file
+ * `<backend>-<region>`, project `dstack-main-<backend>-default-<region>`, stack `pool`). A fleet's
+ * pool: named after the fleet, in the project `dstack generate` gives the fleet (stack `fleet`), so a
+ * fleet applied here and the same fleet generated into a folder are one project.
+ */
+export interface CloudPoolPlace {
+  /** The pool's file name. */
+  name: string;
+  /** The pool's name in its spec (and so in the project's name and the resources' tags). */
+  specPool: string;
+  stack: string;
+  fleet?: string;
+}
+
+export const cloudPoolName = (backend: string, region: string): string => `${backend}-${region}`;
+
+export const runsPlace = (backend: string, region: string): CloudPoolPlace => ({
+  name: cloudPoolName(backend, region),
+  specPool: `default-${region}`,
+  stack: POOL_STACK,
+});
+
+export const fleetPlace = (fleet: string): CloudPoolPlace => ({
+  name: fleet,
+  specPool: fleet,
+  stack: FLEET_STACK,
+  fleet,
+});
 
 /** The instance resource of each cloud's pool stack: what a refresh is asked about. */
 export const INSTANCE_TYPES = [
@@ -52,18 +83,17 @@ async function answers(instance: PoolInstance, privateKey: string): Promise<bool
   }
 }
 
-export const cloudPoolName = (backend: string, region: string): string => `${backend}-${region}`;
-
 export function cloudPoolSpec(
   backend: CloudBackend,
   region: string,
   settings: CloudPoolSettings,
   instances: readonly PoolInstance[],
+  specPool = `default-${region}`,
 ): PoolSpec {
   return {
     pool_spec_version: POOL_SPEC_VERSION,
     project: POOL_PROJECT,
-    pool: `default-${region}`,
+    pool: specPool,
     backend,
     region,
     network: settings.network,
@@ -75,10 +105,10 @@ export function cloudPoolSpec(
   };
 }
 
-function cloudTarget(engine: EngineContext, spec: PoolSpec): StackTarget {
+function cloudTarget(engine: EngineContext, spec: PoolSpec, stack: string): StackTarget {
   return {
     project: projectName(spec),
-    stack: POOL_STACK,
+    stack,
     backend: engine.backend,
     pulumiBinDir: engine.pulumiBinDir,
     program: () => poolStack(spec),
@@ -91,13 +121,15 @@ function cloudAdapter(
   region: string,
   engine: EngineContext,
   settings: CloudPoolSettings,
+  place: CloudPoolPlace,
 ): PoolAdapter {
   const target = (instances: readonly PoolInstance[]): StackTarget =>
-    cloudTarget(engine, cloudPoolSpec(backend, region, settings, instances));
+    cloudTarget(engine, cloudPoolSpec(backend, region, settings, instances, place.specPool), place.stack);
   return {
     backend,
     region,
     removeStackWhenEmpty: true,
+    ...(place.fleet === undefined ? {} : { fleet: place.fleet }),
     target,
     addresses: (outputs): OutputAddress[] =>
       ((outputs.instances as PoolOutputs["instances"] | undefined) ?? []).map((i) => ({
@@ -107,6 +139,7 @@ function cloudAdapter(
         user: i.ssh_user,
         zone: i.zone,
         id: i.id,
+        private_ip: i.private_ip,
       })),
     details: (instance: NewInstance) => ({
       spec: instanceSpecFor(instance.name, instance.attempt, instance),
@@ -129,11 +162,7 @@ export function cloudPool(
   region: string,
   engine: EngineContext,
   settings: CloudPoolSettings,
+  place: CloudPoolPlace = runsPlace(backend, region),
 ): StackPool {
-  return new StackPool(
-    cloudPoolName(backend, region),
-    home,
-    engine,
-    cloudAdapter(backend, region, engine, settings),
-  );
+  return new StackPool(place.name, home, engine, cloudAdapter(backend, region, engine, settings, place));
 }

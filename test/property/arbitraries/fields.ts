@@ -98,6 +98,7 @@ export function placement(run: boolean): fc.Arbitrary<Record<string, unknown>> {
   const runOnly = run
     ? {
         creation_policy: fc.constantFrom("reuse", "reuse-or-create"),
+        fleets: fc.array(word, { maxLength: 2 }),
         max_duration: duration(true),
         stop_duration: duration(true),
       }

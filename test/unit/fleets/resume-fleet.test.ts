@@ -1,18 +1,18 @@
 // The background retrying of a fleet refuses a configuration that is not the one `apply` confirmed
 // (the file changed before the process compiled it again): the record says failed and why, and no
-// engine is touched (the engine given here would throw if it were).
+// pool is touched (the pools given here would throw if they were).
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { FleetEngine } from "../../../src/fleets/fleet-stack.js";
+import type { PoolSet } from "../../../src/pools/pool-set.js";
 import { resumeFleet } from "../../../src/fleets/resume-fleet.js";
 import { readFleet, writeFleet } from "../../../src/fleets/store.js";
 import { fleetRecord, fleetSpec } from "./fixtures.js";
 
-const untouchable = new Proxy({} as FleetEngine, {
+const untouchable = new Proxy({} as PoolSet, {
   get: () => {
-    throw new Error("the engine was used");
+    throw new Error("the pools were used");
   },
 });
 
@@ -43,9 +43,7 @@ describe("resumeFleet", () => {
         spec: edited,
         pending,
         home,
-        engine: untouchable,
-        network: () => ({}),
-        sshPublicKeys: [],
+        pools: untouchable,
         progress: () => undefined,
       }),
     ).rejects.toMatchObject({ code: "config-changed" });
