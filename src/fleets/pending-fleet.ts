@@ -2,12 +2,12 @@
 // says it is pending, why, how far the loop got and when it tries next, and which process carries it
 // on (dstack _provision-fleet NAME); that process keeps the record in step with every attempt and
 // wait. `ps` shows it as `pending (no capacity, attempt 7, next try in 2m)`, as it does pending runs.
-import { attemptWhere } from "../planner/attempt-text.js";
 import type { Attempt } from "../planner/attempt-plan.js";
 import type { ProcessStamp } from "../process-identity.js";
 import { fleetProvisionLogFile } from "../home/paths.js";
 import { pendingStatus } from "../runs/pending-status.js";
 import type { HandedOff, ProvisionState } from "../provisioning/provision.js";
+import { retryingProgress } from "../provisioning/retrying-progress.js";
 import type { FleetSpec } from "../compiler/spec.js";
 import { readFleet, removeFleet, writeFleet, type FleetRecord, type FleetStackRef } from "./store.js";
 import type { CloudBackend } from "../stacks/pool-spec.js";
@@ -83,24 +83,7 @@ export function handOffFleet(
 export function followFleet(home: string, name: string, state: ProvisionState): void {
   const fleet = readFleet(home, name);
   if (fleet?.retrying === undefined) return;
-  const retrying =
-    state.kind === "attempting"
-      ? {
-          ...fleet.retrying,
-          pass: state.pass,
-          attempts: state.attempts,
-          trying: attemptWhere(state.attempt),
-          next_try_at: null,
-        }
-      : {
-          ...fleet.retrying,
-          pass: state.pass,
-          attempts: state.attempts,
-          trying: null,
-          next_try_at: new Date(state.nextTryAt).toISOString(),
-          reason: state.reason,
-        };
-  writeFleet(home, { ...fleet, retrying });
+  writeFleet(home, { ...fleet, retrying: { ...fleet.retrying, ...retryingProgress(state) } });
 }
 
 /** `pending (no capacity, attempt 7, next try in 2m)`, or why the retrying ended: as pending runs show. */

@@ -8,7 +8,8 @@ import type { FleetSpec } from "../compiler/spec.js";
 import { UserError } from "../errors.js";
 import { isCancelled } from "../provisioning/cancelled.js";
 import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
-import { ProvisionFailed, type Provisioned } from "../provisioning/provision.js";
+import type { Provisioned } from "../provisioning/provision.js";
+import { retryingFailure } from "../provisioning/retrying-progress.js";
 import type { PoolSet } from "../pools/pool-set.js";
 import { fleetPlan } from "./fleet-plan.js";
 import { followFleet } from "./pending-fleet.js";
@@ -63,14 +64,7 @@ export async function resumeFleet(input: ResumeFleetInput): Promise<Provisioned<
     } else {
       // The latest record (the loop kept it in step), marked failed with why.
       const latest = readFleet(home, pending.name) ?? pending;
-      const reason =
-        error instanceof ProvisionFailed
-          ? error.stopped
-            ? "provisioning stopped"
-            : "no capacity within retry.duration"
-          : error instanceof UserError && error.code === "config-changed"
-            ? "configuration changed"
-            : "error";
+      const reason = retryingFailure(error);
       writeFleet(home, {
         ...latest,
         status: "failed",

@@ -5,7 +5,6 @@
 // says it: replaced by the run record, marked failed with the report, or removed when cancelled.
 import type { RunSpec } from "../compiler/spec.js";
 import { UserError } from "../errors.js";
-import { attemptWhere } from "../planner/attempt-text.js";
 import type { RunView } from "../runtime-agent/run-view.js";
 import { setTimeout as delay } from "node:timers/promises";
 import type { MatchedOffer } from "../catalog/offer.js";
@@ -20,7 +19,8 @@ import { cancelled } from "../provisioning/cancelled.js";
 import { removePending, updatePending, type PendingRun } from "./pending-store.js";
 import { provisionInstance } from "../pools/provision-instance.js";
 import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
-import { ProvisionFailed, type ProvisionState } from "../provisioning/provision.js";
+import type { ProvisionState } from "../provisioning/provision.js";
+import { retryingFailure, retryingProgress } from "../provisioning/retrying-progress.js";
 import type { RunRecord } from "./store.js";
 import { submitRun } from "./submit.js";
 import { mayCreate, noIdleInstance } from "./fleet-placement.js";
@@ -37,23 +37,8 @@ export interface ResumeInput {
   progress: (line: string) => void;
 }
 
-function follow(home: string, name: string, state: ProvisionState): void {
-  if (state.kind === "attempting")
-    updatePending(home, name, {
-      attempts: state.attempts,
-      pass: state.pass,
-      trying: attemptWhere(state.attempt),
-      next_try_at: null,
-    });
-  else
-    updatePending(home, name, {
-      attempts: state.attempts,
-      pass: state.pass,
-      trying: null,
-      next_try_at: new Date(state.nextTryAt).toISOString(),
-      reason: state.reason,
-    });
-}
+const follow = (home: string, name: string, state: ProvisionState): void =>
+  void updatePending(home, name, retryingProgress(state));
 
 /**
  * An error resubmission goes back to the instance its run failed on, after its backoff wait, if the
@@ -176,12 +161,7 @@ export async function resumeApply(input: ResumeInput): Promise<{ run: RunRecord;
     else
       updatePending(home, pending.name, {
         status: "failed",
-        reason:
-          error instanceof ProvisionFailed
-            ? error.stopped
-              ? "provisioning stopped"
-              : "no capacity within retry.duration"
-            : "error",
+        reason: retryingFailure(error),
         trying: null,
         next_try_at: null,
         message: error instanceof Error ? error.message : String(error),
