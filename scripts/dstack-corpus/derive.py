@@ -3,7 +3,11 @@
 Usage:
   python -m venv --system-site-packages venv
   venv/bin/pip install "pydantic>=2.12" gpuhunt==0.1.30 "apscheduler<4" pyyaml
-  venv/bin/python derive.py DSTACK_CHECKOUT/src candidates.json test/fixtures/dstack-corpus COMMIT
+  venv/bin/python derive.py DSTACK_CHECKOUT/src test/fixtures/dstack-corpus \
+      candidates.json:COMMIT [earlier.json:EARLIER_COMMIT:earlier-] ...
+Each CANDIDATES:COMMIT[:PREFIX] is the output of extract.py on a checkout of that commit; the first
+occurrence of a configuration wins (later ones are listed under `also_in`); PREFIX starts the folder names.
+The expectations always come from the models at DSTACK_SRC.
 
 Reads the candidates that extract.py found (cands.json), parses each with
 `parse_apply_configuration` (dstack/_internal/core/models/configurations.py), applies the defaults
@@ -13,7 +17,8 @@ duration defaults), and writes one fixture per distinct configuration.
 import json, os, re, sys
 import yaml
 
-DSTACK_SRC, CANDS, OUT, COMMIT = sys.argv[1:5]
+DSTACK_SRC, OUT = sys.argv[1:3]
+SETS = [(a.split(":") + [""])[:3] for a in sys.argv[3:]]
 sys.path.insert(0, DSTACK_SRC)
 import gpuhunt  # noqa: E402
 from dstack._internal.core.models.configurations import (  # noqa: E402
@@ -208,8 +213,11 @@ def facts(data):
 
 def area_and_page(path):
     p = path
-    if p.startswith("mkdocs/docs/"):
-        p = p[len("mkdocs/docs/"):]
+    if p.endswith(".md") and p.startswith("examples/"):
+        parts = re.sub(r"/README\.md$", "", p).split("/")[1:]
+        return "examples-" + parts[0], "-".join(parts[1:]) or parts[0]
+    if p.startswith("mkdocs/docs/") or p.startswith("docs/docs/"):
+        p = p.split("docs/docs/", 1)[1]
         p = re.sub(r"/index\.md$", ".md", p)[:-3]
         parts = p.split("/")
         if parts[0] == "examples":
@@ -233,12 +241,13 @@ def block(text):
     return "".join("  " + l if l.strip() else "\n" for l in text.splitlines(True)) if text else ""
 
 
-cands = json.load(open(CANDS))
 by_text = {}
-for c in cands:
-    # Trailing blanks are dropped (they do not change the YAML): a block scalar cannot keep them.
-    c["text"] = "".join(l.rstrip() + "\n" for l in c["text"].splitlines())
-    by_text.setdefault(c["text"], []).append(c)
+for cands_file, commit, prefix in SETS:
+    for c in json.load(open(cands_file)):
+        # Trailing blanks are dropped (they do not change the YAML): a block scalar cannot keep them.
+        c["text"] = "".join(l.rstrip() + "\n" for l in c["text"].splitlines())
+        c["commit"], c["prefix"] = commit, prefix
+        by_text.setdefault(c["text"], []).append(c)
 counters = {}
 written = 0
 for text, group in by_text.items():
@@ -252,14 +261,16 @@ for text, group in by_text.items():
         errs = cause.errors() if hasattr(cause, "errors") else None
         msg = "; ".join(f'{".".join(str(x) for x in er["loc"])}: {er["msg"]}' for er in errs) if errs else str(e)
         expect = {"accepted": False, "type": data.get("type"), "reason": msg}
-        area, page = "rejected", area_and_page(first["file"])[1]
+        area, page = "rejected", first["prefix"] + area_and_page(first["file"])[1]
+    if area != "rejected":
+        area = first["prefix"] + area
     key = (area, page)
     counters[key] = counters.get(key, 0) + 1
     name = f"{page}-{counters[key]:02d}"
     label = first["heading"] or first["title"]
     if slug(label):
         name += "-" + slug(label)
-    src = {"repo": "dstackai/dstack", "commit": COMMIT, "path": first["file"]}
+    src = {"repo": "dstackai/dstack", "commit": first["commit"], "path": first["file"]}
     if first["heading"]:
         src["section"] = first["heading"]
     if first["title"]:

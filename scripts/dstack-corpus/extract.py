@@ -1,8 +1,8 @@
 """Collect every dstack configuration published in dstack's docs and examples (test/fixtures/dstack-corpus).
 
 Usage: python extract.py DSTACK_CHECKOUT > candidates.json
-DSTACK_CHECKOUT is a work tree of github.com/dstackai/dstack. Finds fenced ```yaml blocks in
-mkdocs/docs/**/*.md (dedented, with the section heading and the editor title above them) and the files
+DSTACK_CHECKOUT is a work tree of github.com/dstackai/dstack. Finds fenced ```yaml blocks in the pages
+mkdocs/docs/**/*.md (docs/docs/**/*.md and examples/**/README.md before 0.20.25) (dedented, with the section heading and the editor title above them) and the files
 of examples/** whose top-level `type` is dev-environment, task, service, fleet or volume.
 """
 import re, glob, json, os, sys, textwrap
@@ -20,7 +20,8 @@ def title_at(text, pos):
     if m and pos - m[-1].end() < 200:
         return m[-1].group(1)
     return None
-for f in sorted(glob.glob(f"{ROOT}/mkdocs/docs/**/*.md", recursive=True)):
+PAGES = [f for d in ("mkdocs/docs", "docs/docs", "examples") for f in glob.glob(f"{ROOT}/{d}/**/*.md", recursive=True)]
+for f in sorted(PAGES):
     t = open(f).read()
     for m in FENCE.finditer(t):
         ind = m.group("ind")
