@@ -178,6 +178,13 @@ export function diffFacts(expected: Facts, got: Facts, prefix = ""): Omit<Disagr
   return out;
 }
 
+/** GPU names compare case-insensitively: dstack (gpuhunt) matches offers by lower-cased name. */
+function comparable(facts: Facts): Facts {
+  return JSON.parse(JSON.stringify(facts), (key, value: unknown) =>
+    key === "names" && Array.isArray(value) ? value.map((n) => String(n).toLowerCase()) : value,
+  ) as Facts;
+}
+
 /** How one fixture fares: an empty list when this project agrees with dstack. */
 export function checkFixture(fixture: Fixture): Disagreement[] {
   const result = compileFixture(fixture);
@@ -192,7 +199,10 @@ export function checkFixture(fixture: Fixture): Disagreement[] {
     const got = errors.map((d) => `${d.path === "" ? "(root)" : d.path} ${d.code}: ${d.message}`);
     return [{ file: fixture.file, fact: "rejected", expected: "accepted", got }];
   }
-  return diffFacts(facts, factsOf(result.spec)).map((d) => ({ file: fixture.file, ...d }));
+  return diffFacts(comparable(facts), comparable(factsOf(result.spec))).map((d) => ({
+    file: fixture.file,
+    ...d,
+  }));
 }
 
 export function measureAgreement(fixtures: Fixture[] = loadCorpus()): Agreement {
