@@ -6,7 +6,7 @@
 import { importBundled } from "./lib.mjs";
 
 const { measureAgreement, formatReport, categories } = await importBundled(
-  "test/unit/compiler/dstack-corpus.ts",
+  new URL("../test/unit/compiler/dstack-corpus.ts", import.meta.url).pathname,
   // The corpus module finds its fixtures next to its own source, not next to the bundle.
   {
     define: {
