@@ -35,6 +35,8 @@ function summary(file: string, spec: Spec, profile: string | null, warnings: num
     return lines.join("\n");
   }
   if (spec.resources !== null) lines.push(`  resources:  ${formatResources(spec.resources)}`);
+  else if (spec.type === "fleet" && spec.ssh_config === null)
+    lines.push("  resources:  any instance (none written)");
   lines.push(
     `  spot:       ${spec.spot_policy}${spec.max_price === null ? "" : `, max $${spec.max_price}/h`}`,
   );

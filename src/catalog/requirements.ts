@@ -1,6 +1,4 @@
 // What an offer must satisfy: the normalized resources and the placement fields of a run or fleet spec.
-import { DEFAULT_CPU_COUNT } from "../compiler/grammar/cpu.js";
-import { DEFAULT_DISK, DEFAULT_MEMORY } from "../compiler/normalize/resources.js";
 import type { FleetSpec, PlacementSpec, ResourcesSpec, RunSpec } from "../compiler/spec.js";
 
 export type Requirements = Pick<
@@ -11,21 +9,26 @@ export type Requirements = Pick<
   resources: ResourcesSpec;
 };
 
-export const DEFAULT_RESOURCES: ResourcesSpec = {
-  cpu: { arch: null, count: DEFAULT_CPU_COUNT },
-  memory: DEFAULT_MEMORY,
+/**
+ * dstack's `ResourcesSpec.unconstrained()`, what a backend fleet without `resources` asks for: any
+ * instance (1.. CPUs, any memory, any or no GPU). No disk request: the offer gets the default disk.
+ */
+export const UNCONSTRAINED_RESOURCES: ResourcesSpec = {
+  cpu: { arch: null, count: { min: 1, max: null } },
+  memory: { min: 0, max: null },
   shm_size: null,
-  disk: { size: DEFAULT_DISK },
+  disk: null,
   gpu: null,
 };
 
 /**
  * The requirements a spec places on offers. Like dstack's server, a run without `image` runs the
  * CUDA base image, so its GPU vendor defaults to NVIDIA when neither vendor nor names say otherwise:
- * without a GPU request that means "no GPU, or NVIDIA GPUs", never a TPU or an AMD card.
+ * without a GPU request that means "no GPU, or NVIDIA GPUs", never a TPU or an AMD card. A request of
+ * exactly no GPU (`gpu: 0`) is left as it is: no vendor applies to an offer without GPUs.
  */
 export function requirementsOf(spec: RunSpec | FleetSpec): Requirements {
-  let resources = spec.resources ?? DEFAULT_RESOURCES;
+  let resources = spec.resources ?? UNCONSTRAINED_RESOURCES;
   if (spec.type !== "fleet" && spec.image === null) {
     const gpu = resources.gpu;
     if (gpu === null) {
@@ -40,7 +43,7 @@ export function requirementsOf(spec: RunSpec | FleetSpec): Requirements {
           compute_capability: null,
         },
       };
-    } else if (gpu.vendor === null && gpu.name === null) {
+    } else if (gpu.vendor === null && gpu.name === null && gpu.count.max !== 0) {
       resources = { ...resources, gpu: { ...gpu, vendor: "nvidia" } };
     }
   }

@@ -119,6 +119,7 @@ export interface FleetSpec extends PlacementSpec {
   name: string | null;
   nodes: { min: number; target: number; max: number | null };
   placement: "any" | "cluster";
+  /** null when not written (any instance, as dstack's `unconstrained()`) and for SSH fleets. */
   resources: ResourcesSpec | null;
   env: Record<string, MaybeSecret>;
   blocks: number | "auto";

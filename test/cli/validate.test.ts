@@ -46,6 +46,13 @@ describe("dstack validate", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("says a backend fleet without resources takes any instance", () => {
+    const dir = project({ "fleet.dstack.yml": "type: fleet\nname: any\nnodes: 1\n" });
+    const r = dstack(["validate", "-f", "fleet.dstack.yml"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/resources: +any instance \(none written\)/);
+  });
+
   it("exits 0 when there are only warnings", () => {
     const dir = project({ ".dstack.yml": "type: dev-environment\nide: vscode\ntermination_idle_time: 1h\n" });
     const r = dstack(["validate"], { cwd: dir });

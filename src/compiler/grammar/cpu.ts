@@ -1,4 +1,5 @@
-// `resources.cpu`: a count or range, optionally with an architecture (`x86:16`, `arm:8..`), or `{arch, count}`.
+// `resources.cpu`: a count or range, optionally with an architecture (`x86:16`, `arm:8..`), `{arch, count}`,
+// or the older `{min, max}`.
 import { parseRange, type Range } from "./range.js";
 import { fail, ok, type Parsed } from "./result.js";
 import { parseCount } from "./units.js";
@@ -19,7 +20,7 @@ const ARCH_ALIASES: Record<string, CpuArch> = {
   aarch64: "arm",
 };
 export const DEFAULT_CPU_COUNT: Range = { min: 2, max: null };
-const EXAMPLE = "16, 16.., x86:16, arm:8.. or {arch: arm, count: 8..}";
+const EXAMPLE = "16, 16.., x86:16, arm:8.., {arch: arm, count: 8..} or {min: 8}";
 
 export function parseCpu(raw: unknown): Parsed<CpuSpec> {
   if (typeof raw === "number") return withArch(null, parseRange(raw, parseCount, "a CPU count", EXAMPLE));
@@ -41,9 +42,23 @@ export function parseCpu(raw: unknown): Parsed<CpuSpec> {
   }
   if (typeof raw === "object" && raw !== null && !Array.isArray(raw)) {
     const obj = raw as Record<string, unknown>;
+    // dstack's CPUSpec still reads a bare `{min, max}` (either may be left out) as the count range.
+    const keys = Object.keys(obj);
+    const legacy: string[] = keys.filter((k) => k === "min" || k === "max");
+    if (legacy.length > 0) {
+      if (legacy.length < keys.length)
+        return fail(
+          `resources.cpu mixes ${legacy.join(", ")} with ${keys.filter((k) => !legacy.includes(k)).join(", ")}`,
+          "write {arch: x86, count: {min: 4}} (or {min: 4} alone, the older spelling of count)",
+        );
+      return withArch(null, parseRange(obj, parseCount, "a CPU count", EXAMPLE));
+    }
     const extra = Object.keys(obj).find((k) => k !== "arch" && k !== "count");
     if (extra !== undefined)
-      return fail(`unknown key "${extra}" in resources.cpu`, "allowed keys: arch, count");
+      return fail(
+        `unknown key "${extra}" in resources.cpu`,
+        "allowed keys: arch, count (or min, max alone, the older spelling of count)",
+      );
     let arch: CpuArch | null = null;
     if (obj.arch !== undefined && obj.arch !== null) {
       const a = typeof obj.arch === "string" ? ARCH_ALIASES[obj.arch.toLowerCase()] : undefined;

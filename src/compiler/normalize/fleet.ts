@@ -63,8 +63,11 @@ export function normalizeFleet(raw: RawObject, bag: DiagnosticBag, layers: Layer
       hint: "add nodes: 1 (or ssh_config with hosts)",
     });
   }
+  // Like dstack, a fleet without `resources` keeps them unset (null): a backend fleet then takes any
+  // instance (no cpu, memory or disk minimum), not a run's defaults. SSH hosts are what they are.
+  const written = (raw.resources ?? null) !== null || Object.keys(layers.cli.resources).length > 0;
   const resources =
-    ssh !== null
+    ssh !== null || !written
       ? null
       : resolveResources([normalizeResources(raw.resources, bag, ["resources"]), layers.cli.resources]);
   return {

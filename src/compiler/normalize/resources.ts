@@ -12,8 +12,8 @@ export interface ResourcesLayer {
   cpu?: CpuSpec;
   memory?: Range;
   shm_size?: number;
-  /** null: explicitly no GPU (`gpu: 0`). */
-  gpu?: GpuSpec | null;
+  /** `gpu: 0` is a spec whose count is 0..0 (exactly no GPU), never "no requirement". */
+  gpu?: GpuSpec;
   disk?: Range;
 }
 

@@ -37,47 +37,48 @@ export const countOrRange = (what: string) =>
     })
     .describe(what);
 
+// dstack's Optional fields also take null, meaning "not written".
 const gpuObject = z.strictObject({
-  vendor: z
-    .string()
-    .optional()
-    .describe("The vendor: nvidia, amd, google (alias tpu), intel or tenstorrent."),
+  vendor: z.string().nullish().describe("The vendor: nvidia, amd, google (alias tpu), intel or tenstorrent."),
   name: z
-    .union([z.string(), z.array(z.string())])
-    .optional()
+    .union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))])
+    .nullish()
     .describe("A GPU name or a list of acceptable names."),
   count: countOrRange("The number of GPUs (default 1..)").optional(),
-  memory: sizeOrRange("Memory per GPU, e.g. 24GB or 40GB..80GB").optional(),
-  total_memory: sizeOrRange("Memory of all GPUs together, e.g. 80GB..").optional(),
+  memory: sizeOrRange("Memory per GPU, e.g. 24GB or 40GB..80GB").nullish(),
+  total_memory: sizeOrRange("Memory of all GPUs together, e.g. 80GB..").nullish(),
   compute_capability: z
-    .union([z.string(), z.number()])
-    .optional()
-    .describe("Minimum CUDA compute capability, e.g. 7.5."),
+    .union([z.string(), z.number(), z.tuple([z.number().int(), z.number().int()])])
+    .nullish()
+    .describe("Minimum CUDA compute capability, e.g. 7.5 (or [7, 5])."),
 });
 
+// `{min, max}` alone is the older spelling of the count, which dstack still reads.
 const cpuObject = z.strictObject({
-  arch: z.string().optional().describe("x86 or arm"),
+  arch: z.string().nullish().describe("x86 or arm"),
   count: countOrRange("Number of cores").optional(),
+  min: z.union([z.number(), z.string()]).optional().describe("Older spelling of count: {min: 4}"),
+  max: z.union([z.number(), z.string()]).optional().describe("Older spelling of count: {max: 16}"),
 });
 
 export const resources = z
   .strictObject({
     cpu: z
       .union([z.number().int(), z.string(), cpuObject], {
-        error: "expected a CPU count, range or arch:count such as 16, 16.., x86:16",
+        error: "expected a CPU count, range or arch:count such as 16, 16.., x86:16 or {min: 4}",
       })
       .optional()
-      .describe("CPU cores: 16, 16.., x86:16, arm:8.. (default 2..)"),
+      .describe("CPU cores: 16, 16.., x86:16, arm:8.., {arch, count} or {min, max} (default 2..)"),
     memory: sizeOrRange("RAM: 8GB, 200GB.. (a bare number is GB; default 8GB..)").optional(),
     shm_size: z
       .union([z.number(), z.string()], { error: "expected a size such as 16GB" })
-      .optional()
+      .nullish()
       .describe("Shared memory size, e.g. 16GB"),
     gpu: z
       .union([z.number().int(), z.string(), gpuObject], {
         error: "expected a GPU count, a string such as A100:80GB:2, or an object",
       })
-      .optional()
+      .nullish()
       .describe(
         "GPUs: a count, tokens in any order (A100:80GB:2, 40GB..80GB:4, A10G,A100, nvidia, v2-8), or an object",
       ),
@@ -85,7 +86,7 @@ export const resources = z
       .union([z.number(), z.string(), z.strictObject({ size: sizeOrRange("Disk size") })], {
         error: "expected a disk size such as 100GB.. or {size: 200GB}",
       })
-      .optional()
+      .nullish()
       .describe("Disk size: 100GB.. (default), 500GB, or {size: ...}"),
   })
   .describe("The resources to run on.");

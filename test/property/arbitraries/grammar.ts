@@ -83,20 +83,31 @@ export const cpu: fc.Arbitrary<unknown> = fc.oneof(
     .map(([a, c, archFirst]) => (archFirst ? `${a}:${c}` : `${c}:${a}`)),
   arch,
   fc.record({ arch, count: rangeRaw(cpuCount) }, { requiredKeys: [] }),
+  // The older `{min, max}` spelling of the count, which dstack still reads.
+  rangeRaw(cpuCount).filter((r) => typeof r === "object"),
 );
 
-const TPUS = ["v2-8", "v3-8", "v4-8", "v5litepod-8", "v5e-8", "v5p-8", "v6e-8"];
+const TPUS = ["v2-8", "v3-8", "v4-8", "v5litepod-8", "v5e-8", "v5p-8", "v6e-8", "tpu-v3-8"];
+// Names dstack infers no vendor from: unknown to gpuhunt, or known spellings without a vendor there.
+const VENDORLESS = ["X9000", "tt-loudbox", "A30", "V520"];
 const namesOf = (vendor: GpuVendor): string[] =>
   vendor === "google" ? TPUS : KNOWN_GPU_NAMES.filter((n) => lookupGpu(n)?.vendor === vendor);
 
 /** One vendor's part of a GPU request: the vendor as written (or not), and some of its GPU names. */
-const vendorAndNames = fc.constantFrom(...GPU_VENDORS).chain((vendor) =>
-  fc.record({
-    vendor: fc.constant(vendor),
-    written: fc.option(vendor === "google" ? fc.constantFrom("google", "tpu", "TPU") : caseOf(vendor), {
-      nil: undefined,
+const vendorAndNames = fc.oneof(
+  fc.constantFrom(...GPU_VENDORS).chain((vendor) =>
+    fc.record({
+      vendor: fc.constant<GpuVendor | null>(vendor),
+      written: fc.option(vendor === "google" ? fc.constantFrom("google", "tpu", "TPU") : caseOf(vendor), {
+        nil: undefined,
+      }),
+      names: fc.subarray(namesOf(vendor), { maxLength: 3 }).chain((names) => fc.tuple(...names.map(caseOf))),
     }),
-    names: fc.subarray(namesOf(vendor), { maxLength: 3 }).chain((names) => fc.tuple(...names.map(caseOf))),
+  ),
+  fc.record({
+    vendor: fc.constant<GpuVendor | null>(null),
+    written: fc.constant(undefined),
+    names: fc.subarray(VENDORLESS, { minLength: 1, maxLength: 2 }),
   }),
 );
 
@@ -106,7 +117,11 @@ const gpuCount = count(0, 8);
 export const gpuString: fc.Arbitrary<string> = fc
   .tuple(
     vendorAndNames,
-    fc.option(rangeText(sizeWithUnit), { nil: undefined }),
+    // Memory with a unit on at least one end (`16GB..32`: the bare end is GB too).
+    fc.option(
+      rangeText(size).filter((t) => /[a-z]/i.test(t)),
+      { nil: undefined },
+    ),
     fc.option(rangeText(gpuCount), { nil: undefined }),
   )
   .chain(([v, memory, n]) => {
@@ -144,7 +159,12 @@ export const gpuObject: fc.Arbitrary<Record<string, unknown>> = vendorAndNames.c
     }),
 );
 
-export const gpu: fc.Arbitrary<unknown> = fc.oneof(fc.integer({ min: 0, max: 8 }), gpuString, gpuObject);
+export const gpu: fc.Arbitrary<unknown> = fc.oneof(
+  fc.integer({ min: 0, max: 8 }),
+  gpuString,
+  gpuObject,
+  fc.constantFrom("0", "nvidia:0", "amd:0", { count: 0 }),
+);
 
 export const resources: fc.Arbitrary<Record<string, unknown>> = fc.record(
   {
