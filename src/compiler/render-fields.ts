@@ -1,4 +1,5 @@
 // Field renderers for render.ts: one normalized field back to the text or object the grammar reads.
+import type { RepoMount } from "./grammar/code-mounts.js";
 import type { GpuSpec } from "./grammar/gpu.js";
 import type { PortMapping } from "./grammar/ports.js";
 import { formatRange, type Range } from "./grammar/range.js";
@@ -30,6 +31,17 @@ export function volumeMount(mount: VolumeMount): RawConfig {
   return mount.kind === "network"
     ? { name: mount.name, path: mount.path }
     : { instance_path: mount.instance_path, path: mount.path, optional: mount.optional };
+}
+
+export function repoMount(repo: RepoMount): RawConfig {
+  return compact({
+    local_path: repo.local_path,
+    url: repo.url,
+    branch: repo.branch,
+    hash: repo.hash,
+    path: repo.path,
+    if_exists: repo.if_exists,
+  });
 }
 
 export function gpu(g: GpuSpec): RawConfig {

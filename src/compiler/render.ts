@@ -6,7 +6,16 @@ import { posix } from "node:path";
 import { formatRange } from "./grammar/range.js";
 import { formatDuration, formatSize } from "./grammar/units.js";
 import { REPO_DIR } from "./normalize/run-fields.js";
-import { compact, env, placement, port, resources, volumeMount, type RawConfig } from "./render-fields.js";
+import {
+  compact,
+  env,
+  placement,
+  port,
+  repoMount,
+  resources,
+  volumeMount,
+  type RawConfig,
+} from "./render-fields.js";
 import type { FleetSpec, RunSpec, Spec, SshHostSpec, VolumeSpec } from "./spec.js";
 
 export type { RawConfig };
@@ -41,6 +50,9 @@ function renderRun(spec: RunSpec): RawConfig {
     env: env(spec.env),
     resources: resources(spec.resources),
     volumes: spec.volumes.map(volumeMount),
+    repos: spec.repos.length === 0 ? null : spec.repos.map(repoMount),
+    files:
+      spec.files.length === 0 ? null : spec.files.map((f) => ({ local_path: f.local_path, path: f.path })),
     build: spec.build,
     ...placement(spec),
     max_duration: formatDuration(spec.max_duration),

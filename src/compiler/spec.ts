@@ -5,6 +5,7 @@ import type { GpuSpec } from "./grammar/gpu.js";
 import type { PortMapping } from "./grammar/ports.js";
 import type { Range } from "./grammar/range.js";
 import type { Duration } from "./grammar/units.js";
+import type { FileMount, RepoMount } from "./grammar/code-mounts.js";
 import type { VolumeMount } from "./grammar/volumes.js";
 import type { MaybeSecret, Secret } from "./secret.js";
 import type { BACKENDS, CREATION_POLICIES, IDES, RETRY_EVENTS, SPOT_POLICIES } from "./schema/fields.js";
@@ -58,6 +59,9 @@ interface RunCommon extends PlacementSpec {
   env: Record<string, MaybeSecret>;
   resources: ResourcesSpec;
   volumes: VolumeMount[];
+  /** At most one (as dstack); empty: the folder `apply` runs in goes to the working directory. */
+  repos: RepoMount[];
+  files: FileMount[];
   build: string[];
   max_duration: Duration;
   stop_duration: Duration;

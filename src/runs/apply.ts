@@ -17,6 +17,7 @@ import { HandedOff, type ProvisionState } from "../provisioning/provision.js";
 import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
 import type { RunView } from "../runtime-agent/run-view.js";
 import { applyContext, type ApplyContext } from "./apply-context.js";
+import { checkLocalPaths } from "./code-upload.js";
 import { checkFleets, mayCreate, noIdleInstance } from "./fleet-placement.js";
 import { handOffRetrying } from "./hand-off.js";
 import { updateInPlace } from "./in-place.js";
@@ -102,6 +103,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
   const { spec, keys, matched, provisionable, planNow } = ctx;
   const home = input.pools.home;
 
+  checkLocalPaths({ spec, repoDir: input.repoDir, configFile: input.configFile });
   input.ui.offers(matched, ctx.requirements);
   const attempts = planNow();
   if (input.dryRun === true || input.verbose === true) {

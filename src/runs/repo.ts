@@ -54,7 +54,7 @@ async function walk(dir: string, base = dir, out: string[] = []): Promise<string
   return out;
 }
 
-interface Entry {
+export interface Entry {
   path: string;
   size: number;
 }
@@ -71,7 +71,7 @@ async function existing(dir: string, paths: string[]): Promise<Entry[]> {
   return entries;
 }
 
-function checkSize(entries: Entry[], bytes: number, maxBytes: number): void {
+export function checkSize(entries: Entry[], bytes: number, maxBytes: number): void {
   if (bytes <= maxBytes) return;
   const mb = (n: number): string =>
     n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024).toFixed(1)} KB`;
@@ -85,13 +85,18 @@ function checkSize(entries: Entry[], bytes: number, maxBytes: number): void {
   );
 }
 
-function tar(dir: string, paths: string[]): Promise<Buffer> {
+/**
+ * A gzipped tar of exactly the listed paths of `dir`; `transform` (GNU tar's sed expression) renames
+ * them in the archive (symlink targets untouched).
+ */
+export function tar(dir: string, paths: string[], transform?: string): Promise<Buffer> {
   return new Promise((resolvePromise, reject) => {
     // --null and --verbatim-files-from: names may contain newlines or start with "-";
     // --no-recursion: pack exactly the listed entries.
+    const rename = transform === undefined ? [] : ["--transform", `flags=rh;${transform}`];
     const child = spawn(
       "tar",
-      ["-czf", "-", "--null", "--verbatim-files-from", "--no-recursion", "-T", "-"],
+      ["-czf", "-", ...rename, "--null", "--verbatim-files-from", "--no-recursion", "-T", "-"],
       {
         cwd: dir,
         stdio: ["pipe", "pipe", "pipe"],
@@ -112,13 +117,18 @@ function tar(dir: string, paths: string[]): Promise<Buffer> {
   });
 }
 
+/** What of a folder is uploaded: git's view of the work tree (.gitignore applied), else every file. */
+export async function listTree(root: string): Promise<Entry[]> {
+  const listed = (await gitFiles(root)) ?? (await walk(root));
+  return existing(root, listed);
+}
+
 export async function createRepoArchive(
   dir: string,
   maxBytes: number = DEFAULT_MAX_REPO_BYTES,
 ): Promise<RepoArchive> {
   const root = resolve(dir);
-  const listed = (await gitFiles(root)) ?? (await walk(root));
-  const entries = await existing(root, listed);
+  const entries = await listTree(root);
   const bytes = entries.reduce((sum, e) => sum + e.size, 0);
   checkSize(entries, bytes, maxBytes);
   const archive = await tar(

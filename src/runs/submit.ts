@@ -12,7 +12,7 @@ import type { ApplyUi } from "./apply.js";
 import { buildJobSpec } from "./job-spec.js";
 import type { InstanceAddress } from "../pools/pool.js";
 import { readPool, updatePoolInstance } from "../pools/pool-store.js";
-import { createRepoArchive, repoIdOf } from "./repo.js";
+import { createCodeUpload } from "./code-upload.js";
 import { cancelled } from "../provisioning/cancelled.js";
 import { throwRunFailure, waitStarted } from "./run-start.js";
 import { writeRun, type RunRecord } from "./store.js";
@@ -54,7 +54,7 @@ export async function submitRun(input: SubmitInput): Promise<{ run: RunRecord; v
     throw cancelled(`the run ${name} was not submitted`);
   }
   // The archive (git and tar processes) is made while the SSH connection is set up.
-  const archiving = createRepoArchive(input.repoDir);
+  const archiving = createCodeUpload({ spec, repoDir: input.repoDir, configFile: input.configFile });
   archiving.catch(() => undefined); // awaited below; a failed connection must not leave it unhandled
   const handedOn = input.session?.fresh === true ? input.session : undefined;
   if (handedOn === undefined) input.session?.close();
@@ -64,7 +64,7 @@ export async function submitRun(input: SubmitInput): Promise<{ run: RunRecord; v
     if (handedOn === undefined) await session.waitHealthy();
     const built = buildJobSpec(spec, {
       runName: name,
-      repoId: repoIdOf(input.repoDir),
+      repoId: (await archiving).repoId,
       sshAuthorizedKeys: [keys.publicKey],
       gpus: placed.gpu_count,
       availableBaseImages: input.baseImages,

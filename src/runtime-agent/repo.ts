@@ -8,7 +8,8 @@ import { createGunzip } from "node:zlib";
 export function extractTar(input: Readable, dir: string, gzip: boolean): Promise<void> {
   mkdirSync(dir, { recursive: true });
   return new Promise((resolve, reject) => {
-    const tar = spawn("tar", ["-x", "-f", "-", "-C", dir, "--no-same-owner"], {
+    // --ignore-zeros: an upload is several tars one after the other (the repo, then each `files` entry).
+    const tar = spawn("tar", ["-x", "-f", "-", "-C", dir, "--no-same-owner", "--ignore-zeros"], {
       stdio: ["pipe", "ignore", "pipe"],
     });
     let stderr = "";

@@ -51,6 +51,19 @@ function sessionLines(workingDir: string): string {
     .join(" ");
 }
 
+/**
+ * The uploaded `repos`/`files` entries whose container path is outside /workflow arrive under
+ * /workflow/.dstack-outside (absolute paths) and /workflow/.dstack-home (`~/...`): moved into place
+ * before anything runs, as the container's user (a path it may not write is said in the log).
+ */
+const RELOCATE = `for pair in "/workflow/.dstack-outside:/" "/workflow/.dstack-home:\${HOME:-/root}"; do
+  src=\${pair%%:*}; dst=\${pair#*:}
+  if [ -d "$src" ]; then
+    mkdir -p "$dst" && cp -a "$src/." "$dst/" || log "ERROR: could not copy the uploaded files into $dst"
+    rm -rf "$src"
+  fi
+done`;
+
 /** After sshd: a task's commands (exit with their code) or a dev environment's init, then idle. */
 export function mainPart(spec: JobSpec): string {
   const dev = spec.kind === "dev-environment";
@@ -100,6 +113,7 @@ else
   log "ERROR: sshd is missing in image ${spec.image.replace(/[^\w./:@-]/g, "")} and could not be installed (no apt-get/apk, no network, or not root); ssh to this run is unavailable"
   ${fail}
 fi
+${RELOCATE}
 cd ${shq(spec.working_dir)} || exit 1
 ${mainPart(spec)}
 `;

@@ -12,6 +12,7 @@ import {
   type ServiceSpec,
   type TaskSpec,
 } from "../spec.js";
+import { normalizeFiles, normalizeRepos } from "./code-mounts.js";
 import { declareEnv, resolveEnv } from "./env.js";
 import { asObject, boolOf, parseField, stringOf, stringsOf, type RawObject } from "./field.js";
 import { mergePlacement, type Layers } from "./layers.js";
@@ -62,6 +63,8 @@ export function normalizeRun(
     env,
     resources,
     volumes: normalizeVolumes(raw.volumes, bag),
+    repos: normalizeRepos(raw.repos, bag),
+    files: normalizeFiles(raw.files, bag),
     build: stringsOf(raw.build) ?? [],
     ...placement,
     max_duration: placement.max_duration ?? ("off" as const),

@@ -3,6 +3,8 @@ import { z } from "zod";
 import {
   BACKENDS,
   env,
+  files,
+  repos,
   IDES,
   name,
   ports,
@@ -39,6 +41,8 @@ const runBase = {
   env: env.optional(),
   resources: resources.optional(),
   volumes: volumes.optional(),
+  repos: repos.optional(),
+  files: files.optional(),
   build: stringList("Commands that prepare the image before the run (a later `dstack build`).").optional(),
   ...profileParams,
 };

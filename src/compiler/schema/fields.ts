@@ -126,6 +126,38 @@ const retryPolicy = z
   })
   .describe("Deprecated: use retry.");
 
+export const repos = z
+  .array(
+    z.union(
+      [
+        z.string(),
+        z.strictObject({
+          local_path: z.string().optional(),
+          url: z.string().optional(),
+          branch: z.string().optional(),
+          hash: z.string().optional(),
+          path: z.string().optional(),
+          if_exists: z.enum(["error", "skip"]).optional(),
+        }),
+      ],
+      {
+        error:
+          "expected PATH[:CONTAINER_PATH], URL[:CONTAINER_PATH] or {local_path | url, path, branch, hash, if_exists}",
+      },
+    ),
+  )
+  .describe("The Git repo to put in the container (one): a local folder or a URL, with its container path.");
+
+export const files = z
+  .array(
+    z.union([z.string(), z.strictObject({ local_path: z.string(), path: z.string() })], {
+      error: "expected LOCAL[:PATH] or {local_path, path}",
+    }),
+  )
+  .describe(
+    "Local files and folders copied into the container: LOCAL[:PATH] (relative PATH: under the working dir).",
+  );
+
 export const volumes = z
   .array(
     z.union(
