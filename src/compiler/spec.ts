@@ -7,6 +7,7 @@ import type { Range } from "./grammar/range.js";
 import type { Duration } from "./grammar/units.js";
 import type { VolumeMount } from "./grammar/volumes.js";
 import type { MaybeSecret, Secret } from "./secret.js";
+import type { ServiceFields } from "./spec-service.js";
 import type { BACKENDS, CREATION_POLICIES, IDES, RETRY_EVENTS, SPOT_POLICIES } from "./schema/fields.js";
 
 /** Bumped on any incompatible change of the shapes below; consumers refuse a newer major. */
@@ -84,21 +85,8 @@ export interface TaskSpec extends RunCommon {
   inactivity_duration: null;
 }
 
-export interface ServiceSpec extends RunCommon {
+export interface ServiceSpec extends RunCommon, ServiceFields {
   type: "service";
-  commands: string[];
-  port: PortMapping;
-  gateway: boolean | string | null;
-  model: unknown;
-  https: boolean | null;
-  auth: boolean;
-  replicas: Range;
-  scaling: {
-    metric: "rps";
-    target: number;
-    scale_up_delay: number | null;
-    scale_down_delay: number | null;
-  } | null;
   ports: PortMapping[];
   inactivity_duration: null;
 }

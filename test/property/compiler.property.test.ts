@@ -125,6 +125,22 @@ describe("the compiler never throws", () => {
       }
   });
 
+  it("on arbitrary entries of replica groups, probes and rate limits", () => {
+    const groupKeys = ["name", "count", "replicas", "scaling", "resources", "commands", "image", "python"];
+    const entryKeys = [...groupKeys, "docker", "router", "url", "method", "headers", "body", "rps", "key"];
+    const value = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(...EDGE_VALUES));
+    const entry = fc.dictionary(fc.constantFrom(...entryKeys), value, { maxKeys: 4 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom("replicas", "groups", "probes", "rate_limits"),
+        fc.array(entry, { maxLength: 3 }),
+        (key, entries) =>
+          compileText(YAML.stringify({ type: "service", port: 80, image: "x", [key]: entries })),
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   // Regression: normalization once read `scaling.target` of a null `scaling` and threw.
   it("on `scaling: null` in a service", () => {
     compileText("type: service\ncommands: [x]\nport: 80\nscaling: null\n");
