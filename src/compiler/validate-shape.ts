@@ -43,8 +43,12 @@ function report(
       }
       // Report the problems of the one alternative whose type matched the input (the object form of
       // `retry`, say), rather than a generic "none of the alternatives".
+      // A literal that differs (`auto` for `https: yes`) is a mismatch of the form too, not a near miss.
       const matched = issue.errors.filter(
-        (branch) => !branch.every((i) => i.code === "invalid_type" && i.path.length === 0),
+        (branch) =>
+          !branch.every(
+            (i) => (i.code === "invalid_type" || i.code === "invalid_value") && i.path.length === 0,
+          ),
       );
       if (matched.length === 1) {
         for (const sub of matched[0]!)
@@ -82,6 +86,10 @@ function report(
       return;
     }
     case "invalid_value": {
+      if (issue.input === undefined) {
+        missingKey(path, schema, base, bag);
+        return;
+      }
       const values = issue.values.map((v) => String(v));
       const near = typeof issue.input === "string" ? closest(issue.input, values) : undefined;
       bag.error({
@@ -157,7 +165,15 @@ function badDiscriminator(
 function unionMessage(issue: Extract<Issue, { code: "invalid_union" }>): string {
   if (issue.message !== "Invalid input") return issue.message;
   const expected = issue.errors.flatMap((branch) =>
-    branch.flatMap((i) => (i.code === "invalid_type" && i.path.length === 0 ? [article(i.expected)] : [])),
+    branch.flatMap((i) =>
+      i.path.length > 0
+        ? []
+        : i.code === "invalid_type"
+          ? [article(i.expected)]
+          : i.code === "invalid_value"
+            ? i.values.map((v) => showValue(v))
+            : [],
+    ),
   );
   return expected.length === 0
     ? "this value has none of the accepted forms"
