@@ -14,7 +14,11 @@ export const SCALING_DEFAULTS = { window: 60, scale_up_delay: 300, scale_down_de
 /** `2`, `0..4`, `..4` (from 0) or {min, max}; dstack needs a maximum, since it never scales unbounded. */
 export function parseReplicaCount(raw: unknown): Parsed<Range> {
   const range = parseRange(raw, parseCount, "a number of replicas", "2 or 0..4");
-  if (!range.ok) return range;
+  if (!range.ok)
+    return {
+      ...range,
+      hint: range.hint ?? "write a number of replicas (2) or a range with scaling rules (0..4)",
+    };
   if (range.value.max === null)
     return fail(
       "the maximum number of replicas is required",

@@ -38,7 +38,9 @@ export const gateway = z
 const modelType = z.literal("chat").optional().describe("The model type; only chat.");
 const openaiModel = z.strictObject({
   type: modelType,
-  name: z.string().describe("The model name in the OpenAI-compatible API."),
+  name: z
+    .string()
+    .meta({ description: "The model name in the OpenAI-compatible API.", examples: ["Qwen/Qwen3-8B"] }),
   format: z.literal("openai"),
   prefix: z.string().optional().describe("The base_url prefix of the API (default /v1)."),
 });
@@ -61,8 +63,13 @@ export const model = z
 
 export const scaling = z
   .strictObject({
-    metric: z.literal("rps").describe("The metric to track; only rps (requests per second)."),
-    target: z.number().positive().describe("The target rps per replica."),
+    metric: z
+      .literal("rps")
+      .meta({ description: "The metric to track; only rps (requests per second).", examples: ["rps"] }),
+    target: z
+      .number()
+      .positive()
+      .meta({ description: "The target rps per replica.", examples: [10] }),
     window: seconds("The window rps is averaged over: 30s, 60s (default) or 300s.").nullish(),
     scale_up_delay: seconds("Minimum time between a scaling event and a scale-up (default 5m).").optional(),
     scale_down_delay: seconds(
@@ -78,7 +85,7 @@ const header = z.strictObject({
 });
 
 export const probe = z.strictObject({
-  type: z.literal("http").describe("The probe type; only http."),
+  type: z.literal("http").meta({ description: "The probe type; only http.", examples: ["http"] }),
   url: z.string().nullish().describe("The path to request, starting with / (default /)."),
   method: z.enum(HTTP_METHODS).nullish().describe("The HTTP method (default get)."),
   headers: z.array(header).optional().describe("Headers to send (at most 16)."),
@@ -113,7 +120,7 @@ export const rateLimits = z
     z.strictObject({
       prefix: z.string().optional().describe("The URL path prefix the limit applies to (default /)."),
       key: rateLimitKey.optional().describe("What a limit is counted per (default: the client IP address)."),
-      rps: z.number().describe("Maximum requests per second."),
+      rps: z.number().meta({ description: "Maximum requests per second.", examples: [4] }),
       burst: z.number().int().optional().describe("Requests allowed ahead of the limit (default 0)."),
     }),
   )
