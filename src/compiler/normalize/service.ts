@@ -5,7 +5,7 @@ import type { Range } from "../grammar/range.js";
 import type { YamlSource } from "../source/yaml-source.js";
 import type { ReplicaGroupSpec, ScalingSpec } from "../spec-service.js";
 import type { ResourcesSpec, ServiceSpec } from "../spec.js";
-import { boolOf, stringsOf, type RawObject } from "./field.js";
+import { boolOf, parseField, stringsOf, type RawObject } from "./field.js";
 import { normalizeProbes } from "./probes.js";
 import { normalizeRateLimits } from "./rate-limits.js";
 import { checkGroupsAgainstService } from "./replica-conflicts.js";
@@ -13,7 +13,6 @@ import { normalizeGroups } from "./replica-groups.js";
 import { resolveResources } from "./resources.js";
 import { checkScaling, normalizeScaling, parseReplicaCount } from "./scaling.js";
 import { normalizeEndpoint } from "./service-endpoint.js";
-import { parseField } from "./field.js";
 
 type Common = Omit<
   ServiceSpec,
