@@ -1,4 +1,5 @@
 // `dstack validate`: diagnostics, and the normalized configuration (with --json, as JSON on stdout).
+import { formatServiceLines } from "../../src/compiler/format-service.js";
 import { formatResources } from "../../src/compiler/format.js";
 import { formatDuration } from "../../src/compiler/grammar/units.js";
 import type { Spec } from "../../src/compiler/spec.js";
@@ -34,7 +35,9 @@ function summary(file: string, spec: Spec, profile: string | null, warnings: num
     );
     return lines.join("\n");
   }
-  if (spec.resources !== null) lines.push(`  resources:  ${formatResources(spec.resources)}`);
+  if (spec.type === "service") lines.push(...formatServiceLines(spec));
+  if (spec.resources !== null && !(spec.type === "service" && spec.groups !== null))
+    lines.push(`  resources:  ${formatResources(spec.resources)}`);
   else if (spec.type === "fleet" && spec.ssh_config === null)
     lines.push("  resources:  any instance (none written)");
   lines.push(

@@ -3,9 +3,9 @@
 // object-form cpu and gpu). Compiling the YAML of `renderConfig(spec)` gives `spec` back, except that
 // secrets (env values from outside the file, registry passwords) are written out and return as plain text.
 import { posix } from "node:path";
-import { formatRange } from "./grammar/range.js";
 import { formatDuration, formatSize } from "./grammar/units.js";
 import { REPO_DIR } from "./normalize/run-fields.js";
+import { renderService } from "./render-service.js";
 import {
   compact,
   env,
@@ -73,25 +73,8 @@ function renderRun(spec: RunSpec): RawConfig {
       });
     case "task":
       return compact({ ...common, commands: spec.commands, nodes: spec.nodes, ports: spec.ports.map(port) });
-    case "service": {
-      const delay = (d: number | null): string | null => (d === null ? null : formatDuration(d));
-      const scaling = spec.scaling && {
-        ...spec.scaling,
-        scale_up_delay: delay(spec.scaling.scale_up_delay),
-        scale_down_delay: delay(spec.scaling.scale_down_delay),
-      };
-      return compact({
-        ...common,
-        commands: spec.commands,
-        port: port(spec.port),
-        gateway: spec.gateway,
-        model: spec.model,
-        https: spec.https,
-        auth: spec.auth,
-        replicas: formatRange(spec.replicas),
-        scaling: scaling && compact(scaling),
-      });
-    }
+    case "service":
+      return compact({ ...common, ...renderService(spec) });
   }
 }
 

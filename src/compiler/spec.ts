@@ -8,6 +8,7 @@ import type { Duration } from "./grammar/units.js";
 import type { FileMount, RepoMount } from "./grammar/code-mounts.js";
 import type { VolumeMount } from "./grammar/volumes.js";
 import type { MaybeSecret, Secret } from "./secret.js";
+import type { ServiceFields } from "./spec-service.js";
 import type { BACKENDS, CREATION_POLICIES, IDES, RETRY_EVENTS, SPOT_POLICIES } from "./schema/fields.js";
 
 /** Bumped on any incompatible change of the shapes below; consumers refuse a newer major. */
@@ -88,21 +89,8 @@ export interface TaskSpec extends RunCommon {
   inactivity_duration: null;
 }
 
-export interface ServiceSpec extends RunCommon {
+export interface ServiceSpec extends RunCommon, ServiceFields {
   type: "service";
-  commands: string[];
-  port: PortMapping;
-  gateway: boolean | string | null;
-  model: unknown;
-  https: boolean | null;
-  auth: boolean;
-  replicas: Range;
-  scaling: {
-    metric: "rps";
-    target: number;
-    scale_up_delay: number | null;
-    scale_down_delay: number | null;
-  } | null;
   ports: PortMapping[];
   inactivity_duration: null;
 }

@@ -1,7 +1,7 @@
 // Stage 1: check the YAML shape against the raw zod schema and turn every zod issue into a positioned
 // diagnostic with the wrong value and a fix. Grammar inside strings is stage 2 (normalize/).
-import type { z } from "zod";
-import { showValue, type DiagnosticBag, type Path } from "./diagnostics.js";
+import { z } from "zod";
+import { scalarText, showValue, type DiagnosticBag, type Path } from "./diagnostics.js";
 import { CONFIGURATION_TYPES, keysOf, SCHEMAS, type ConfigurationType } from "./schema/configurations.js";
 import { closest } from "./suggest.js";
 
@@ -32,10 +32,23 @@ function report(
   const path: Path = [...base, ...(issue.path as (string | number)[])];
   switch (issue.code) {
     case "invalid_union": {
+      // A required key whose value may take several forms (`port: 8000` or `80:8000`).
+      if (issue.input === undefined && issue.errors.length > 0) {
+        missingKey(path, schema, base, bag);
+        return;
+      }
+      if (issue.discriminator !== undefined && issue.errors.length === 0 && !("matches" in issue)) {
+        badDiscriminator(issue, path, bag);
+        return;
+      }
       // Report the problems of the one alternative whose type matched the input (the object form of
       // `retry`, say), rather than a generic "none of the alternatives".
+      // A literal that differs (`auto` for `https: yes`) is a mismatch of the form too, not a near miss.
       const matched = issue.errors.filter(
-        (branch) => !branch.every((i) => i.code === "invalid_type" && i.path.length === 0),
+        (branch) =>
+          !branch.every(
+            (i) => (i.code === "invalid_type" || i.code === "invalid_value") && i.path.length === 0,
+          ),
       );
       if (matched.length === 1) {
         for (const sub of matched[0]!)
@@ -45,7 +58,7 @@ function report(
       bag.error({
         code: "invalid-type",
         path,
-        message: issue.input === undefined ? issue.message : `${issue.message}, got ${describe(issue.input)}`,
+        message: `${unionMessage(issue)}, got ${describe(issue.input)}`,
       });
       return;
     }
@@ -62,13 +75,7 @@ function report(
       return;
     case "invalid_type": {
       if (issue.input === undefined) {
-        const field = path[path.length - 1];
-        bag.error({
-          code: "missing-key",
-          path: path.slice(0, -1),
-          message: `missing required key "${String(field)}"`,
-          hint: `add ${String(field)}: ...`,
-        });
+        missingKey(path, schema, base, bag);
         return;
       }
       bag.error({
@@ -79,6 +86,10 @@ function report(
       return;
     }
     case "invalid_value": {
+      if (issue.input === undefined) {
+        missingKey(path, schema, base, bag);
+        return;
+      }
       const values = issue.values.map((v) => String(v));
       const near = typeof issue.input === "string" ? closest(issue.input, values) : undefined;
       bag.error({
@@ -113,6 +124,60 @@ function report(
         message: issue.input === undefined ? issue.message : `${showValue(issue.input)}: ${issue.message}`,
       });
   }
+}
+
+/** `missing required key "port"`, with an example value when the schema declares one. */
+function missingKey(path: Path, schema: z.ZodType, base: Path, bag: DiagnosticBag): void {
+  const field = String(path[path.length - 1]);
+  const example = exampleAt(schema, path.slice(base.length));
+  bag.error({
+    code: "missing-key",
+    path: path.slice(0, -1),
+    message: `missing required key "${field}"`,
+    hint: `add ${field}: ${example === undefined ? "..." : scalarText(example)}`,
+  });
+}
+
+/** A tagged mapping (`format: openai`, `type: header`) whose tag is missing or unknown. */
+function badDiscriminator(
+  issue: Extract<Issue, { code: "invalid_union"; inclusive?: true }>,
+  path: Path,
+  bag: DiagnosticBag,
+): void {
+  const options = (issue.options ?? []).map((o: unknown) => String(o));
+  const value = valueAt(issue.input, [String(issue.discriminator)]);
+  const near = typeof value === "string" ? closest(value, options) : undefined;
+  bag.error({
+    code: value === undefined ? "missing-key" : "invalid-value",
+    path: value === undefined ? path.slice(0, -1) : path,
+    message:
+      value === undefined
+        ? `missing required key "${String(issue.discriminator)}": one of ${options.join(", ")}`
+        : `${showValue(value)} is not one of ${options.join(", ")}`,
+    hint:
+      near === undefined
+        ? `add ${String(issue.discriminator)}: ${options[0] ?? "..."}`
+        : `did you mean "${near}"?`,
+  });
+}
+
+/** Zod's own union message is a bare "Invalid input": name the forms the value may take instead. */
+function unionMessage(issue: Extract<Issue, { code: "invalid_union" }>): string {
+  if (issue.message !== "Invalid input") return issue.message;
+  const expected = issue.errors.flatMap((branch) =>
+    branch.flatMap((i) =>
+      i.path.length > 0
+        ? []
+        : i.code === "invalid_type"
+          ? [article(i.expected)]
+          : i.code === "invalid_value"
+            ? i.values.map((v) => showValue(v))
+            : [],
+    ),
+  );
+  return expected.length === 0
+    ? "this value has none of the accepted forms"
+    : `expected ${[...new Set(expected)].join(" or ")}`;
 }
 
 function unknownKey(
@@ -167,6 +232,31 @@ function objectsAt(schema: z.ZodType, path: Path): z.ZodType[] {
   if (def.type === "array" && typeof head === "number") return objectsAt(def.element!, rest);
   if (def.type === "record") return objectsAt(def.valueType!, rest);
   return [];
+}
+
+/** The first `examples` value declared (with `.meta`) on the schema at `path`. */
+function exampleAt(schema: z.ZodType, path: Path): unknown {
+  const examples = z.globalRegistry.get(schema)?.examples;
+  if (Array.isArray(examples) && examples.length > 0) return examples[0];
+  const def = defOf(schema);
+  if (def.type === "optional" || def.type === "nullable" || def.type === "default")
+    return exampleAt(def.innerType!, path);
+  if (def.type === "union") {
+    for (const option of def.options!) {
+      const found = exampleAt(option, path);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (path.length === 0) return undefined;
+  const [head, ...rest] = path;
+  if (def.type === "object") {
+    const child = def.shape?.[String(head)];
+    return child === undefined ? undefined : exampleAt(child, rest);
+  }
+  if (def.type === "array" && typeof head === "number") return exampleAt(def.element!, rest);
+  if (def.type === "record") return exampleAt(def.valueType!, rest);
+  return undefined;
 }
 
 function valueAt(root: unknown, path: Path): unknown {

@@ -53,7 +53,7 @@ function volumeSpec(volume: VolumeSpec): PoolVolumeSpec {
 function declaredPorts(spec: RunSpec | FleetSpec): number[] {
   if (spec.type === "fleet") return [];
   const ports = spec.ports.map((p) => p.container);
-  if (spec.type === "service") ports.push(spec.port.container);
+  if (spec.type === "service") ports.push(spec.port);
   return [...new Set(ports)].sort((a, b) => a - b);
 }
 

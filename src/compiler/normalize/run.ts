@@ -1,20 +1,11 @@
 // Stage 2 for dev environments, tasks and services: grammar, cross-field rules, merge and defaults.
 import type { DiagnosticBag } from "../diagnostics.js";
-import { parsePort } from "../grammar/ports.js";
-import { parseRange } from "../grammar/range.js";
-import { parseCount, parseDuration } from "../grammar/units.js";
+import { parseDuration } from "../grammar/units.js";
 import type { YamlSource } from "../source/yaml-source.js";
-import {
-  SPEC_VERSION,
-  type DevEnvironmentSpec,
-  type Ide,
-  type RunSpec,
-  type ServiceSpec,
-  type TaskSpec,
-} from "../spec.js";
+import { SPEC_VERSION, type DevEnvironmentSpec, type Ide, type RunSpec, type TaskSpec } from "../spec.js";
 import { normalizeFiles, normalizeRepos } from "./code-mounts.js";
 import { declareEnv, resolveEnv } from "./env.js";
-import { asObject, boolOf, parseField, stringOf, stringsOf, type RawObject } from "./field.js";
+import { boolOf, parseField, stringOf, stringsOf, type RawObject } from "./field.js";
 import { mergePlacement, type Layers } from "./layers.js";
 import { normalizePlacement } from "./placement.js";
 import { normalizeResources, resolveResources } from "./resources.js";
@@ -29,6 +20,7 @@ import {
   normalizeWorkingDir,
   writtenText,
 } from "./run-fields.js";
+import { normalizeService } from "./service.js";
 
 const RUN_IDLE_DEFAULT = 300;
 const STOP_DEFAULT = 300;
@@ -79,7 +71,7 @@ export function normalizeRun(
     case "task":
       return task(raw, bag, common);
     default:
-      return service(raw, bag, common);
+      return normalizeService(raw, source, bag, common, layers.cli.resources);
   }
 }
 
@@ -111,46 +103,6 @@ function task(raw: RawObject, bag: DiagnosticBag, common: Common): TaskSpec {
     commands: stringsOf(raw.commands) ?? [],
     nodes: typeof raw.nodes === "number" ? raw.nodes : 1,
     ports: normalizePorts(raw.ports, bag),
-    inactivity_duration: null,
-  };
-}
-
-function service(raw: RawObject, bag: DiagnosticBag, common: Common): ServiceSpec {
-  const scaling = raw.scaling === undefined || raw.scaling === null ? undefined : asObject(raw.scaling);
-  const delay = (key: string): number | null =>
-    (parseField(bag, ["scaling", key], scaling?.[key], (r) => parseDuration(r, false)) as
-      number | undefined) ?? null;
-  const replicas = parseField(bag, ["replicas"], raw.replicas, (r) =>
-    parseRange(r, parseCount, "a replica count", "1 or 1..4"),
-  ) ?? { min: 1, max: 1 };
-  if (replicas.min !== replicas.max && scaling === undefined && !bag.hasErrorAt(["replicas"])) {
-    bag.error({
-      code: "missing-key",
-      path: ["replicas"],
-      message: "a range of replicas needs scaling rules",
-      hint: "add scaling: {metric: rps, target: 10}, or give one number of replicas",
-    });
-  }
-  return {
-    type: "service",
-    ...common,
-    commands: stringsOf(raw.commands) ?? [],
-    port: parseField(bag, ["port"], raw.port, parsePort) ?? { local: null, container: 80 },
-    gateway: typeof raw.gateway === "boolean" || typeof raw.gateway === "string" ? raw.gateway : null,
-    model: raw.model ?? null,
-    https: boolOf(raw.https) ?? null,
-    auth: boolOf(raw.auth) ?? true,
-    replicas,
-    scaling:
-      scaling === undefined || typeof scaling.target !== "number"
-        ? null
-        : {
-            metric: "rps",
-            target: scaling.target,
-            scale_up_delay: delay("scale_up_delay"),
-            scale_down_delay: delay("scale_down_delay"),
-          },
-    ports: [],
     inactivity_duration: null,
   };
 }

@@ -14,6 +14,28 @@ import {
   volumes,
   duration,
 } from "./fields.js";
+import * as svc from "./service.js";
+
+/** The service-only keys (schema/service.ts). */
+const serviceParams = {
+  port: svc.servicePort,
+  gateway: svc.gateway,
+  strip_prefix: z
+    .boolean()
+    .optional()
+    .describe("Strip /proxy/services/<project>/<run>/ before forwarding (default true; no gateway only)."),
+  model: svc.model,
+  https: z
+    .union([z.boolean(), z.literal("auto")], { error: "expected true, false or auto" })
+    .nullish()
+    .describe("HTTPS on the gateway: true (default), false, or auto (from the gateway's certificate)."),
+  auth: z.boolean().optional().describe("Require a dstack token to call the service (default true)."),
+  replicas: svc.replicas,
+  groups: svc.replicaGroups.nullish(),
+  scaling: svc.scaling,
+  rate_limits: svc.rateLimits,
+  probes: svc.probes,
+};
 
 export const CONFIGURATION_TYPES = ["dev-environment", "task", "service", "fleet", "volume"] as const;
 export type ConfigurationType = (typeof CONFIGURATION_TYPES)[number];
@@ -72,23 +94,10 @@ export const task = z
 export const service = z
   .strictObject({
     type: z.literal("service"),
-    commands: stringList("Shell commands that start the service.").min(1),
-    port: z
-      .union([z.number().int(), z.string()])
-      .describe("The port the service listens on, or local:container."),
-    gateway: z.union([z.boolean(), z.string()]).optional(),
-    model: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
-    https: z.boolean().optional(),
-    auth: z.boolean().optional(),
-    replicas: z.union([z.number().int(), z.string()]).optional(),
-    scaling: z
-      .strictObject({
-        metric: z.literal("rps"),
-        target: z.number().positive(),
-        scale_up_delay: duration("").optional(),
-        scale_down_delay: duration("").optional(),
-      })
-      .optional(),
+    commands: stringList(
+      "Shell commands that start the service; without them the image's own entrypoint runs.",
+    ).optional(),
+    ...serviceParams,
     ...runBase,
   })
   .describe("A service: a long-running endpoint (parsed and validated; not yet provisioned).");

@@ -4,7 +4,17 @@ import fc from "fast-check";
 import { PYTHON_VERSIONS } from "../../../src/compiler/normalize/run-fields.js";
 import { BACKENDS, IDES } from "../../../src/compiler/schema/fields.js";
 import { env, placement, ports, runName, volumes, type WithEnv } from "./fields.js";
-import { count, duration, rangeText, resources } from "./grammar.js";
+import { duration, resources } from "./grammar.js";
+import {
+  fitGroups,
+  gateway,
+  groups,
+  model,
+  probes,
+  rateLimits,
+  replicasAndScaling,
+  servicePort,
+} from "./service.js";
 
 const opt = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined });
 
@@ -83,12 +93,10 @@ export const task: fc.Arbitrary<WithEnv> = fc
   )
   .map(([common, specific]) => withRun("task", specific)(common));
 
-const servicePort = fc.oneof(
-  fc.integer({ min: 1, max: 65535 }),
-  fc.integer({ min: 1, max: 65535 }).map((p) => `*:${p}`),
-  fc
-    .tuple(fc.integer({ min: 1, max: 65535 }), fc.integer({ min: 1, max: 65535 }))
-    .map(([l, c]) => `${l}:${c}`),
+/** A homogeneous service (replicas and scaling) or one with replica groups (`groups` or a list in `replicas`). */
+const serviceReplicas = fc.oneof(
+  replicasAndScaling.map((r) => ({ plain: r })),
+  fc.tuple(groups, fc.constantFrom("groups", "replicas")).map(([list, key]) => ({ grouped: { list, key } })),
 );
 
 export const service: fc.Arbitrary<WithEnv> = fc
@@ -98,29 +106,29 @@ export const service: fc.Arbitrary<WithEnv> = fc
       {
         commands,
         port: servicePort,
-        gateway: fc.oneof(fc.boolean(), runName),
-        model: runName,
-        https: fc.boolean(),
+        gateway,
+        model,
+        https: fc.oneof(fc.boolean(), fc.constant("auto")),
         auth: fc.boolean(),
-        replicas: fc.oneof(fc.integer({ min: 0, max: 4 }), rangeText(count(0, 8))),
-        scaling: fc.record(
-          {
-            metric: fc.constant("rps"),
-            target: fc.integer({ min: 1, max: 100 }),
-            scale_up_delay: duration(false),
-            scale_down_delay: duration(false),
-          },
-          { requiredKeys: ["metric", "target"] },
-        ),
+        strip_prefix: fc.boolean(),
+        rate_limits: rateLimits,
+        probes,
       },
-      { requiredKeys: ["commands", "port"] },
+      { requiredKeys: ["port"] },
     ),
+    serviceReplicas,
   )
-  .map(([common, specific]) => {
-    // A range of replicas needs scaling rules.
-    const ranged = typeof specific.replicas === "string" && specific.replicas.includes("..");
-    const replicas = ranged && specific.scaling === undefined ? 2 : specific.replicas;
-    return withRun("service", { ...specific, replicas })(common);
+  .map(([common, specific, replicas]) => {
+    const built = withRun("service", specific)(common);
+    const raw = built.raw;
+    if ("plain" in replicas) {
+      // dstack needs commands or an image.
+      if (raw.commands === undefined && raw.image === undefined) raw.commands = ["serve"];
+      return { ...built, raw: { ...raw, ...replicas.plain } };
+    }
+    // With groups, commands belong to the groups.
+    delete raw.commands;
+    return { ...built, raw: { ...raw, [replicas.grouped.key]: fitGroups(raw, replicas.grouped.list) } };
   });
 
 const nodes = fc.oneof(

@@ -9,6 +9,8 @@ const NESTED_KEYS = [
   ...["arch", "size", "min", "max", "target", "on_events", "duration", "limit", "username", "password"],
   ...["path", "instance_path", "optional", "hosts", "hostname", "user", "identity_file", "proxy_jump"],
   ...["metric", "scale_up_delay", "profiles", "default"],
+  ...["window", "url", "method", "headers", "body", "interval", "ready_after", "prefix", "rps", "burst"],
+  ...["header", "format", "router", "container_port", "local_port", "project"],
 ];
 
 const FRAGMENTS = [
@@ -18,6 +20,7 @@ const FRAGMENTS = [
   ...["~", "null", "true", "off", "false", "2h", "1d", "-1", "0", "1e309", "0x1F", ".inf", ".nan", "3.10"],
   ...["8080:80", "*:8080", "my-volume:/data", "/mnt:/data", "HF_TOKEN", "A=1", "no-capacity", "vscode"],
   ...["dev-environment", "task", "service", "fleet", "volume", "on-demand", "é", "\u0000", "\uFEFF", ","],
+  ...["rps", "http", "/health", "openai", "tgi", "ip_address", "auto", "sglang", "80:8000", "a/b"],
 ];
 
 const key = fc.oneof(fc.constantFrom(...TOP_KEYS, ...NESTED_KEYS), fc.string({ maxLength: 6 }));
@@ -68,7 +71,13 @@ export const NESTED_PATHS: readonly string[][] = [
   ["ssh_config", "hosts"],
   ["ssh_config", "proxy_jump"],
   ["scaling", "target"],
+  ["scaling", "window"],
   ["nodes", "max"],
+  ["model", "format"],
+  ["model", "name"],
+  ["gateway", "name"],
+  ["port", "container_port"],
+  ["replicas", "max"],
 ];
 
 /** Values at the edges of every shape: empty, null, wrong container, range-ish text. */

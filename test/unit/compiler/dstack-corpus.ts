@@ -114,7 +114,7 @@ function runFacts(spec: RunSpec): Facts {
     facts.ports = spec.ports.map((p) => ({ local: p.local, container: p.container }));
   if (spec.type === "task") facts.nodes = spec.nodes;
   if (spec.type === "service") {
-    facts.port = spec.port.container;
+    facts.port = spec.port;
     facts.auth = spec.auth;
     facts.model = modelName(spec.model);
     facts.replicas = range(spec.replicas);

@@ -221,7 +221,7 @@ describe("task, service, fleet, volume", () => {
     );
     expect(spec).toMatchObject({
       type: "service",
-      port: { local: 8000, container: 8000 },
+      port: 8000,
       replicas: { min: 1, max: 4 },
       scaling: { metric: "rps", target: 10 },
     });
