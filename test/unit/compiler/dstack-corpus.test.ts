@@ -8,7 +8,7 @@ import { categories, diffFacts, factsOf, loadCorpus, measureAgreement } from "./
 import { run } from "./helpers.js";
 
 /** Configurations that agree on this branch today; the issue's target is 95% of the corpus. */
-const FLOOR = 256;
+const FLOOR = 263;
 
 const corpus = loadCorpus();
 

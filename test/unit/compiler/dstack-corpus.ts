@@ -118,6 +118,15 @@ function runFacts(spec: RunSpec): Facts {
     facts.auth = spec.auth;
     facts.model = modelName(spec.model);
     facts.replicas = range(spec.replicas);
+    if (spec.groups !== null)
+      facts.groups = spec.groups.map((g) => ({
+        name: g.name,
+        replicas: range(g.replicas),
+        // A group's requirements as a run of its own: its resources and image decide the GPU vendor.
+        resources: resourceFacts(
+          requirementsOf({ ...spec, resources: g.resources, image: g.image ?? spec.image }).resources,
+        ),
+      }));
   }
   return facts;
 }
