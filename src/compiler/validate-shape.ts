@@ -32,6 +32,11 @@ function report(
   const path: Path = [...base, ...(issue.path as (string | number)[])];
   switch (issue.code) {
     case "invalid_union": {
+      // A required key that is absent: say so, not "expected one of the alternatives".
+      if (issue.input === undefined && issue.path.length > 0) {
+        missingKey(path, bag);
+        return;
+      }
       // Report the problems of the one alternative whose type matched the input (the object form of
       // `retry`, say), rather than a generic "none of the alternatives".
       const matched = issue.errors.filter(
@@ -62,13 +67,7 @@ function report(
       return;
     case "invalid_type": {
       if (issue.input === undefined) {
-        const field = path[path.length - 1];
-        bag.error({
-          code: "missing-key",
-          path: path.slice(0, -1),
-          message: `missing required key "${String(field)}"`,
-          hint: `add ${String(field)}: ...`,
-        });
+        missingKey(path, bag);
         return;
       }
       bag.error({
@@ -113,6 +112,16 @@ function report(
         message: issue.input === undefined ? issue.message : `${showValue(issue.input)}: ${issue.message}`,
       });
   }
+}
+
+function missingKey(path: Path, bag: DiagnosticBag): void {
+  const field = path[path.length - 1];
+  bag.error({
+    code: "missing-key",
+    path: path.slice(0, -1),
+    message: `missing required key "${String(field)}"`,
+    hint: `add ${String(field)}: ...`,
+  });
 }
 
 function unknownKey(

@@ -12,6 +12,8 @@ import {
   volumes,
   duration,
 } from "./fields.js";
+import { offableDuration } from "./profile-extras.js";
+import { runExtras, taskExtras } from "./run-keys.js";
 
 export const CONFIGURATION_TYPES = ["dev-environment", "task", "service", "fleet", "volume"] as const;
 export type ConfigurationType = (typeof CONFIGURATION_TYPES)[number];
@@ -40,16 +42,25 @@ const runBase = {
   resources: resources.optional(),
   volumes: volumes.optional(),
   build: stringList("Commands that prepare the image before the run (a later `dstack build`).").optional(),
+  ...runExtras,
   ...profileParams,
 };
 
 export const devEnvironment = z
   .strictObject({
     type: z.literal("dev-environment"),
-    ide: z.enum(IDES).describe("The IDE to set up: vscode, cursor or windsurf."),
-    version: z.union([z.string(), z.number()]).optional().describe("The IDE version."),
+    ide: z
+      .enum(IDES)
+      .optional()
+      .describe("The IDE to set up: vscode, cursor, windsurf or zed (default none: SSH only)."),
+    version: z
+      .union([z.string(), z.number()])
+      .optional()
+      .describe("The IDE version (needs ide; windsurf: version@commit)."),
     init: stringList("Shell commands to run on start.").optional(),
-    inactivity_duration: duration("Stop after this long without SSH connections (default off).").optional(),
+    inactivity_duration: offableDuration(
+      "Stop after this long without SSH connections (default off).",
+    ).optional(),
     ports: ports.optional(),
     ...runBase,
   })
@@ -58,9 +69,12 @@ export const devEnvironment = z
 export const task = z
   .strictObject({
     type: z.literal("task"),
-    commands: stringList("Shell commands to run.").min(1),
+    commands: stringList(
+      "Shell commands to run (optional with image: the image's entrypoint runs).",
+    ).optional(),
     nodes: z.number().int().min(1).optional().describe("Number of nodes (default 1)."),
     ports: ports.optional(),
+    ...taskExtras,
     ...runBase,
   })
   .describe("A task: commands run to completion.");
