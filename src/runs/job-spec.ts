@@ -75,7 +75,9 @@ export const DIND_IMAGE = "dstackai/dind";
 const DIND_START = "start-dockerd";
 
 /** What a spec asks for that this project cannot run yet: refused before anything starts. */
-function cannotRunHere(spec: DevEnvironmentSpec | TaskSpec): { error: string; hint: string } | undefined {
+export function cannotRunHere(
+  spec: DevEnvironmentSpec | TaskSpec,
+): { error: string; hint: string } | undefined {
   if (spec.type === "task" && spec.nodes > 1)
     return {
       error: `this task needs ${spec.nodes} nodes${spec.groups === null ? "" : " (node groups)"}, and multi-node tasks are not provisioned here yet`,
