@@ -1,6 +1,7 @@
 // Table-driven tests of the dev-environment and task keys dstack 0.22 accepts (issue 12): YAML in,
 // normalized values or diagnostics out. Sources: dstack core/models/configurations.py, profiles.py.
 import { describe, expect, it } from "vitest";
+import { supportedBackends, unsupportedIn } from "../../../src/compiler/normalize/backends.js";
 import { errorAt, errors, json, run, warnings } from "./helpers.js";
 
 const codes = (ds: { path: string; code: string }[]) => ds.map((d) => `${d.path} ${d.code}`);
@@ -435,5 +436,17 @@ describe("7. backends dstack has and this project does not provision", () => {
     expect(codes(warnings(ok))).toEqual(["--backend unsupported-backend"]);
     const bad = run("type: task\ncommands: [x]\n", { overrides: { backends: ["vastia"] } });
     expect(errors(bad)[0]).toMatchObject({ path: "--backend", hint: 'did you mean "vastai"?' });
+  });
+});
+
+describe("supportedBackends / unsupportedIn (for apply's error)", () => {
+  it.each([
+    [null, null, []],
+    [["aws", "runpod"], ["aws"], ["runpod"]],
+    [["lambda", "vastai"], [], ["lambda", "vastai"]],
+  ] as const)("%j", (backends, supported, unsupported) => {
+    const spec = { backends: backends === null ? null : [...backends] };
+    expect(supportedBackends(spec)).toEqual(supported);
+    expect(unsupportedIn(spec)).toEqual(unsupported);
   });
 });
