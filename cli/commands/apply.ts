@@ -3,6 +3,7 @@
 // the run is up. A fleet goes to apply-fleet.ts (cloud pool stacks).
 import { UserError } from "../../src/errors.js";
 import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
+import { ideLink } from "../../src/runs/ide-link.js";
 import type { CommandContext, Values } from "../command.js";
 import { compileFromFlags } from "../compile-config.js";
 import { toolkitFor } from "../toolkit.js";
@@ -85,15 +86,13 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
       reused_instance: outcome.reused,
       plan: outcome.plan,
       ssh: record.type === "dev-environment" ? `ssh ${record.name}` : null,
-      ide_link:
-        record.type === "dev-environment"
-          ? `vscode://vscode-remote/ssh-remote+${record.name}/workflow`
-          : null,
+      ide_link: record.type === "dev-environment" ? (ideLink(record.spec, record.name)?.url ?? null) : null,
     });
   } else if (record.type === "dev-environment") {
-    ctx.out.print(
-      `\nTo open in VS Code Desktop, use this link:\n  vscode://vscode-remote/ssh-remote+${record.name}/workflow\n\nTo connect via SSH:\n  ssh ${record.name}`,
-    );
+    // No ide (dstack's default): SSH only, no link.
+    const link = ideLink(record.spec, record.name);
+    const open = link === null ? "" : `\nTo open in ${link.ide}, use this link:\n  ${link.url}\n`;
+    ctx.out.print(`${open}\nTo connect via SSH:\n  ssh ${record.name}`);
   }
   if (values.detach === true) return 0;
   if (record.type === "dev-environment")

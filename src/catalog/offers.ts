@@ -1,7 +1,6 @@
 // The effectful edge of the catalog: read the catalog files of the backends wanted (bundled, or the user's
 // refreshed copy under `home` when newer), probe this machine for the `local` backend, and expand both
 // into offers for the pure matcher.
-import type { Backend } from "../compiler/spec.js";
 import { CLOUD_BACKENDS, type CatalogFile } from "./data-format.js";
 import { catalogDir } from "../home/paths.js";
 import { expandCatalog } from "./expand.js";
@@ -10,8 +9,8 @@ import { localOffer, probeLocalMachine, type LocalMachine } from "./local.js";
 import type { Offer } from "./offer.js";
 
 export interface OfferSource {
-  /** null: every backend. */
-  backends?: readonly Backend[] | null;
+  /** null: every backend. Names this project does not provision (dstack's other backends) match nothing. */
+  backends?: readonly string[] | null;
   /** The bundled data folder (tests point elsewhere). */
   dataDir?: string;
   /**

@@ -4,6 +4,7 @@ import { DiagnosticBag, flatLocator, hasErrors, sortDiagnostics, type Diagnostic
 import type { EnvSources } from "./normalize/env.js";
 import type { RawObject } from "./normalize/field.js";
 import { normalizeFleet } from "./normalize/fleet.js";
+import { joinRunArgs } from "./normalize/interpolation.js";
 import type { Layers } from "./normalize/layers.js";
 import { normalizeRun } from "./normalize/run.js";
 import { normalizeVolume } from "./normalize/volume.js";
@@ -24,6 +25,8 @@ export interface CompileInput {
   noProfile?: boolean;
   overrides?: RawOverrides;
   env?: EnvSources;
+  /** `dstack apply ... -- ARGS`: the value of ${{ run.args }} in commands (default none). */
+  runArgs?: readonly string[];
 }
 
 export interface CompileResult {
@@ -49,6 +52,7 @@ export function compile(input: CompileInput): CompileResult {
     cli: normalizeOverrides(input.overrides ?? {}, cliBag),
     env: input.env ?? { cli: [], process: {} },
     cliBag,
+    runArgs: joinRunArgs(input.runArgs ?? []),
   };
 
   let type: ConfigurationType | undefined;

@@ -5,13 +5,13 @@ import { parseGpu } from "./grammar/gpu.js";
 import { parseRange } from "./grammar/range.js";
 import { parseDuration, parseSize } from "./grammar/units.js";
 import type { Layers } from "./normalize/layers.js";
+import { checkBackends } from "./normalize/backends.js";
 import { parseField } from "./normalize/field.js";
 import type { PlacementLayer } from "./normalize/placement.js";
 import { parseDisk, type ResourcesLayer } from "./normalize/resources.js";
 import { NAME_PATTERN } from "./normalize/run-fields.js";
-import { BACKENDS, SPOT_POLICIES } from "./schema/fields.js";
-import type { Backend, SpotPolicy } from "./spec.js";
-import { closest } from "./suggest.js";
+import { SPOT_POLICIES } from "./schema/fields.js";
+import type { SpotPolicy } from "./spec.js";
 
 /** Flags as strings, exactly as typed. */
 export interface RawOverrides {
@@ -50,17 +50,8 @@ export function normalizeOverrides(raw: RawOverrides, bag: DiagnosticBag): Layer
   }
 
   if (raw.backends !== undefined) {
-    const bad = raw.backends.filter((b) => !(BACKENDS as readonly string[]).includes(b));
-    for (const b of bad) {
-      const near = closest(b, BACKENDS);
-      bag.error({
-        code: "invalid-value",
-        path: ["--backend"],
-        message: `"${b}" is not one of ${BACKENDS.join(", ")}`,
-        hint: near && `did you mean "${near}"?`,
-      });
-    }
-    if (bad.length === 0) placement.backends = raw.backends as Backend[];
+    const backends = checkBackends(raw.backends, bag, ["--backend"], "flag");
+    if (backends !== undefined) placement.backends = backends;
   }
   if (raw.regions !== undefined) placement.regions = raw.regions;
   if (raw.instance_types !== undefined) placement.instance_types = raw.instance_types;

@@ -16,6 +16,7 @@ import {
   volumeMount,
   type RawConfig,
 } from "./render-fields.js";
+import { commands, envValues, nodeGroup, registryAuth, runKeys } from "./render-run-keys.js";
 import type { FleetSpec, RunSpec, Spec, SshHostSpec, VolumeSpec } from "./spec.js";
 
 export type { RawConfig };
@@ -42,12 +43,9 @@ function renderRun(spec: RunSpec): RawConfig {
     privileged: spec.privileged,
     entrypoint: spec.entrypoint,
     working_dir: posix.relative(REPO_DIR, spec.working_dir) || ".",
-    registry_auth: spec.registry_auth && {
-      username: spec.registry_auth.username,
-      password: spec.registry_auth.password.reveal(),
-    },
+    registry_auth: registryAuth(spec.registry_auth),
     single_branch: spec.single_branch,
-    env: env(spec.env),
+    env: envValues(spec.env),
     resources: resources(spec.resources),
     volumes: spec.volumes.map(volumeMount),
     repos: spec.repos.length === 0 ? null : spec.repos.map(repoMount),
@@ -60,6 +58,7 @@ function renderRun(spec: RunSpec): RawConfig {
     idle_duration: formatDuration(spec.idle_duration),
     creation_policy: spec.creation_policy,
     fleets: spec.fleets,
+    ...runKeys(spec),
   };
   switch (spec.type) {
     case "dev-environment":
@@ -72,7 +71,14 @@ function renderRun(spec: RunSpec): RawConfig {
         ports: spec.ports.map(port),
       });
     case "task":
-      return compact({ ...common, commands: spec.commands, nodes: spec.nodes, ports: spec.ports.map(port) });
+      return compact({
+        ...common,
+        commands: commands(spec.commands),
+        // With groups, the nodes are the groups' (dstack rejects nodes next to groups).
+        nodes: spec.groups === null ? spec.nodes : null,
+        groups: spec.groups?.map(nodeGroup) ?? null,
+        ports: spec.ports.map(port),
+      });
     case "service":
       return compact({ ...common, ...renderService(spec) });
   }

@@ -9,16 +9,20 @@ import type { FileMount, RepoMount } from "./grammar/code-mounts.js";
 import type { VolumeMount } from "./grammar/volumes.js";
 import type { MaybeSecret, Secret } from "./secret.js";
 import type { ServiceFields } from "./spec-service.js";
-import type { BACKENDS, CREATION_POLICIES, IDES, RETRY_EVENTS, SPOT_POLICIES } from "./schema/fields.js";
+import type { Backend, BackendName } from "./schema/backends.js";
+import type { CREATION_POLICIES, IDES, RETRY_EVENTS, SPOT_POLICIES } from "./schema/fields.js";
+import type { STARTUP_ORDERS, STOP_CRITERIA } from "./schema/profile-extras.js";
 
 /** Bumped on any incompatible change of the shapes below; consumers refuse a newer major. */
 export const SPEC_VERSION = 1;
 
-export type Backend = (typeof BACKENDS)[number];
+export type { Backend, BackendName } from "./schema/backends.js";
 export type SpotPolicy = (typeof SPOT_POLICIES)[number];
 export type RetryEvent = (typeof RETRY_EVENTS)[number];
 export type CreationPolicy = (typeof CREATION_POLICIES)[number];
 export type Ide = (typeof IDES)[number];
+export type StartupOrder = (typeof STARTUP_ORDERS)[number];
+export type StopCriteria = (typeof STOP_CRITERIA)[number];
 
 export interface ResourcesSpec {
   cpu: CpuSpec;
@@ -35,7 +39,8 @@ export interface RetrySpec {
 
 /** Where and how to provision: merged from CLI flags > configuration > profile > defaults. */
 export interface PlacementSpec {
-  backends: Backend[] | null;
+  /** As written: dstack backends this project does not provision stay here (see normalize/backends.ts). */
+  backends: BackendName[] | null;
   regions: string[] | null;
   availability_zones: string[] | null;
   instance_types: string[] | null;
@@ -70,11 +75,46 @@ interface RunCommon extends PlacementSpec {
   creation_policy: CreationPolicy;
   /** The fleets whose instances the run may be placed on; null: any pool's, or a new instance. */
   fleets: string[] | null;
+  /** docker: true: docker-in-docker (dstack's dind image, privileged; `privileged` is then true). */
+  docker: boolean;
+  /** The shell that runs commands, an absolute path; null: dstack's default (/bin/bash, /bin/sh with image). */
+  shell: string | null;
+  /** 0..100, default 0: higher-priority runs are provisioned first. */
+  priority: number;
+  utilization_policy: UtilizationPolicySpec | null;
+  /** Cron expressions (UTC) the run starts at; null: it starts at once. */
+  schedule: { cron: string[] } | null;
+  startup_order: StartupOrder;
+  stop_criteria: StopCriteria;
+  /** Only these fleet instances may take the run; null: any. */
+  instances: InstanceSelector[] | null;
+  tags: Record<string, string> | null;
+}
+
+export interface UtilizationPolicySpec {
+  min_gpu_utilization: number;
+  /** Seconds, at least 300. */
+  time_window: number;
+}
+
+export type InstanceSelector =
+  | { name: string }
+  | { hostname: string }
+  | { fleet: { project: string | null; name: string }; instance: number };
+
+/** One node group of a heterogeneous multi-node task; resources are its own, never the task's. */
+export interface NodeGroupSpec {
+  name: string;
+  nodes: number;
+  resources: ResourcesSpec;
+  commands: string[];
+  ports: PortMapping[];
 }
 
 export interface DevEnvironmentSpec extends RunCommon {
   type: "dev-environment";
-  ide: Ide;
+  /** null: no IDE, SSH only (dstack's default). */
+  ide: Ide | null;
   version: string | null;
   init: string[];
   inactivity_duration: Duration;
@@ -83,8 +123,12 @@ export interface DevEnvironmentSpec extends RunCommon {
 
 export interface TaskSpec extends RunCommon {
   type: "task";
+  /** Empty with an image: the image's own entrypoint runs. */
   commands: string[];
+  /** The total number of nodes (the sum over groups when there are groups). */
   nodes: number;
+  /** Heterogeneous multi-node groups; null: one homogeneous group of `nodes`. */
+  groups: NodeGroupSpec[] | null;
   ports: PortMapping[];
   inactivity_duration: null;
 }

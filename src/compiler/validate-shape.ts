@@ -32,8 +32,9 @@ function report(
   const path: Path = [...base, ...(issue.path as (string | number)[])];
   switch (issue.code) {
     case "invalid_union": {
-      // A required key whose value may take several forms (`port: 8000` or `80:8000`).
-      if (issue.input === undefined && issue.errors.length > 0) {
+      // A required key that is absent, whose value may take several forms (`port: 8000` or `80:8000`):
+      // say so, not "expected one of the alternatives".
+      if (issue.input === undefined && (issue.path.length > 0 || issue.errors.length > 0)) {
         missingKey(path, schema, base, bag);
         return;
       }

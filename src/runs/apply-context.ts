@@ -7,6 +7,7 @@ import { loadOffers } from "../catalog/offers.js";
 import { requirementsOf } from "../catalog/requirements.js";
 import { formatResources } from "../compiler/format.js";
 import type { DevEnvironmentSpec, RunSpec, TaskSpec } from "../compiler/spec.js";
+import { cannotRunHere } from "./job-spec.js";
 import { UserError } from "../errors.js";
 import { planAttempts, type Attempt } from "../planner/attempt-plan.js";
 import { configuredBackends, isConfigured } from "../pools/configured-backends.js";
@@ -35,6 +36,9 @@ function runnable(spec: RunSpec): DevEnvironmentSpec | TaskSpec {
       "services are parsed and validated, but `apply` does not run them yet",
       "run it as a task for now",
     );
+  // What the job spec cannot carry (several nodes, dstack's secrets) is refused before any instance.
+  const refused = cannotRunHere(spec);
+  if (refused !== undefined) throw new UserError("unsupported", refused.error, refused.hint);
   return spec;
 }
 

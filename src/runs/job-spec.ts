@@ -1,6 +1,8 @@
 // Compiled run spec -> the runtime agent's job spec (src/runtime-agent/PROTOCOL.md, "Job spec").
 // Pure: every effectful input (run name, repo id, keys, GPU count, base images present) is passed in.
+import { interpolate } from "../compiler/grammar/interpolation.js";
 import type { Duration } from "../compiler/grammar/units.js";
+import { VOLUME_SCOPE } from "../compiler/normalize/interpolation.js";
 import { reveal } from "../compiler/secret.js";
 import type { DevEnvironmentSpec, TaskSpec } from "../compiler/spec.js";
 import { SPEC_VERSION, type JobSpec, type VolumeMount } from "../runtime-agent/spec.js";
@@ -23,8 +25,12 @@ export function baseImageTag(python: string): string {
 }
 
 export function buildJobSpec(spec: DevEnvironmentSpec | TaskSpec, opts: JobSpecOptions): JobSpecResult {
+  const refused = cannotRunHere(spec);
+  if (refused !== undefined) return refused;
   const image = chooseImage(spec, opts.availableBaseImages);
   if ("error" in image) return image;
+  // dstack's dind image starts its Docker daemon with start-dockerd before anything else.
+  const dind = spec.docker ? [DIND_START] : [];
   const job: JobSpec = {
     spec_version: SPEC_VERSION,
     name: opts.runName,
@@ -43,16 +49,18 @@ export function buildJobSpec(spec: DevEnvironmentSpec | TaskSpec, opts: JobSpecO
     repo_id: opts.repoId,
     repo_upload: true,
     // Revealed: the job travels to the agent over the SSH tunnel only, and the agent never writes env
-    // values or credentials to disk. DSTACK_RUN_NAME/REPO_ID/GPUS_NUM are added (and win) in the agent.
+    // values or credentials to disk. dstack's system variables (DSTACK_RUN_NAME, DSTACK_NODE_RANK, ...)
+    // are added, and win, in the agent (src/runtime-agent/system-env.ts).
     env: Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, reveal(v)])),
     ports: spec.ports.map((p) => p.container),
     volumes: spec.volumes.map(toAgentVolume),
     working_dir: spec.working_dir,
     ...(spec.user !== null ? { user: spec.user } : {}),
     privileged: spec.privileged,
-    ...(spec.entrypoint !== null ? { entrypoint: spec.entrypoint } : {}),
-    commands: spec.type === "task" ? spec.commands : [],
-    init: spec.type === "dev-environment" ? spec.init : [],
+    ...entrypointOf(spec),
+    // A task without commands (it has an image) runs the image's own command: the agent finds it.
+    commands: spec.type === "task" ? [...dind, ...spec.commands] : [],
+    init: spec.type === "dev-environment" ? [...dind, ...spec.init] : [],
     shm_size_gb: spec.resources.shm_size,
     gpus: opts.gpus,
     ssh_authorized_keys: opts.sshAuthorizedKeys,
@@ -62,10 +70,54 @@ export function buildJobSpec(spec: DevEnvironmentSpec | TaskSpec, opts: JobSpecO
   return { job };
 }
 
+/** dstack's docker-in-docker image (settings.DSTACK_DIND_IMAGE) and the command that starts its daemon. */
+export const DIND_IMAGE = "dstackai/dind";
+const DIND_START = "start-dockerd";
+
+/** What a spec asks for that this project cannot run yet: refused before anything starts. */
+export function cannotRunHere(
+  spec: DevEnvironmentSpec | TaskSpec,
+): { error: string; hint: string } | undefined {
+  if (spec.type === "task" && spec.nodes > 1)
+    return {
+      error: `this task needs ${spec.nodes} nodes${spec.groups === null ? "" : " (node groups)"}, and multi-node tasks are not provisioned here yet`,
+      hint: "run it with nodes: 1 here, or on a dstack server",
+    };
+  const secrets = secretRefs(spec);
+  if (secrets.length > 0)
+    return {
+      error: `${secrets.join(", ")} ${secrets.length === 1 ? "needs" : "need"} dstack's secrets, which this project does not store`,
+      hint: "pass env values with -e NAME=VALUE (or from your environment), and write registry_auth's values or ${{ env.NAME }}",
+    };
+  return undefined;
+}
+
+const SECRET = /\$\{\{\s*secrets\.[A-Za-z_][A-Za-z0-9_]*\s*\}\}/;
+
+/** Fields still holding ${{ secrets.NAME }} (values from -e or the environment are taken as they are). */
+function secretRefs(spec: DevEnvironmentSpec | TaskSpec): string[] {
+  const fields = Object.entries(spec.env)
+    .filter(([, v]) => typeof v === "string" && SECRET.test(v))
+    .map(([k]) => `env.${k}`);
+  if (spec.registry_auth !== null) {
+    if (SECRET.test(spec.registry_auth.username)) fields.push("registry_auth.username");
+    if (SECRET.test(spec.registry_auth.password.reveal())) fields.push("registry_auth.password");
+  }
+  return fields;
+}
+
+/** The command runner: the entrypoint as written, else the shell asked for (dstack: SHELL -i -c). */
+function entrypointOf(spec: DevEnvironmentSpec | TaskSpec): { entrypoint?: string } {
+  if (spec.entrypoint !== null) return { entrypoint: spec.entrypoint };
+  if (spec.shell !== null) return { entrypoint: `${spec.shell} -i -c` };
+  return {};
+}
+
 function chooseImage(
   spec: DevEnvironmentSpec | TaskSpec,
   available: readonly string[],
 ): { image: string } | { error: string; hint: string } {
+  if (spec.docker) return { image: DIND_IMAGE };
   if (spec.image !== null) return { image: spec.image };
   const built = available.length > 0 ? available.join(", ") : "none";
   if (spec.nvcc) {
@@ -95,7 +147,9 @@ function toAgentVolume(v: DevEnvironmentSpec["volumes"][number]): VolumeMount {
     return { kind: "instance", instance_path: v.instance_path, path: v.path, optional: v.optional };
   const name = v.name[0];
   if (name === undefined) throw new Error(`internal: network volume at ${v.path} has no name`);
-  return { kind: "network", name, path: v.path };
+  // ${{ dstack.node_rank }} / ${{ dstack.job_num }}: this is node 0 (the compiler checked the names).
+  const read = interpolate(name, VOLUME_SCOPE);
+  return { kind: "network", name: read.ok ? read.value.text : name, path: v.path };
 }
 
 function seconds(d: Duration | null): number | null {

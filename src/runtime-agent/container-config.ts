@@ -4,12 +4,20 @@ import type { AgentConfig } from "./config.js";
 import { instancePath, workflowDir } from "./paths.js";
 import { buildContainerScript } from "./script.js";
 import type { JobSpec } from "./spec.js";
+import { systemEnv } from "./system-env.js";
 
 export interface ContainerContext {
   sshPort: number;
   /** instance_path values of optional instance volumes that do not exist (skipped) */
   missingOptional: string[];
   nvidia: boolean;
+  /** This node's address (system-env.ts nodeAddress): DSTACK_MASTER_NODE_IP of a one-node run. */
+  nodeIp?: string;
+  /**
+   * A task without commands runs the image's own entrypoint and command (dstack: "commands or image"),
+   * after sshd: they are passed to the script as its arguments.
+   */
+  imageCommand?: string[];
 }
 
 export function runLabels(config: AgentConfig, run: string): Record<string, string> {
@@ -32,12 +40,7 @@ export function buildCreateBody(
       binds.push(`${instancePath(config, v.instance_path, "host")}:${v.path}`);
     }
   }
-  const env = {
-    ...spec.env,
-    DSTACK_RUN_NAME: spec.name,
-    DSTACK_REPO_ID: spec.repo_id,
-    DSTACK_GPUS_NUM: String(spec.gpus),
-  };
+  const env = { ...spec.env, ...systemEnv(spec, ctx.nodeIp ?? "127.0.0.1") };
   const hostConfig: Record<string, unknown> = {
     NetworkMode: config.network_mode,
     Binds: binds,
@@ -50,7 +53,8 @@ export function buildCreateBody(
   return {
     Image: spec.image,
     Entrypoint: ["/bin/sh", "-c"],
-    Cmd: [buildContainerScript(spec, ctx.sshPort)],
+    // With /bin/sh -c SCRIPT NAME ARGS..., the image's command is the script's "$@".
+    Cmd: [buildContainerScript(spec, ctx.sshPort), "dstack-run", ...(ctx.imageCommand ?? [])],
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     WorkingDir: spec.working_dir,
     ...(spec.user ? { User: spec.user } : {}),

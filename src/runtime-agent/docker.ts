@@ -16,6 +16,11 @@ export interface ContainerInfo {
   GraphDriver?: { Name?: string; Data?: Record<string, string> | null };
 }
 
+interface ImageConfig {
+  Entrypoint?: string[] | null;
+  Cmd?: string[] | null;
+}
+
 export class Docker {
   constructor(readonly socket: string) {}
 
@@ -24,6 +29,14 @@ export class Docker {
     if (res.status === 404) return false;
     if (res.status !== 200) throw new DockerError(res.status, daemonMessage(res));
     return true;
+  }
+
+  /** The image's ENTRYPOINT followed by its CMD, as `docker run` would start it ([] when it has none). */
+  async imageCommand(image: string): Promise<string[]> {
+    const res = await dockerRequest(this.socket, "GET", `/images/${image}/json`);
+    if (res.status !== 200) throw new DockerError(res.status, daemonMessage(res));
+    const config = (JSON.parse(res.body.toString("utf8")) as { Config?: ImageConfig | null }).Config;
+    return [...(config?.Entrypoint ?? []), ...(config?.Cmd ?? [])];
   }
 
   /** Pulls an image; the daemon reports most failures inside a 200 progress stream, so read it all. */

@@ -1,5 +1,6 @@
 // Getting a run's container going: the image (local, else pulled), volumes, then create and start.
 import { existsSync, mkdirSync } from "node:fs";
+import { networkInterfaces } from "node:os";
 import { buildCreateBody, containerName } from "./container-config.js";
 import { finish, save, type AgentContext } from "./context.js";
 import { DockerError } from "./docker-http.js";
@@ -7,6 +8,7 @@ import { errorText, log } from "./log.js";
 import { instancePath } from "./paths.js";
 import type { RegistryAuth } from "./spec.js";
 import type { RunRecord } from "./state.js";
+import { nodeAddress } from "./system-env.js";
 
 /** Pull when the image is missing locally, or always when spec.pull (then a local copy is the fallback). */
 export async function prepareImage(ctx: AgentContext, r: RunRecord, auth?: RegistryAuth): Promise<boolean> {
@@ -51,7 +53,19 @@ export async function startContainer(ctx: AgentContext, r: RunRecord): Promise<v
       else mkdirSync(instancePath(config, v.instance_path, "agent"), { recursive: true });
     }
   }
-  const body = buildCreateBody(config, spec, { sshPort: r.ssh_port, missingOptional, nvidia });
+  // A task without commands (and without an entrypoint of its own) runs what the image would run.
+  const imageCommand =
+    spec.kind === "task" && spec.commands.length === 0 && spec.entrypoint === undefined
+      ? await docker.imageCommand(spec.image)
+      : [];
+  const nodeIp = nodeAddress(networkInterfaces());
+  const body = buildCreateBody(config, spec, {
+    sshPort: r.ssh_port,
+    missingOptional,
+    nvidia,
+    nodeIp,
+    imageCommand,
+  });
   const name = containerName(config, spec.name);
   let id: string;
   try {

@@ -81,7 +81,15 @@ export function mainPart(spec: JobSpec): string {
     );
   }
   if (dev) lines.push('log "dev environment ready"', "tail -f /dev/null & child=$!", 'wait "$child"');
-  else if (!cmds) lines.push("exit 0");
+  else if (!cmds) {
+    // No commands: the image's own entrypoint and command, given to the script as "$@" (none: nothing).
+    lines.push(
+      '[ "$#" -gt 0 ] || { log "no commands and no image command: nothing to run"; exit 0; }',
+      '"$@" & child=$!',
+      'wait "$child"; code=$?',
+      'log "the image command exited with code $code"; exit "$code"',
+    );
+  }
   return lines.join("\n");
 }
 

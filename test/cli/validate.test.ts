@@ -164,4 +164,45 @@ describe("dstack --help, schema", () => {
     };
     expect(Object.keys(profiles.properties)).toEqual(["profiles"]);
   });
+
+  it("--json carries the keys dstack 0.22 has, and the schema describes them", () => {
+    const dir = project({
+      ".dstack.yml":
+        "type: task\nimage: nginx\nbackends: [aws, runpod]\nidle_duration: -1\npriority: 5\n" +
+        "schedule: {cron: '0 8 * * mon-fri'}\ntags: {team: ml}\nshell: bash\n",
+    });
+    const r = dstack(["validate", "--json"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      commands: [],
+      backends: ["aws", "runpod"],
+      idle_duration: "off",
+      priority: 5,
+      schedule: { cron: ["0 8 * * mon-fri"] },
+      tags: { team: "ml" },
+      shell: "/bin/bash",
+      docker: false,
+      startup_order: "any",
+    });
+    const human = dstack(["validate"], { cwd: dir });
+    expect(human.stderr).toContain(
+      "warning: backends: runpod is a dstack backend this project does not provision",
+    );
+    const schema = JSON.stringify(JSON.parse(dstack(["schema"]).stdout));
+    for (const key of [
+      "utilization_policy",
+      "schedule",
+      "startup_order",
+      "stop_criteria",
+      "instances",
+      "tags",
+      "docker",
+      "shell",
+      "priority",
+      "groups",
+      "zed",
+      "kubernetes",
+    ])
+      expect(schema).toContain(`"${key}"`);
+  });
 });

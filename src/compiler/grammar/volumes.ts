@@ -82,8 +82,10 @@ function parseLong(raw: Record<string, unknown>): Parsed<VolumeMount> {
   return ok({ kind: "network", name: names, path: path.value });
 }
 
+/** A name may hold per-node expressions (`data-${{ dstack.node_rank }}`): each must give a valid name. */
 function volumeName(raw: unknown): Parsed<string> {
-  if (typeof raw !== "string" || !VOLUME_NAME.test(raw)) {
+  const sample = typeof raw === "string" ? raw.replace(/\$\{\{[^}]*\}\}/g, "0") : raw;
+  if (typeof raw !== "string" || typeof sample !== "string" || !VOLUME_NAME.test(sample)) {
     return fail(
       `${JSON.stringify(raw)} is not a volume name`,
       "use 2 to 41 lowercase letters, digits and dashes, starting with a letter",

@@ -4,6 +4,7 @@ import type { Duration } from "../grammar/units.js";
 import type { PlacementSpec } from "../spec.js";
 import type { EnvSources } from "./env.js";
 import type { PlacementLayer } from "./placement.js";
+import { pickExtras, type ProfileExtrasLayer } from "./profile-extras.js";
 import type { ResourcesLayer } from "./resources.js";
 
 export interface Layers {
@@ -12,6 +13,8 @@ export interface Layers {
   env: EnvSources;
   /** Where problems with CLI flags and `-e` are reported. */
   cliBag: DiagnosticBag;
+  /** `dstack apply ... -- ARGS`, shell-quoted and joined: the value of ${{ run.args }}. */
+  runArgs: string;
 }
 
 export const NO_LAYERS = (cliBag: DiagnosticBag): Layers => ({
@@ -19,9 +22,10 @@ export const NO_LAYERS = (cliBag: DiagnosticBag): Layers => ({
   cli: { placement: {}, resources: {} },
   env: { cli: [], process: {} },
   cliBag,
+  runArgs: "",
 });
 
-export interface MergedPlacement extends PlacementSpec {
+export interface MergedPlacement extends PlacementSpec, ProfileExtrasLayer {
   max_duration?: Duration;
   stop_duration?: Duration;
   idle_duration?: Duration;
@@ -46,7 +50,7 @@ export function mergePlacement(config: PlacementLayer, layers: Layers): MergedPl
 }
 
 function pick(layer: PlacementLayer): Partial<MergedPlacement> {
-  const out: Partial<MergedPlacement> = {};
+  const out: Partial<MergedPlacement> = pickExtras(layer);
   if (layer.max_duration !== undefined) out.max_duration = layer.max_duration;
   if (layer.stop_duration !== undefined) out.stop_duration = layer.stop_duration;
   if (layer.idle_duration !== undefined) out.idle_duration = layer.idle_duration;

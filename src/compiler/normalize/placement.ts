@@ -4,11 +4,13 @@ import type { DiagnosticBag, Path } from "../diagnostics.js";
 import { ok, fail, type Parsed } from "../grammar/result.js";
 import { parseDuration, formatDuration, type Duration } from "../grammar/units.js";
 import { RETRY_EVENTS } from "../schema/fields.js";
-import type { Backend, CreationPolicy, RetrySpec, SpotPolicy } from "../spec.js";
+import type { BackendName, CreationPolicy, RetrySpec, SpotPolicy } from "../spec.js";
+import { checkBackends } from "./backends.js";
 import { asObject, boolOf, parseField, stringOf, stringsOf, type RawObject } from "./field.js";
+import { normalizeProfileExtras, type ProfileExtrasLayer } from "./profile-extras.js";
 
-export interface PlacementLayer {
-  backends?: Backend[];
+export interface PlacementLayer extends ProfileExtrasLayer {
+  backends?: BackendName[];
   regions?: string[];
   availability_zones?: string[];
   instance_types?: string[];
@@ -27,7 +29,7 @@ const HOUR = 3600;
 const ALL_EVENTS = [...RETRY_EVENTS];
 
 export function normalizePlacement(raw: RawObject, bag: DiagnosticBag, base: Path = []): PlacementLayer {
-  const layer: PlacementLayer = {};
+  const layer: PlacementLayer = normalizeProfileExtras(raw, bag, base);
   const at = (key: string): Path => [...base, key];
   const lists = ["regions", "availability_zones", "instance_types", "fleets"] as const;
   for (const key of lists) {
@@ -35,7 +37,10 @@ export function normalizePlacement(raw: RawObject, bag: DiagnosticBag, base: Pat
     if (value !== undefined) layer[key] = value;
   }
   const backends = stringsOf(raw.backends);
-  if (backends !== undefined && !bag.hasErrorAt(at("backends"))) layer.backends = backends as Backend[];
+  if (backends !== undefined && !bag.hasErrorAt(at("backends"))) {
+    const checked = checkBackends(backends, bag, at("backends"));
+    if (checked !== undefined) layer.backends = checked;
+  }
   const reservation = stringOf(raw.reservation);
   if (reservation !== undefined) layer.reservation = reservation;
   if (typeof raw.spot_policy === "string" && !bag.hasErrorAt(at("spot_policy")))
@@ -45,7 +50,10 @@ export function normalizePlacement(raw: RawObject, bag: DiagnosticBag, base: Pat
     layer.creation_policy = raw.creation_policy as CreationPolicy;
 
   for (const key of ["max_duration", "stop_duration"] as const) {
-    const value = parseField(bag, at(key), raw[key], (r) => parseDuration(r, true));
+    // dstack reads `true` as "the default", the same as leaving the key out.
+    const value = parseField(bag, at(key), raw[key] === true ? undefined : raw[key], (r) =>
+      parseDuration(r, true),
+    );
     if (value !== undefined) layer[key] = value;
   }
   const idle = idleDuration(raw, bag, base);
@@ -55,8 +63,16 @@ export function normalizePlacement(raw: RawObject, bag: DiagnosticBag, base: Pat
   return layer;
 }
 
+/** dstack's idle duration: `true` is the default, -1 (any negative number, also as text) is off. */
+export function parseIdleDuration(raw: unknown): Parsed<Duration> {
+  if (typeof raw === "number" && Number.isInteger(raw) && raw < 0) return ok("off");
+  if (typeof raw === "string" && /^\s*-\d+\s*$/.test(raw)) return ok("off");
+  return parseDuration(raw, true);
+}
+
 function idleDuration(raw: RawObject, bag: DiagnosticBag, base: Path): Duration | undefined {
-  const idle = parseField(bag, [...base, "idle_duration"], raw.idle_duration, (r) => parseDuration(r, true));
+  const written = raw.idle_duration === true ? undefined : raw.idle_duration;
+  const idle = parseField(bag, [...base, "idle_duration"], written, parseIdleDuration);
   const policy = raw.termination_policy;
   const idleTime = raw.termination_idle_time;
   if (policy !== undefined) {
@@ -64,7 +80,7 @@ function idleDuration(raw: RawObject, bag: DiagnosticBag, base: Path): Duration 
       code: "deprecated",
       path: [...base, "termination_policy"],
       atKey: true,
-      message: "deprecated in favour of idle_duration",
+      message: "deprecated in favour of idle_duration; dstack 0.20 and later reject this key",
       hint:
         idle !== undefined
           ? "idle_duration is set and wins; remove termination_policy"
@@ -81,7 +97,7 @@ function idleDuration(raw: RawObject, bag: DiagnosticBag, base: Path): Duration 
       code: "deprecated",
       path: [...base, "termination_idle_time"],
       atKey: true,
-      message: "deprecated in favour of idle_duration",
+      message: "deprecated in favour of idle_duration; dstack 0.20 and later reject this key",
       hint:
         idle !== undefined
           ? "idle_duration is set and wins; remove termination_idle_time"
@@ -101,7 +117,7 @@ function retryOf(raw: RawObject, bag: DiagnosticBag, base: Path): RetrySpec | nu
       code: "deprecated",
       path: [...base, "retry_policy"],
       atKey: true,
-      message: "deprecated in favour of retry",
+      message: "deprecated in favour of retry; dstack 0.20 and later reject this key",
       hint:
         retry !== undefined
           ? "retry is set and wins; remove retry_policy"

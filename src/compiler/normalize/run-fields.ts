@@ -1,6 +1,6 @@
 // Fields shared by dev environments, tasks and services that need more than a shape check.
 import { posix } from "node:path";
-import { scalarText, type DiagnosticBag } from "../diagnostics.js";
+import { scalarText, type DiagnosticBag, type Path } from "../diagnostics.js";
 import { parsePort, type PortMapping } from "../grammar/ports.js";
 import { parseVolumeMount, type VolumeMount } from "../grammar/volumes.js";
 import { Secret } from "../secret.js";
@@ -57,19 +57,24 @@ export function normalizePython(
 
 export function checkExclusive(raw: RawObject, bag: DiagnosticBag): void {
   if (raw.image === undefined) return;
-  for (const key of ["python", "nvcc"] as const) {
-    if (raw[key] !== undefined && raw[key] !== false) {
-      bag.error({
-        code: "conflict",
-        path: [key],
-        atKey: true,
-        message: "cannot be used together with image",
-        hint:
-          key === "python"
-            ? "remove python (install it in your image) or remove image to use the base image"
-            : "remove nvcc (use an image that has it) or remove image",
-      });
-    }
+  if (raw.python !== undefined && raw.python !== null) {
+    bag.error({
+      code: "conflict",
+      path: ["python"],
+      atKey: true,
+      message: "cannot be used together with image",
+      hint: "remove python (install it in your image) or remove image to use the base image",
+    });
+  }
+  // dstack rejects image with python, but not with nvcc: the image simply wins.
+  if (raw.nvcc === true) {
+    bag.warning({
+      code: "ignored",
+      path: ["nvcc"],
+      atKey: true,
+      message: "nvcc has no effect with image: the image is run as it is",
+      hint: "remove nvcc (use an image that has it) or remove image",
+    });
   }
 }
 
@@ -112,18 +117,18 @@ export function normalizeRegistryAuth(raw: unknown): { username: string; passwor
   return { username, password: new Secret(password) };
 }
 
-export function normalizePorts(raw: unknown, bag: DiagnosticBag): PortMapping[] {
+export function normalizePorts(raw: unknown, bag: DiagnosticBag, base: Path = ["ports"]): PortMapping[] {
   if (!Array.isArray(raw)) return [];
   const ports: PortMapping[] = [];
   const containers = new Set<number>();
   const locals = new Set<number>();
   raw.forEach((item, i) => {
-    const port = parseField(bag, ["ports", i], item, parsePort);
+    const port = parseField(bag, [...base, i], item, parsePort);
     if (port === undefined) return;
     if (containers.has(port.container)) {
       bag.error({
         code: "duplicate",
-        path: ["ports", i],
+        path: [...base, i],
         message: `container port ${port.container} is listed twice`,
       });
       return;
@@ -131,7 +136,7 @@ export function normalizePorts(raw: unknown, bag: DiagnosticBag): PortMapping[] 
     if (port.local !== null && locals.has(port.local)) {
       bag.error({
         code: "duplicate",
-        path: ["ports", i],
+        path: [...base, i],
         message: `local port ${port.local} is used twice`,
         hint: `forward it from another port, e.g. ${port.local + 1}:${port.container}, or *:${port.container}`,
       });

@@ -2,13 +2,22 @@
 import type { DiagnosticBag } from "../diagnostics.js";
 import { parseDuration } from "../grammar/units.js";
 import type { YamlSource } from "../source/yaml-source.js";
-import { SPEC_VERSION, type DevEnvironmentSpec, type Ide, type RunSpec, type TaskSpec } from "../spec.js";
+import { SPEC_VERSION, type DevEnvironmentSpec, type RunSpec, type TaskSpec } from "../spec.js";
 import { normalizeFiles, normalizeRepos } from "./code-mounts.js";
 import { declareEnv, resolveEnv } from "./env.js";
 import { boolOf, parseField, stringOf, stringsOf, type RawObject } from "./field.js";
 import { mergePlacement, type Layers } from "./layers.js";
 import { normalizePlacement } from "./placement.js";
+import { normalizeTaskNodes } from "./node-groups.js";
 import { normalizeResources, resolveResources } from "./resources.js";
+import { warnMultiNode, warnRunEffects } from "./run-effects.js";
+import {
+  checkVolumeNames,
+  interpolateCommands,
+  interpolateEnv,
+  interpolateRegistryAuth,
+} from "./run-interpolation.js";
+import { checkCommandsOrImage, normalizeIde, normalizeRunKeys } from "./run-keys.js";
 import {
   checkExclusive,
   normalizeName,
@@ -32,12 +41,17 @@ export function normalizeRun(
   layers: Layers,
 ): RunSpec {
   checkExclusive(raw, bag);
+  warnRunEffects(raw, bag);
+  const keys = normalizeRunKeys(raw, bag);
   const placement = mergePlacement(normalizePlacement(raw, bag), layers);
   const resources = resolveResources([
     normalizeResources(raw.resources, bag, ["resources"]),
     layers.cli.resources,
   ]);
-  const env = resolveEnv(declareEnv(raw.env, bag, ["env"]), layers.env, bag, layers.cliBag, ["env"]);
+  const declared = interpolateEnv(declareEnv(raw.env, bag, ["env"]), bag);
+  const env = resolveEnv(declared, layers.env, bag, layers.cliBag, ["env"]);
+  const volumes = normalizeVolumes(raw.volumes, bag);
+  checkVolumeNames(volumes, bag);
   const version =
     raw.version === undefined ? null : writtenText(raw.version, source.scalarSource(["version"]));
   const common = {
@@ -45,16 +59,17 @@ export function normalizeRun(
     name: layers.cli.name ?? normalizeName(raw.name, bag, "run"),
     image: stringOf(raw.image) ?? null,
     python: normalizePython(raw, source.scalarSource(["python"]), bag),
-    nvcc: boolOf(raw.nvcc) ?? false,
+    // With an image, nvcc has no effect (dstack runs the image as it is).
+    nvcc: raw.image === undefined ? (boolOf(raw.nvcc) ?? false) : false,
     user: normalizeUser(raw.user, bag),
-    privileged: boolOf(raw.privileged) ?? false,
+    privileged: keys.privileged,
     entrypoint: stringOf(raw.entrypoint) ?? null,
     working_dir: normalizeWorkingDir(raw.working_dir, bag),
-    registry_auth: normalizeRegistryAuth(raw.registry_auth),
+    registry_auth: interpolateRegistryAuth(normalizeRegistryAuth(raw.registry_auth), env, bag),
     single_branch: boolOf(raw.single_branch) ?? null,
     env,
     resources,
-    volumes: normalizeVolumes(raw.volumes, bag),
+    volumes,
     repos: normalizeRepos(raw.repos, bag),
     files: normalizeFiles(raw.files, bag),
     build: stringsOf(raw.build) ?? [],
@@ -64,12 +79,21 @@ export function normalizeRun(
     idle_duration: placement.idle_duration ?? RUN_IDLE_DEFAULT,
     creation_policy: placement.creation_policy ?? ("reuse-or-create" as const),
     fleets: placement.fleets ?? null,
+    docker: keys.docker,
+    shell: keys.shell,
+    priority: keys.priority,
+    utilization_policy: placement.utilization_policy ?? null,
+    schedule: placement.schedule ?? null,
+    startup_order: placement.startup_order ?? ("any" as const),
+    stop_criteria: placement.stop_criteria ?? ("all-done" as const),
+    instances: placement.instances ?? null,
+    tags: placement.tags ?? null,
   };
   switch (raw.type) {
     case "dev-environment":
       return devEnvironment(raw, bag, common, version);
     case "task":
-      return task(raw, bag, common);
+      return task(raw, bag, common, layers.runArgs);
     default:
       return normalizeService(raw, source, bag, common, layers.cli.resources);
   }
@@ -86,22 +110,36 @@ function devEnvironment(
   return {
     type: "dev-environment",
     ...common,
-    ide: (stringOf(raw.ide) ?? "vscode") as Ide,
+    ide: normalizeIde(raw, bag, version),
     version,
     init: stringsOf(raw.init) ?? [],
+    // dstack reads `true` as the default (off), like leaving the key out.
     inactivity_duration:
-      parseField(bag, ["inactivity_duration"], raw.inactivity_duration, (r) => parseDuration(r, true)) ??
-      "off",
+      parseField(
+        bag,
+        ["inactivity_duration"],
+        raw.inactivity_duration === true ? undefined : raw.inactivity_duration,
+        (r) => parseDuration(r, true),
+      ) ?? "off",
     ports: normalizePorts(raw.ports, bag),
   };
 }
 
-function task(raw: RawObject, bag: DiagnosticBag, common: Common): TaskSpec {
+function task(raw: RawObject, bag: DiagnosticBag, common: Common, runArgs: string): TaskSpec {
+  checkCommandsOrImage(raw, bag);
+  const { nodes, groups } = normalizeTaskNodes(raw, bag);
+  warnMultiNode(raw, nodes, bag);
+  const sizes = groups?.map((g) => g.nodes) ?? null;
   return {
     type: "task",
     ...common,
-    commands: stringsOf(raw.commands) ?? [],
-    nodes: typeof raw.nodes === "number" ? raw.nodes : 1,
+    commands: interpolateCommands(stringsOf(raw.commands) ?? [], bag, ["commands"], runArgs, sizes),
+    nodes,
+    groups:
+      groups?.map((g, i) => ({
+        ...g,
+        commands: interpolateCommands(g.commands, bag, ["groups", i, "commands"], runArgs, sizes),
+      })) ?? null,
     ports: normalizePorts(raw.ports, bag),
     inactivity_duration: null,
   };

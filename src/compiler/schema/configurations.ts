@@ -12,8 +12,9 @@ import {
   resources,
   stringList,
   volumes,
-  duration,
 } from "./fields.js";
+import { offableDuration } from "./profile-extras.js";
+import { runExtras, taskExtras } from "./run-keys.js";
 import * as svc from "./service.js";
 
 /** The service-only keys (schema/service.ts). */
@@ -66,16 +67,25 @@ const runBase = {
   repos: repos.optional(),
   files: files.optional(),
   build: stringList("Commands that prepare the image before the run (a later `dstack build`).").optional(),
+  ...runExtras,
   ...profileParams,
 };
 
 export const devEnvironment = z
   .strictObject({
     type: z.literal("dev-environment"),
-    ide: z.enum(IDES).describe("The IDE to set up: vscode, cursor or windsurf."),
-    version: z.union([z.string(), z.number()]).optional().describe("The IDE version."),
+    ide: z
+      .enum(IDES)
+      .optional()
+      .describe("The IDE to set up: vscode, cursor, windsurf or zed (default none: SSH only)."),
+    version: z
+      .union([z.string(), z.number()])
+      .optional()
+      .describe("The IDE version (needs ide; windsurf: version@commit)."),
     init: stringList("Shell commands to run on start.").optional(),
-    inactivity_duration: duration("Stop after this long without SSH connections (default off).").optional(),
+    inactivity_duration: offableDuration(
+      "Stop after this long without SSH connections (default off).",
+    ).optional(),
     ports: ports.optional(),
     ...runBase,
   })
@@ -84,9 +94,12 @@ export const devEnvironment = z
 export const task = z
   .strictObject({
     type: z.literal("task"),
-    commands: stringList("Shell commands to run.").min(1),
+    commands: stringList(
+      "Shell commands to run (optional with image: the image's entrypoint runs).",
+    ).optional(),
     nodes: z.number().int().min(1).optional().describe("Number of nodes (default 1)."),
     ports: ports.optional(),
+    ...taskExtras,
     ...runBase,
   })
   .describe("A task: commands run to completion.");

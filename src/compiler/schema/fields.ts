@@ -1,13 +1,15 @@
 // Raw (as written) shapes of the reusable configuration fields. Grammar inside strings (`A100:80GB:2`,
 // `2h`, `80:8080`) is parsed later by src/compiler/grammar; here we check only the YAML shape.
 import { z } from "zod";
+import { DSTACK_BACKENDS } from "./backends.js";
+import { idleDuration, offableDuration, profileExtras } from "./profile-extras.js";
 
-export const BACKENDS = ["aws", "gcp", "azure", "local"] as const;
+export { BACKENDS } from "./backends.js";
 export const SPOT_POLICIES = ["spot", "on-demand", "auto"] as const;
 export const RETRY_EVENTS = ["no-capacity", "interruption", "error"] as const;
 export const CREATION_POLICIES = ["reuse", "reuse-or-create"] as const;
 export const TERMINATION_POLICIES = ["dont-destroy", "destroy-after-idle"] as const;
-export const IDES = ["vscode", "cursor", "windsurf"] as const;
+export const IDES = ["vscode", "cursor", "windsurf", "zed"] as const;
 
 export const stringList = (what: string) => z.array(z.string()).describe(what);
 
@@ -179,7 +181,10 @@ export const ports = z
 
 /** Fields shared by profiles, runs and (partly) fleets: where and how to provision. */
 export const profileParams = {
-  backends: z.array(z.enum(BACKENDS)).optional().describe("Backends to consider, e.g. [aws, gcp]."),
+  backends: z
+    .array(z.enum(DSTACK_BACKENDS))
+    .optional()
+    .describe("Backends to consider, e.g. [aws, gcp]; dstack's other backends are accepted with a warning."),
   regions: stringList("Regions to consider.").optional(),
   availability_zones: stringList("Availability zones to consider.").optional(),
   instance_types: stringList("Cloud instance types to consider.").optional(),
@@ -190,16 +195,17 @@ export const profileParams = {
   spot_policy: z.enum(SPOT_POLICIES).optional().describe("spot, on-demand (default) or auto."),
   retry: retry.optional(),
   retry_policy: retryPolicy.optional(),
-  max_duration: duration("Stop the run after this long (default off).").optional(),
-  stop_duration: duration("Graceful stop time before a forced stop (default 5m).").optional(),
+  max_duration: offableDuration("Stop the run after this long (default off).").optional(),
+  stop_duration: offableDuration("Graceful stop time before a forced stop (default 5m).").optional(),
   max_price: z.number().positive().optional().describe("Maximum instance price per hour, in USD."),
   creation_policy: z.enum(CREATION_POLICIES).optional().describe("reuse or reuse-or-create (default)."),
   fleets: stringList("Fleets whose instances the run may use (only these, when set).").optional(),
-  idle_duration: duration(
-    "Terminate an idle instance after this long (default 5m for runs, 3d for fleets).",
+  idle_duration: idleDuration(
+    "Terminate an idle instance after this long (default 5m for runs, 3d for fleets); off or -1: never.",
   ).optional(),
   termination_policy: z.enum(TERMINATION_POLICIES).optional().describe("Deprecated: use idle_duration."),
   termination_idle_time: duration("Deprecated: use idle_duration.").optional(),
+  ...profileExtras,
 };
 
 export const name = z.string().describe("The name; generated when omitted.");

@@ -5,10 +5,11 @@ import { PYTHON_VERSIONS } from "../../../src/compiler/normalize/run-fields.js";
 import { BACKENDS, IDES } from "../../../src/compiler/schema/fields.js";
 import { env, placement, ports, runName, volumes, type WithEnv } from "./fields.js";
 import { duration, resources } from "./grammar.js";
+import { groups, literal, profileExtras, runKeys } from "./run-keys.js";
 import {
   fitGroups,
   gateway,
-  groups,
+  groups as replicaGroups,
   model,
   probes,
   rateLimits,
@@ -32,6 +33,8 @@ const imageOrBase = fc.oneof(
     { requiredKeys: ["image"] },
   ),
   fc.record({ python: fc.constantFrom(...PYTHON_VERSIONS), nvcc: fc.boolean() }, { requiredKeys: [] }),
+  // docker-in-docker: no image, python or nvcc.
+  fc.record({ docker: fc.constant(true) }),
 );
 
 const runCommon = fc.record(
@@ -45,30 +48,49 @@ const runCommon = fc.record(
     privileged: fc.boolean(),
     entrypoint: fc.string(),
     working_dir: fc.constantFrom(".", "src", "./src/", "a/b/../c", "/workflow", "/workflow/x/"),
-    registry_auth: fc.record({ username: fc.string(), password: fc.string() }),
+    registry_auth: fc.record({ username: literal, password: literal }),
     single_branch: fc.boolean(),
     env,
     resources,
     volumes,
     build: fc.array(fc.string(), { maxLength: 3 }),
     placement: placement(true),
+    extras: profileExtras,
+    keys: runKeys,
   },
-  { requiredKeys: ["base", "placement"] },
+  { requiredKeys: ["base", "placement", "extras", "keys"] },
 );
 type RunCommon = typeof runCommon extends fc.Arbitrary<infer C> ? C : never;
 
 /** Spread the shared run fields into one raw configuration, and collect the env sources. */
 function withRun(type: string, specific: Record<string, unknown>) {
   return (common: RunCommon): WithEnv => {
-    const { base, placement: where, env: e, ...rest } = common;
+    const { base, placement: where, extras, keys, env: e, ...rest } = common;
+    // dstack rejects an entrypoint in a dev environment; a task without commands needs an image.
+    // dstack rejects a top-level entrypoint with node groups too.
+    const entrypoint =
+      type === "dev-environment" || specific.groups !== undefined ? undefined : rest.entrypoint;
+    const image = "image" in base;
+    const commands = specific.commands ?? (image || specific.groups !== undefined ? undefined : ["true"]);
     return {
-      raw: defined({ type, ...rest, ...base, ...where, env: e?.raw, ...specific }),
+      raw: defined({
+        type,
+        ...rest,
+        entrypoint,
+        ...base,
+        ...where,
+        ...extras,
+        ...keys,
+        env: e?.raw,
+        ...specific,
+        ...(type === "dev-environment" ? {} : { commands }),
+      }),
       env: e?.sources ?? { cli: [], process: {} },
     };
   };
 }
 
-const commands = fc.array(fc.string(), { minLength: 1, maxLength: 3 });
+const commands = fc.array(literal, { minLength: 1, maxLength: 3 });
 
 export const devEnvironment: fc.Arbitrary<WithEnv> = fc
   .tuple(
@@ -81,22 +103,36 @@ export const devEnvironment: fc.Arbitrary<WithEnv> = fc
         inactivity_duration: duration(true),
         ports,
       },
-      { requiredKeys: ["ide"] },
+      { requiredKeys: [] },
     ),
   )
-  .map(([common, specific]) => withRun("dev-environment", specific)(common));
+  .map(([common, specific]) => {
+    // version needs ide; windsurf's is version@commit.
+    const version =
+      specific.ide === undefined || specific.version === undefined
+        ? undefined
+        : specific.ide === "windsurf"
+          ? `${specific.version}@8951cd3a`
+          : specific.version;
+    return withRun("dev-environment", { ...specific, version })(common);
+  });
 
 export const task: fc.Arbitrary<WithEnv> = fc
   .tuple(
     runCommon,
-    fc.record({ commands, nodes: fc.integer({ min: 1, max: 8 }), ports }, { requiredKeys: ["commands"] }),
+    fc.oneof(
+      fc.record({ commands, nodes: fc.integer({ min: 1, max: 8 }), ports }, { requiredKeys: [] }),
+      fc.record({ groups }),
+    ),
   )
   .map(([common, specific]) => withRun("task", specific)(common));
 
 /** A homogeneous service (replicas and scaling) or one with replica groups (`groups` or a list in `replicas`). */
 const serviceReplicas = fc.oneof(
   replicasAndScaling.map((r) => ({ plain: r })),
-  fc.tuple(groups, fc.constantFrom("groups", "replicas")).map(([list, key]) => ({ grouped: { list, key } })),
+  fc
+    .tuple(replicaGroups, fc.constantFrom("groups", "replicas"))
+    .map(([list, key]) => ({ grouped: { list, key } })),
 );
 
 export const service: fc.Arbitrary<WithEnv> = fc

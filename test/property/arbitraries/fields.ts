@@ -2,7 +2,8 @@
 // outside values it needs), ports (distinct container and local ports), volumes (distinct paths), placement.
 import fc from "fast-check";
 import type { EnvSources } from "../../../src/compiler/normalize/env.js";
-import { BACKENDS, RETRY_EVENTS, SPOT_POLICIES } from "../../../src/compiler/schema/fields.js";
+import { DSTACK_BACKENDS } from "../../../src/compiler/schema/backends.js";
+import { RETRY_EVENTS, SPOT_POLICIES } from "../../../src/compiler/schema/fields.js";
 import { duration } from "./grammar.js";
 
 export const runName = fc.stringMatching(/^[a-z][a-z0-9-]{1,40}$/);
@@ -20,10 +21,18 @@ export const env: fc.Arbitrary<{ raw: unknown; sources: EnvSources }> = fc
   .tuple(
     fc.uniqueArray(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,12}$/), { maxLength: 5 }),
     fc.boolean(),
-    fc.array(fc.tuple(fc.constantFrom<EnvKind>("value", "outside", "cli"), fc.string(), fc.boolean()), {
-      minLength: 5,
-      maxLength: 5,
-    }),
+    // No `${{` in values: that would be an expression (see run-keys.ts `literal`).
+    fc.array(
+      fc.tuple(
+        fc.constantFrom<EnvKind>("value", "outside", "cli"),
+        fc.string().map((s) => s.replace(/\$\{\{/g, "${ {")),
+        fc.boolean(),
+      ),
+      {
+        minLength: 5,
+        maxLength: 5,
+      },
+    ),
     fc.uniqueArray(fc.stringMatching(/^CLI_[A-Z0-9_]{1,8}$/), { maxLength: 2 }),
   )
   .map(([names, asList, kinds, cliOnly]) => {
@@ -105,14 +114,14 @@ export function placement(run: boolean): fc.Arbitrary<Record<string, unknown>> {
     : {};
   return fc.record(
     {
-      backends: fc.subarray([...BACKENDS]),
+      backends: fc.subarray([...DSTACK_BACKENDS], { maxLength: 4 }),
       regions: fc.array(word, { maxLength: 3 }),
       availability_zones: fc.array(word, { maxLength: 2 }),
       instance_types: fc.array(word, { maxLength: 2 }),
       reservation: word,
       spot_policy: fc.constantFrom(...SPOT_POLICIES),
       max_price: fc.double({ min: 0.001, max: 1000, noNaN: true }),
-      idle_duration: duration(true),
+      idle_duration: fc.oneof(duration(true), fc.constant(-1)),
       retry,
       retry_policy: fc.record(
         { retry: fc.boolean(), duration: duration(false), limit: duration(false) },

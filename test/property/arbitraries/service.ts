@@ -129,7 +129,11 @@ export function fitGroups(
   service: Record<string, unknown>,
   list: Record<string, unknown>[],
 ): Record<string, unknown>[] {
-  const serviceSource = service.image !== undefined || service.python !== undefined || service.nvcc === true;
+  const serviceSource =
+    service.image !== undefined ||
+    service.python !== undefined ||
+    service.nvcc === true ||
+    service.docker === true;
   return list.map((g) => {
     const out = { ...g };
     if (serviceSource) for (const key of ["image", "python", "nvcc", "docker"]) delete out[key];

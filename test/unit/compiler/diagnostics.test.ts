@@ -32,7 +32,7 @@ max_duration: 2 hours
   it("prints FILE:LINE:COL: error: path: message with the wrong value and a hint", () => {
     const lines = errors(run(broken)).map(formatDiagnostic);
     expect(lines[0]).toBe(
-      'x.dstack.yml:2:6: error: ide: "vscod" is not one of vscode, cursor, windsurf\n  hint: did you mean "vscode"?',
+      'x.dstack.yml:2:6: error: ide: "vscod" is not one of vscode, cursor, windsurf, zed\n  hint: did you mean "vscode"?',
     );
     expect(lines[1]).toBe(
       'x.dstack.yml:3:1: error: inactivty_duration: unknown key\n  hint: did you mean "inactivity_duration"?',

@@ -193,12 +193,15 @@ describe("env", () => {
 });
 
 describe("mutually exclusive fields", () => {
-  it.each([
-    ['python: "3.11"', "python"],
-    ["nvcc: true", "nvcc"],
-  ])("image with %s", (line, path) => {
-    const result = run(`type: dev-environment\nide: vscode\nimage: ubuntu\n${line}\n`);
-    expect(errors(result).map((d) => `${d.path} ${d.code}`)).toEqual([`${path} conflict`]);
+  it("image with python", () => {
+    const result = run(`type: dev-environment\nide: vscode\nimage: ubuntu\npython: "3.11"\n`);
+    expect(errors(result).map((d) => `${d.path} ${d.code}`)).toEqual(["python conflict"]);
+  });
+  // dstack rejects image with python, not with nvcc: the image wins and nvcc has no effect.
+  it("image with nvcc: true is accepted, with a warning, and nvcc is off", () => {
+    const result = run(`type: dev-environment\nide: vscode\nimage: ubuntu\nnvcc: true\n`);
+    expect(warnings(result).map((d) => `${d.path} ${d.code}`)).toEqual(["nvcc ignored"]);
+    expect(json(result).nvcc).toBe(false);
   });
   it("allows nvcc: false with an image", () => {
     expect(run("type: dev-environment\nide: vscode\nimage: ubuntu\nnvcc: false\n").spec).not.toBeNull();

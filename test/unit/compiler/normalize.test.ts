@@ -209,8 +209,8 @@ describe("task, service, fleet, volume", () => {
       inactivity_duration: null,
     });
   });
-  it("task: needs at least one command", () => {
-    expect(errorAt(run("type: task\ncommands: []\n"))).toEqual(["commands invalid-value 2:11"]);
+  it("task: needs commands or an image", () => {
+    expect(errorAt(run("type: task\ncommands: []\n"))).toEqual(["commands missing-key 2:11"]);
     expect(errorAt(run("type: task\n"))).toEqual([" missing-key 1:1"]);
   });
   it("service: parsed and validated", () => {

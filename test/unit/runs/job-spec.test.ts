@@ -149,3 +149,66 @@ describe("buildJobSpec", () => {
     expect([off.inactivity_duration, off.max_duration]).toEqual([null, null]);
   });
 });
+
+describe("buildJobSpec: keys dstack 0.22 has (issue 12)", () => {
+  it("runs docker: true on dstack's dind image, privileged, starting dockerd first", () => {
+    const task = jobOf("type: task\ndocker: true\ncommands: [docker run hello-world]\n");
+    expect(task).toMatchObject({
+      image: "dstackai/dind",
+      privileged: true,
+      commands: ["start-dockerd", "docker run hello-world"],
+    });
+    const dev = jobOf("type: dev-environment\ndocker: true\ninit: [docker ps]\n");
+    expect(dev).toMatchObject({ image: "dstackai/dind", init: ["start-dockerd", "docker ps"] });
+  });
+
+  it.each([
+    ["shell: bash", "shell: bash\n", "/bin/bash -i -c"],
+    ["an absolute shell", "shell: /usr/bin/zsh\n", "/usr/bin/zsh -i -c"],
+    ["entrypoint wins over shell", "shell: bash\nentrypoint: /bin/sh -c\n", "/bin/sh -c"],
+    ["neither: the agent's default", "", undefined],
+  ])("runs commands with %s", (_what, extra, entrypoint) => {
+    expect(jobOf(`type: task\nimage: ubuntu\ncommands: [x]\n${extra}`).entrypoint).toBe(entrypoint);
+  });
+
+  it("leaves a task without commands to the image's own command", () => {
+    expect(jobOf("type: task\nimage: nginx\n")).toMatchObject({ commands: [], image: "nginx" });
+  });
+
+  it("mounts node 0's volume for ${{ dstack.node_rank }}", () => {
+    const job = jobOf("type: task\ncommands: [x]\nvolumes: ['data-${{ dstack.node_rank }}:/data']\n");
+    expect(job.volumes).toEqual([{ kind: "network", name: "data-0", path: "/data" }]);
+  });
+
+  it.each([
+    ["nodes: 2", "type: task\ncommands: [x]\nnodes: 2\n", "needs 2 nodes"],
+    [
+      "node groups",
+      "type: task\nimage: x\ngroups: [{commands: [a]}, {nodes: 2, commands: [b]}]\n",
+      "needs 3 nodes (node groups)",
+    ],
+    [
+      "a secret in env",
+      "type: task\ncommands: [x]\nenv: ['HF_TOKEN=${{ secrets.HF_TOKEN }}']\n",
+      "env.HF_TOKEN needs dstack's secrets",
+    ],
+    [
+      "a secret in registry_auth",
+      "type: task\nimage: x\nregistry_auth: {username: u, password: '${{ secrets.P }}'}\n",
+      "registry_auth.password needs",
+    ],
+  ])("refuses %s before anything starts", (_what, text, message) => {
+    expect(errorOf(buildJobSpec(specOf(text), OPTS)).error).toContain(message);
+  });
+
+  it("runs a secret reference overridden with -e", () => {
+    const job = jobOf(
+      "type: task\ncommands: [x]\nenv: ['HF_TOKEN=${{ secrets.HF_TOKEN }}']\n",
+      {},
+      {
+        env: { cli: ["HF_TOKEN=hf_x"], process: {} },
+      },
+    );
+    expect(job.env).toEqual({ HF_TOKEN: "hf_x" });
+  });
+});

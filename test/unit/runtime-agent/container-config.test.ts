@@ -22,13 +22,33 @@ describe("buildCreateBody", () => {
     expect(body).not.toHaveProperty("User");
   });
 
-  it("gives every container DSTACK_RUN_NAME, DSTACK_REPO_ID and DSTACK_GPUS_NUM after the user's env", () => {
+  it("gives every container dstack's system variables of a one-node run after the user's env", () => {
     const body = buildCreateBody(
       agentConfig(),
-      jobSpec({ env: { A: "1", DSTACK_RUN_NAME: "spoof" } }),
-      ctx,
+      jobSpec({ env: { A: "1", DSTACK_RUN_NAME: "spoof" }, gpus: 2 }),
+      { ...ctx, nodeIp: "10.0.0.7" },
     ) as Body;
-    expect(body.Env).toEqual(["A=1", "DSTACK_RUN_NAME=my-run", "DSTACK_REPO_ID=repo-1", "DSTACK_GPUS_NUM=0"]);
+    expect(body.Env).toEqual([
+      "A=1",
+      "DSTACK_RUN_NAME=my-run",
+      "DSTACK_REPO_ID=repo-1",
+      "DSTACK_GPUS_NUM=2",
+      "DSTACK_GPUS_PER_NODE=2",
+      "DSTACK_NODE_RANK=0",
+      "DSTACK_NODES_NUM=1",
+      "DSTACK_MASTER_NODE_IP=10.0.0.7",
+      "DSTACK_NODES_IPS=10.0.0.7",
+      "DSTACK_WORKING_DIR=/workflow",
+      "DSTACK_REPO_DIR=/workflow",
+    ]);
+  });
+
+  it("passes the image's own command to the script of a task without commands", () => {
+    const body = buildCreateBody(agentConfig(), jobSpec({ kind: "task", commands: [] }), {
+      ...ctx,
+      imageCommand: ["nginx", "-g", "daemon off;"],
+    }) as Body;
+    expect((body.Cmd as string[]).slice(1)).toEqual(["dstack-run", "nginx", "-g", "daemon off;"]);
   });
 
   it("translates bind sources from data_dir to host_data_dir, and instance paths under instance-fs", () => {

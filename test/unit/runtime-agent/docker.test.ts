@@ -24,6 +24,25 @@ function frame(stream: 1 | 2, text: string): Buffer {
 }
 
 describe("Docker client", () => {
+  it("reads an image's ENTRYPOINT then CMD, and [] when it has neither", async () => {
+    const docker = await client((r) =>
+      r.url.includes("nginx")
+        ? {
+            status: 200,
+            body: { Config: { Entrypoint: ["/docker-entrypoint.sh"], Cmd: ["nginx", "-g", "daemon off;"] } },
+          }
+        : { status: 200, body: { Config: { Entrypoint: null, Cmd: null } } },
+    );
+    expect(await docker.imageCommand("nginx:1.27")).toEqual([
+      "/docker-entrypoint.sh",
+      "nginx",
+      "-g",
+      "daemon off;",
+    ]);
+    expect(await docker.imageCommand("scratchy")).toEqual([]);
+    expect(fake?.requests[0]).toMatchObject({ method: "GET", url: "/images/nginx:1.27/json" });
+  });
+
   it("checks for a local image and pulls with the tag split off and credentials in X-Registry-Auth", async () => {
     const docker = await client((r) =>
       r.url.startsWith("/images/create")

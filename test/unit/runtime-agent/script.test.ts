@@ -9,8 +9,11 @@ import { jobSpec } from "./helpers.js";
 
 const HARNESS = 'log() { echo "dstack: $*" >&2; }\n';
 
-function runMain(script: string): { code: number | null; out: string; err: string } {
-  const r = spawnSync("sh", ["-c", HARNESS + script], { encoding: "utf8", cwd: "/tmp" });
+function runMain(script: string, args: string[] = []): { code: number | null; out: string; err: string } {
+  const r = spawnSync("sh", ["-c", HARNESS + script, "dstack-run", ...args], {
+    encoding: "utf8",
+    cwd: "/tmp",
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -104,5 +107,20 @@ describe("mainPart, executed", () => {
     const idle = Number(/idle=(\d+)/.exec(r.stderr)?.[1]);
     expect(idle).toBeGreaterThan(0);
     await expect.poll(() => processState(idle), { timeout: 2000 }).toMatch(/^(gone|Z)/); // the idle child ended too
+  });
+});
+
+describe("a task without commands", () => {
+  it("runs the image's own command (the script's arguments) and exits with its code", () => {
+    const main = mainPart(jobSpec({ kind: "task", commands: [] }));
+    const r = runMain(main, ["sh", "-c", "echo from-image; exit 3"]);
+    expect([r.code, r.out.trim()]).toEqual([3, "from-image"]);
+    expect(r.err).toContain("the image command exited with code 3");
+  });
+
+  it("ends at once when the image has no command either", () => {
+    const r = runMain(mainPart(jobSpec({ kind: "task", commands: [] })));
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("nothing to run");
   });
 });
