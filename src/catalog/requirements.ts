@@ -23,13 +23,14 @@ export const UNCONSTRAINED_RESOURCES: ResourcesSpec = {
 
 /**
  * The requirements a spec places on offers. Like dstack's server, a run without `image` runs the
- * CUDA base image, so its GPU vendor defaults to NVIDIA when neither vendor nor names say otherwise:
+ * CUDA base image, so its GPU vendor defaults to NVIDIA when neither vendor nor names say otherwise
+ * (not with `docker: true`: dstack's docker-in-docker image is not a CUDA image, so no vendor applies):
  * without a GPU request that means "no GPU, or NVIDIA GPUs", never a TPU or an AMD card. A request of
  * exactly no GPU (`gpu: 0`) is left as it is: no vendor applies to an offer without GPUs.
  */
 export function requirementsOf(spec: RunSpec | FleetSpec): Requirements {
   let resources = spec.resources ?? UNCONSTRAINED_RESOURCES;
-  if (spec.type !== "fleet" && spec.image === null) {
+  if (spec.type !== "fleet" && spec.image === null && spec.docker !== true) {
     const gpu = resources.gpu;
     if (gpu === null) {
       resources = {

@@ -46,6 +46,13 @@ const EFFECTS: readonly Effect[] = [
     hint: "remove tags, or tag the resources afterwards",
   },
   {
+    key: "dstack",
+    asks: (v) => v === true,
+    message:
+      "there is no dstack server here to make reachable from the run: the CLI works on this machine only",
+    hint: "run dstack commands from your machine, or remove dstack: true",
+  },
+  {
     key: "stop_duration",
     // dstack's default, 5m, asks for nothing more than this project's default spec value.
     asks: (v) => written(v) && v !== "5m" && v !== 300 && v !== true,

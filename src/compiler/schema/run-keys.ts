@@ -26,6 +26,10 @@ export const runExtras = {
       "The shell that runs commands: sh, bash or an absolute path (default /bin/bash, /bin/sh with image).",
     ),
   priority: z.number().int().min(0).max(100).optional().describe("Run priority, 0..100 (default 0)."),
+  dstack: z
+    .boolean()
+    .optional()
+    .describe("Make the dstack server reachable from the run (dstack; there is no server here)."),
 };
 
 /** Keys of tasks only. */

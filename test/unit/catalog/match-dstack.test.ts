@@ -88,3 +88,12 @@ describe("a backend fleet without resources matches any instance", () => {
     expect(vendors).toEqual(new Set([null, "nvidia", "amd", "google"]));
   });
 });
+
+describe("docker-in-docker", () => {
+  it("gets no NVIDIA default (dstack's dind image is not a CUDA image); without docker the base image does", () => {
+    const dind = requirementsOf(specOf("type: task\ndocker: true\ncommands: [docker ps]\n"));
+    expect(dind.resources.gpu).toBeNull();
+    const base = requirementsOf(specOf("type: task\ncommands: [nvidia-smi]\n"));
+    expect(base.resources.gpu?.vendor).toBe("nvidia");
+  });
+});

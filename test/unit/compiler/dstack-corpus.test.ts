@@ -8,7 +8,7 @@ import { categories, diffFacts, factsOf, loadCorpus, measureAgreement } from "./
 import { run } from "./helpers.js";
 
 /** Configurations that agree on this branch today; the issue's target is 95% of the corpus. */
-const FLOOR = 293;
+const FLOOR = 310;
 
 const corpus = loadCorpus();
 

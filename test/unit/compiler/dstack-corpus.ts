@@ -112,7 +112,15 @@ function runFacts(spec: RunSpec): Facts {
   facts.volumes = spec.volumes.map(volumeFacts);
   if (spec.type !== "service")
     facts.ports = spec.ports.map((p) => ({ local: p.local, container: p.container }));
-  if (spec.type === "task") facts.nodes = spec.nodes;
+  if (spec.type === "task") {
+    facts.nodes = spec.nodes;
+    if (spec.groups !== null)
+      facts.groups = spec.groups.map((g) => ({
+        name: g.name,
+        nodes: g.nodes,
+        resources: resourceFacts(requirementsOf({ ...spec, resources: g.resources }).resources),
+      }));
+  }
   if (spec.type === "service") {
     facts.port = spec.port;
     facts.auth = spec.auth;

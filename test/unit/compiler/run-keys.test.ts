@@ -207,6 +207,7 @@ describe("4. profile parameters: utilization_policy, schedule, priority, stop_du
     ["instances", "instances: [a]\n"],
     ["tags", "tags: {a: b}\n"],
     ["stop_duration", "stop_duration: 1m\n"],
+    ["dstack", "dstack: true\n"],
   ])("says %s has no effect here yet", (key, extra) => {
     expect(codes(warnings(run(task(extra))))).toEqual([`${key} no-effect-here`]);
   });
