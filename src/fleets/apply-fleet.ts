@@ -7,6 +7,7 @@ import { loadOffers } from "../catalog/offers.js";
 import type { FleetSpec } from "../compiler/spec.js";
 import { renderPlan, type Plan } from "../engine/plan.js";
 import { removeStack } from "../engine/stack-runner.js";
+import { noSupportedBackend } from "../compiler/normalize/backends.js";
 import { UserError } from "../errors.js";
 import { renderAttemptPlan, type Attempt } from "../planner/attempt-plan.js";
 import type { FailedTry } from "../planner/failure-report.js";
@@ -82,6 +83,9 @@ function fleetName(spec: FleetSpec, home: string): string {
 export async function applyFleet(input: FleetApplyInput): Promise<FleetApplyResult> {
   const submittedAt = Date.now();
   const { spec, ui } = input;
+  const unsupported = noSupportedBackend(spec);
+  if (unsupported !== undefined)
+    throw new UserError("unsupported-backend", unsupported.message, unsupported.hint);
   const plan = fleetPlan(spec, loadOffers({ backends: spec.backends, home: input.home }).offers);
   ui.offers(plan.cloud);
   const attempts = plan.planNow();

@@ -8,6 +8,7 @@ import { requirementsOf } from "../catalog/requirements.js";
 import { formatResources } from "../compiler/format.js";
 import type { DevEnvironmentSpec, RunSpec, TaskSpec } from "../compiler/spec.js";
 import { cannotRunHere } from "./job-spec.js";
+import { noSupportedBackend } from "../compiler/normalize/backends.js";
 import { UserError } from "../errors.js";
 import { planAttempts, type Attempt } from "../planner/attempt-plan.js";
 import { configuredBackends, isConfigured } from "../pools/configured-backends.js";
@@ -44,6 +45,9 @@ function runnable(spec: RunSpec): DevEnvironmentSpec | TaskSpec {
 
 export function applyContext(input: { spec: RunSpec; pools: PoolSet }): ApplyContext {
   const spec = runnable(input.spec);
+  const unsupported = noSupportedBackend(spec);
+  if (unsupported !== undefined)
+    throw new UserError("unsupported-backend", unsupported.message, unsupported.hint);
   const home = input.pools.home;
   const settings = localSettings(home);
   const keys = ensureClientKey(home);

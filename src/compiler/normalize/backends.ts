@@ -65,3 +65,19 @@ export function supportedBackends(spec: Pick<PlacementSpec, "backends">): Backen
 export function unsupportedIn(spec: Pick<PlacementSpec, "backends">): BackendName[] {
   return spec.backends === null ? [] : spec.backends.filter((b) => !isSupportedBackend(b));
 }
+
+/**
+ * Why nothing can be provisioned when every allowed backend is one this project does not provision
+ * (`backends: [kubernetes]`); undefined when at least one is supported or none is named.
+ */
+export function noSupportedBackend(
+  spec: Pick<PlacementSpec, "backends">,
+): { message: string; hint: string } | undefined {
+  const supported = supportedBackends(spec);
+  if (supported === null || supported.length > 0) return undefined;
+  const asked = unsupportedIn(spec);
+  return {
+    message: `backends: ${asked.join(", ")} ${asked.length === 1 ? "is" : "are"} not provisioned here, and no other backend is allowed`,
+    hint: `this project provisions ${BACKENDS.join(", ")}: add one of them to backends (or remove backends to allow all)`,
+  };
+}
