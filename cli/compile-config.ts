@@ -11,6 +11,9 @@ import { paint } from "./output.js";
 
 const DEFAULT_FILE = ".dstack.yml";
 
+/** Where `apply` keeps its positional run arguments among the flags (the background retrying gets them too). */
+export const RUN_ARGS = "run-args";
+
 export function configPath(ctx: CommandContext, values: Values): string {
   if (typeof values.file === "string") return values.file;
   if (existsSync(join(ctx.cwd, DEFAULT_FILE))) return DEFAULT_FILE;
@@ -40,6 +43,8 @@ export function compileFromFlags(
       noProfile: values["no-profile"] === true,
       overrides: overridesFrom(values),
       env: { cli: Array.isArray(values.env) ? values.env.map(String) : [], process: ctx.env },
+      // `dstack apply -f FILE -- ARGS`: ${{ run.args }} in a task's or service's commands.
+      runArgs: Array.isArray(values[RUN_ARGS]) ? values[RUN_ARGS].map(String) : [],
     });
     printDiagnostics(ctx, result);
     return { file, result };

@@ -10,7 +10,7 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
     summary:
       "plan, provision and run a dev environment or task (local backend), or create a fleet (aws, gcp, azure)",
     usage:
-      "dstack apply [-f FILE] [-y] [-d] [--profile NAME] [-e NAME=VALUE]... [overrides] [--backend-url URL]",
+      "dstack apply [-f FILE] [-y] [-d] [--profile NAME] [-e NAME=VALUE]... [overrides] [--backend-url URL] [-- RUN_ARGS...]",
     help: [
       ["-y, --yes", "do not ask for confirmation"],
       [
@@ -18,6 +18,7 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
         "return once the run is up; under retry, hand a wait for capacity to a background process (runs and fleets)",
       ],
       ["--dry-run", "show the offers, the attempt order and the infrastructure plan; change nothing"],
+      ["-- RUN_ARGS...", "a task's or service's ${{ run.args }} (shell-quoted, as dstack)"],
       ["-v, --verbose", "also show the attempt order"],
       ["--backend-url URL", "Pulumi state backend (default file://~/.dstack/state)"],
       ...CONFIG_HELP.filter(([flags]) => flags !== "--json"),
@@ -36,6 +37,7 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
       verbose: { type: "boolean", short: "v" },
       "backend-url": { type: "string" },
     },
+    positionals: true,
     load: () => import("./commands/apply.js"),
   },
   {

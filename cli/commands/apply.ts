@@ -5,7 +5,7 @@ import { UserError } from "../../src/errors.js";
 import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
 import { ideLink } from "../../src/runs/ide-link.js";
 import type { CommandContext, Values } from "../command.js";
-import { compileFromFlags } from "../compile-config.js";
+import { compileFromFlags, RUN_ARGS } from "../compile-config.js";
 import { toolkitFor } from "../toolkit.js";
 import { withFailureJson } from "./failure-json.js";
 import { applyFleetCommand } from "./apply-fleet.js";
@@ -14,10 +14,18 @@ import { pendingJson } from "./pending-render.js";
 
 const SHOWN_OFFERS = 3;
 
-export async function run(ctx: CommandContext, values: Values): Promise<number> {
+export async function run(ctx: CommandContext, flags: Values, positionals: string[] = []): Promise<number> {
+  const values: Values = positionals.length === 0 ? flags : { ...flags, [RUN_ARGS]: positionals };
   const { file, result } = compileFromFlags(ctx, values);
   if (result.spec === null) return 1;
   const spec = result.spec;
+  if (positionals.length > 0 && spec.type !== "task" && spec.type !== "service")
+    throw new UserError(
+      "usage",
+      `run arguments (${positionals.join(" ")}) are for tasks and services: a ${spec.type} has no commands to pass them to`,
+      "remove them, or pass flags before `--` as dstack options",
+      2,
+    );
   if (spec.type === "fleet") return applyFleetCommand(ctx, values, file, spec);
   if (spec.type === "volume") {
     throw new UserError(

@@ -45,6 +45,7 @@ commands:
   - cat inputs/sample.csv
   - cat ~/.config/creds.txt
   - test ! -e /workflow/.dstack-outside && test ! -e /workflow/.dstack-home && echo relocated
+  - printf 'arg:%s\\n' \${{ run.args }}
 idle_duration: 0s
 `;
 
@@ -68,13 +69,26 @@ describe("repos and files in apply (local backend)", () => {
   });
 
   it("puts the repo, the folder and the home file where dstack would, before the commands run", () => {
-    const r = cli(["apply", "-f", "config/task.dstack.yml", "-y"]);
+    // Run arguments after `--` are the commands' ${{ run.args }}, shell-quoted as dstack does.
+    const r = cli(["apply", "-f", "config/task.dstack.yml", "-y", "--", "two words", "--epochs=3"]);
     expect(r.out).toContain("LIBRARY = 'from the repo'");
     expect(r.out).toContain("a,b\n1,2");
     expect(r.out).toContain("creds-from-home");
     expect(r.out).toContain("relocated");
+    // Each argument is one word to the shell: "two words" stays whole.
+    expect(r.out).toContain("arg:two words\narg:--epochs=3\n");
     expect(r.code, r.out).toBe(0);
   }, 300_000);
+
+  it("run arguments for a dev environment are a usage error", () => {
+    writeFileSync(
+      join(project, "config", "dev.dstack.yml"),
+      "type: dev-environment\nname: dev-args\nide: vscode\n",
+    );
+    const r = cli(["apply", "-f", "config/dev.dstack.yml", "-y", "--", "x"]);
+    expect(r.code, r.out).toBe(2);
+    expect(r.out).toContain("run arguments (x) are for tasks and services");
+  });
 
   it("a missing local path is refused with the entry and the resolved path", () => {
     const r = cli(["apply", "-f", "config/missing.dstack.yml", "-y"]);
