@@ -6,6 +6,7 @@ import { VOLUME_SCOPE } from "../compiler/normalize/interpolation.js";
 import { reveal } from "../compiler/secret.js";
 import type { DevEnvironmentSpec, TaskSpec } from "../compiler/spec.js";
 import { SPEC_VERSION, type JobSpec, type VolumeMount } from "../runtime-agent/spec.js";
+import { imageRequired } from "./image-required.js";
 
 export const DEFAULT_PYTHON = "3.11";
 
@@ -83,6 +84,8 @@ export function cannotRunHere(
       error: `this task needs ${spec.nodes} nodes${spec.groups === null ? "" : " (node groups)"}, and multi-node tasks are not provisioned here yet`,
       hint: "run it with nodes: 1 here, or on a dstack server",
     };
+  const image = imageRequired(spec);
+  if (image !== undefined) return image;
   const secrets = secretRefs(spec);
   if (secrets.length > 0)
     return {
