@@ -7,9 +7,35 @@ const STAMP =
 
 export const SCHEMA_ID = "https://dstack.local/schema/dstack.schema.json";
 
+/**
+ * What runs what, which zod's shapes cannot say: a task needs `commands`, an `image` (its entrypoint)
+ * or node `groups`; a service likewise, with replica groups as `groups` or a list in `replicas`.
+ */
+const RUNS_SOMETHING: Record<string, unknown[]> = {
+  task: [{ required: ["commands"] }, { required: ["image"] }, { required: ["groups"] }],
+  service: [
+    { required: ["commands"] },
+    { required: ["image"] },
+    { required: ["groups"] },
+    { required: ["replicas"], properties: { replicas: { type: "array" } } },
+  ],
+};
+
+function withCrossFieldRules(schema: Record<string, unknown>): Record<string, unknown> {
+  const branches = (schema.oneOf as Record<string, unknown>[] | undefined) ?? [];
+  return {
+    ...schema,
+    oneOf: branches.map((branch) => {
+      const type = (branch.properties as Record<string, { const?: string }> | undefined)?.type?.const;
+      const anyOf = type === undefined ? undefined : RUNS_SOMETHING[type];
+      return anyOf === undefined ? branch : { ...branch, anyOf };
+    }),
+  };
+}
+
 export function configurationJsonSchema(): Record<string, unknown> {
   return {
-    ...z.toJSONSchema(configuration, { io: "input", target: "draft-2020-12" }),
+    ...withCrossFieldRules(z.toJSONSchema(configuration, { io: "input", target: "draft-2020-12" })),
     $id: SCHEMA_ID,
     $comment: STAMP,
     title: "dstack configuration (.dstack.yml)",
