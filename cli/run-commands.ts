@@ -83,6 +83,23 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
     load: () => import("./commands/delete.js"),
   },
   {
+    name: "pool",
+    summary: "list pools and their instances, remove an instance (dstack pool list | ps | remove)",
+    usage: "dstack pool list [--json] | ps [--pool NAME] [--json] | remove NAME [--pool NAME] [--force] [-y]",
+    help: [
+      ["list", "the pools: the local one, one per cloud backend and region for runs, one per fleet"],
+      ["ps", "their instances: status (idle, busy, provisioning), offer, idle_duration"],
+      ["remove NAME", "destroy one instance through its pool's stack"],
+      ["--pool NAME", "only this pool"],
+      ["--force", "remove even while runs are active on it (they end with it)"],
+      ["-y, --yes", "do not ask for confirmation"],
+      ["--json", "machine-readable output"],
+    ],
+    options: { ...YES, pool: { type: "string" }, force: { type: "boolean" }, json: { type: "boolean" } },
+    positionals: true,
+    load: () => import("./commands/pool.js"),
+  },
+  {
     name: "attach",
     summary: "forward ports and follow the logs of a run",
     usage: "dstack attach NAME",

@@ -6,9 +6,8 @@
 import { clearPendingOperations, destroy } from "../engine/stack-runner.js";
 import { UserError } from "../errors.js";
 import type { PoolSet } from "../pools/pool-set.js";
-import { addressOf } from "../pools/pool.js";
-import { readPool, removePool, type PoolInstance } from "../pools/pool-store.js";
-import { AgentSession, isActive } from "../runs/agent-session.js";
+import { activeRuns } from "../pools/active-runs.js";
+import { readPool, removePool } from "../pools/pool-store.js";
 import { stampAlive } from "../process-identity.js";
 import { recordedTarget } from "./fleet-stack.js";
 import { removeFleet, type FleetRecord } from "./store.js";
@@ -21,24 +20,6 @@ export interface DeleteFleetInput {
   signal?: AbortSignal;
   /** Delete even while the instances' agents report active runs (they end with the instances). */
   force?: boolean;
-}
-
-/** The runs the instances' agents report active (an instance that does not answer holds none we know). */
-async function activeRuns(instances: readonly PoolInstance[], privateKey: string): Promise<string[]> {
-  const active: string[] = [];
-  for (const instance of instances) {
-    const address = addressOf(instance.name, instance);
-    if (address === undefined) continue;
-    const session = await AgentSession.open(address, privateKey, 1).catch(() => undefined);
-    if (session === undefined) continue;
-    try {
-      const runs = await session.runs().catch(() => []);
-      active.push(...runs.filter(isActive).map((r) => r.name));
-    } finally {
-      session.close();
-    }
-  }
-  return active;
 }
 
 export async function deleteFleet(input: DeleteFleetInput): Promise<void> {

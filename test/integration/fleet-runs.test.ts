@@ -126,12 +126,27 @@ describe("runs on a fleet's instances (fake cloud, booting)", () => {
     expect(third.stderr).toContain("no idle instance of fleet pair fits");
     expect(instancesIn(u.cloud)).toHaveLength(2);
 
-    // 5. delete refuses a fleet with active runs; once they are stopped it takes everything.
+    // 5. `pool ps` shows both nodes busy; neither a node nor the fleet can be removed while runs are on it.
+    const nodes = JSON.parse(
+      cliSync(["pool", "ps", "--pool", "pair", "--json"], { cwd: repo, env }).stdout,
+    ) as {
+      instances: { name: string; status: string }[];
+    };
+    expect(nodes.instances.map((i) => i.status)).toEqual(["busy", "busy"]);
+    const node = cliSync(["pool", "remove", "pair-0", "-y"], { cwd: repo, env });
+    expect(node.code, node.out).toBe(1);
+    expect(node.stderr).toMatch(/instance pair-0 runs dev-[ab]/);
     const busy = cliSync(["delete", "pair", "-y"], { cwd: repo, env });
     expect(busy.code, busy.out).toBe(1);
     expect(busy.stderr).toMatch(/fleet pair has active runs: dev-[ab], dev-[ab]/);
     for (const name of ["dev-a", "dev-b"])
       expect(cliSync(["stop", name, "-y"], { cwd: repo, env }).code).toBe(0);
+    // A stopped run frees its node: `pool remove` takes one through the fleet's stack; the fleet shows 1 of 2.
+    const removed = cliSync(["pool", "remove", "pair-0", "-y"], { cwd: repo, env });
+    expect(removed.code, removed.out).toBe(0);
+    expect(poolFile(u, "pair")?.instances.map((i) => i.name)).toEqual(["pair-1"]);
+    expect(instancesIn(u.cloud)).toHaveLength(1);
+    expect(cliSync(["ps"], { cwd: repo, env }).stdout).toMatch(/pair .* 1\/2 /);
     const deleted = cliSync(["delete", "pair", "-y"], { cwd: repo, env });
     expect(deleted.code, deleted.out).toBe(0);
     expect(poolFile(u, "pair")).toBeUndefined();

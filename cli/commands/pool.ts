@@ -1,0 +1,156 @@
+// `dstack pool list | ps | remove`: the pools dstack keeps (the local pool, one per cloud backend and
+// region for runs, one per fleet) and their instances, and the removal of one instance through its
+// pool's stack (refused while its agent reports an active run, unless --force).
+import { closest } from "../../src/compiler/suggest.js";
+import { formatDuration } from "../../src/compiler/grammar/units.js";
+import { UserError, usageError } from "../../src/errors.js";
+import { activeRuns } from "../../src/pools/active-runs.js";
+import { listPools } from "../../src/pools/pool-store.js";
+import { instanceRows, poolSummary, type InstanceRow } from "../../src/pools/pool-view.js";
+import { formatPrice, textTable } from "../../src/text-table.js";
+import { formatAge } from "../../src/toolkit/run-status.js";
+import type { CommandContext, Values } from "../command.js";
+import { toolkitFor } from "../toolkit.js";
+
+const SUBCOMMANDS = ["list", "ps", "remove"];
+
+export async function run(ctx: CommandContext, values: Values, positionals: string[]): Promise<number> {
+  const [sub, ...rest] = positionals;
+  switch (sub) {
+    case "list":
+      return list(ctx, values);
+    case "ps":
+      return ps(ctx, values);
+    case "remove":
+      return remove(ctx, values, rest);
+    default: {
+      const near = sub === undefined ? undefined : closest(sub, SUBCOMMANDS);
+      throw usageError(
+        sub === undefined ? "missing subcommand" : `unknown subcommand "${sub}"`,
+        near === undefined ? `use one of: ${SUBCOMMANDS.join(", ")}` : `did you mean "${near}"?`,
+      );
+    }
+  }
+}
+
+function list(ctx: CommandContext, values: Values): number {
+  const now = Date.now();
+  const pools = listPools(ctx.home).map((p) => poolSummary(p, now));
+  if (values.json === true) {
+    ctx.out.json({ pools });
+    return 0;
+  }
+  if (pools.length === 0) {
+    ctx.out.print("No pools yet: `dstack apply` of a run or a fleet makes one.");
+    return 0;
+  }
+  const rows = pools.map((p) => [p.name, p.kind, p.backend, p.region, `${p.available}/${p.total}`]);
+  ctx.out.print(textTable([["NAME", "KIND", "BACKEND", "REGION", "INSTANCES (idle/total)"], ...rows]));
+  return 0;
+}
+
+function selected(ctx: CommandContext, values: Values): InstanceRow[] {
+  const pools = listPools(ctx.home);
+  const only = typeof values.pool === "string" ? values.pool : undefined;
+  if (only !== undefined && !pools.some((p) => p.name === only)) {
+    const near = closest(
+      only,
+      pools.map((p) => p.name),
+    );
+    throw new UserError(
+      "pool-not-found",
+      `no pool named "${only}"`,
+      near === undefined ? "dstack pool list shows the pools" : `did you mean "${near}"?`,
+    );
+  }
+  return instanceRows(
+    pools.filter((p) => only === undefined || p.name === only),
+    Date.now(),
+  );
+}
+
+function ps(ctx: CommandContext, values: Values): number {
+  const rows = selected(ctx, values);
+  if (values.json === true) {
+    ctx.out.json({ instances: rows });
+    return 0;
+  }
+  if (rows.length === 0) {
+    ctx.out.print("No instances.");
+    return 0;
+  }
+  const now = Date.now();
+  const table = rows.map((r) => [
+    r.name,
+    r.pool,
+    r.backend,
+    r.zone === null ? r.region : `${r.region}/${r.zone}`,
+    r.instance_type ?? "-",
+    r.spot === null ? "-" : r.spot ? "spot" : "on-demand",
+    r.price === null ? "-" : formatPrice(r.price),
+    r.status === "busy" && r.runs.length > 0 ? `busy (${r.runs.join(", ")})` : r.status,
+    r.idle_duration === "off" ? "off" : formatDuration(r.idle_duration),
+    `${formatAge((now - Date.parse(r.created_at)) / 1000)} ago`,
+  ]);
+  const head = [
+    "INSTANCE",
+    "POOL",
+    "BACKEND",
+    "REGION",
+    "TYPE",
+    "SPOT",
+    "PRICE/H",
+    "STATUS",
+    "IDLE",
+    "CREATED",
+  ];
+  ctx.out.print(textTable([head, ...table]));
+  return 0;
+}
+
+async function remove(ctx: CommandContext, values: Values, names: string[]): Promise<number> {
+  const [name] = names;
+  if (name === undefined || names.length > 1)
+    throw usageError("name one instance", "dstack pool ps lists them");
+  const rows = selected(ctx, values);
+  const row = rows.find((r) => r.name === name);
+  if (row === undefined) {
+    const near = closest(
+      name,
+      rows.map((r) => r.name),
+    );
+    throw new UserError(
+      "instance-not-found",
+      `no instance named "${name}"${typeof values.pool === "string" ? ` in pool ${values.pool}` : ""}`,
+      near === undefined ? "dstack pool ps lists the instances" : `did you mean "${near}"?`,
+    );
+  }
+  if (row.status === "provisioning")
+    throw new UserError(
+      "instance-busy",
+      `instance ${name} is being created`,
+      "wait for that apply to end; a killed one is cleaned up by the next dstack command",
+    );
+  const kit = toolkitFor(ctx);
+  const record = listPools(ctx.home).find((p) => p.name === row.pool);
+  const pools = kit.pools(record?.backend_url);
+  const instance = record?.instances.find((i) => i.name === name);
+  if (values.force !== true && instance !== undefined) {
+    const runs = await activeRuns([instance], pools.ctx.privateKey);
+    if (runs.length > 0)
+      throw new UserError(
+        "instance-busy",
+        `instance ${name} runs ${runs.join(", ")}`,
+        `stop ${runs.length === 1 ? "it" : "them"} first (dstack stop ${runs[0] ?? "NAME"}), or remove with --force (${runs.length === 1 ? "it ends" : "they end"} with the instance)`,
+      );
+  }
+  if (
+    !(await ctx.io.confirm(`Remove instance ${name} (${row.backend} ${row.region}) from pool ${row.pool}?`))
+  )
+    return 0;
+  const pool = pools.byName(row.pool);
+  if (pool === undefined) throw new UserError("pool-not-found", `pool ${row.pool} is gone`);
+  await pool.remove(name);
+  ctx.out.print(`Removed instance ${name} from pool ${row.pool}.`);
+  return 0;
+}

@@ -1,0 +1,69 @@
+// How pools and their instances show in `dstack pool list` and `dstack pool ps` (pure over the pool
+// records): an instance is `provisioning` while its creator runs, `busy` while a run is on it or being
+// placed on it (a claim), else `idle`. Busy is what dstack last recorded; removal asks the agent.
+import type { PoolInstance, PoolRecord } from "./pool-store.js";
+import { CLAIM_MS } from "./reuse.js";
+
+export type InstanceStatus = "provisioning" | "busy" | "idle";
+
+export function instanceStatus(instance: PoolInstance, now: number): InstanceStatus {
+  if (instance.creator !== undefined || instance.ssh_port === undefined) return "provisioning";
+  if ((instance.active_runs ?? []).length > 0) return "busy";
+  if (instance.claimed_at !== undefined && now - Date.parse(instance.claimed_at) < CLAIM_MS) return "busy";
+  return "idle";
+}
+
+export interface PoolSummary {
+  name: string;
+  /** `fleet` for a fleet's pool (`type: fleet`), `runs` for the pool runs create instances in. */
+  kind: "fleet" | "runs";
+  backend: string;
+  region: string;
+  available: number;
+  total: number;
+}
+
+export function poolSummary(pool: PoolRecord, now: number): PoolSummary {
+  return {
+    name: pool.name,
+    kind: pool.fleet === undefined ? "runs" : "fleet",
+    backend: pool.backend ?? "local",
+    region: pool.region ?? "local",
+    available: pool.instances.filter((i) => instanceStatus(i, now) === "idle").length,
+    total: pool.instances.length,
+  };
+}
+
+export interface InstanceRow {
+  pool: string;
+  name: string;
+  backend: string;
+  region: string;
+  zone: string | null;
+  instance_type: string | null;
+  spot: boolean | null;
+  price: number | null;
+  status: InstanceStatus;
+  runs: string[];
+  idle_duration: number | "off";
+  created_at: string;
+}
+
+export function instanceRows(pools: readonly PoolRecord[], now: number): InstanceRow[] {
+  return pools.flatMap((pool) =>
+    pool.instances.map((i) => ({
+      pool: pool.name,
+      name: i.name,
+      backend: pool.backend ?? "local",
+      region: pool.region ?? "local",
+      zone: i.zone ?? null,
+      instance_type: i.instance_type ?? null,
+      spot: i.spot ?? null,
+      price: i.price ?? null,
+      status: instanceStatus(i, now),
+      runs: i.active_runs ?? [],
+      idle_duration: i.idle_duration,
+      created_at: i.created_at,
+    })),
+  );
+}
