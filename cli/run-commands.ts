@@ -84,9 +84,12 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "pool",
-    summary: "list pools and their instances, remove an instance (dstack pool list | ps | remove)",
-    usage: "dstack pool list [--json] | ps [--pool NAME] [--json] | remove NAME [--pool NAME] [--force] [-y]",
+    summary:
+      "add an instance in advance, list pools and their instances, remove one (dstack pool add | list | ps | remove)",
+    usage:
+      "dstack pool add [-y] [--dry-run] [--idle-duration D] [overrides] | list [--json] | ps [--pool NAME] [--json] | remove NAME [--pool NAME] [--force] [-y]",
     help: [
+      ["add", "provision an idle instance in advance (offers, diff, [y/n]); idle_duration 72h unless given"],
       ["list", "the pools: the local one, one per cloud backend and region for runs, one per fleet"],
       ["ps", "their instances: status (idle, busy, provisioning), offer, idle_duration"],
       ["remove NAME", "destroy one instance through its pool's stack"],
@@ -95,7 +98,16 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
       ["-y, --yes", "do not ask for confirmation"],
       ["--json", "machine-readable output"],
     ],
-    options: { ...YES, pool: { type: "string" }, force: { type: "boolean" }, json: { type: "boolean" } },
+    options: {
+      ...YES,
+      ...OVERRIDE_FLAGS,
+      pool: { type: "string" },
+      force: { type: "boolean" },
+      json: { type: "boolean" },
+      "dry-run": { type: "boolean" },
+      profile: { type: "string" },
+      "no-profile": { type: "boolean" },
+    },
     positionals: true,
     load: () => import("./commands/pool.js"),
   },

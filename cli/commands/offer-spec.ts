@@ -38,6 +38,24 @@ export function offerSpec(ctx: CommandContext, values: Values): RunSpec | FleetS
 
 function compileFlags(ctx: CommandContext, values: Values): CompileResult {
   const spotFlags = SPOT_FLAGS.filter((f) => values[f] !== undefined);
+  return compileFlagTask(ctx, values, OFFER_SOURCE, [
+    // An image, so that the GPU vendor is not narrowed to NVIDIA (as dstack's `offer`).
+    "image: scratch",
+    ...(spotFlags.length === 0 ? ["spot_policy: auto"] : []),
+  ]);
+}
+
+/**
+ * A minimal in-memory task (`lines` added to it) compiled with the command's flags and the profiles, so
+ * that flag-only commands (`offer`, `pool add`) get the grammar, defaults and diagnostics of a file.
+ */
+export function compileFlagTask(
+  ctx: CommandContext,
+  values: Values,
+  source: string,
+  lines: readonly string[],
+): CompileResult {
+  const spotFlags = SPOT_FLAGS.filter((f) => values[f] !== undefined);
   if (spotFlags.length > 1)
     throw usageError(`--${spotFlags.join(" and --")} contradict each other`, "give one spot policy");
   if (values.profile !== undefined && values["no-profile"] === true)
@@ -49,15 +67,9 @@ function compileFlags(ctx: CommandContext, values: Values): CompileResult {
         file,
         text: readConfigText(file),
       }));
-  const text = [
-    "type: task",
-    'commands: [":"]',
-    "image: scratch",
-    ...(spotFlags.length === 0 ? ["spot_policy: auto"] : []),
-    "",
-  ].join("\n");
+  const text = ["type: task", 'commands: [":"]', ...lines, ""].join("\n");
   const result = compile({
-    file: OFFER_SOURCE,
+    file: source,
     text,
     profiles,
     profile: typeof values.profile === "string" ? values.profile : undefined,

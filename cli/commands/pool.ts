@@ -11,12 +11,20 @@ import { formatPrice, textTable } from "../../src/text-table.js";
 import { formatAge } from "../../src/toolkit/run-status.js";
 import type { CommandContext, Values } from "../command.js";
 import { toolkitFor } from "../toolkit.js";
+import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
+import { offersTable } from "./offer-render.js";
+import { compileFlagTask } from "./offer-spec.js";
 
-const SUBCOMMANDS = ["list", "ps", "remove"];
+const POOL_ADD_SOURCE = "dstack pool add";
+
+const SUBCOMMANDS = ["add", "list", "ps", "remove"];
+const SHOWN_OFFERS = 5;
 
 export async function run(ctx: CommandContext, values: Values, positionals: string[]): Promise<number> {
   const [sub, ...rest] = positionals;
   switch (sub) {
+    case "add":
+      return add(ctx, values, rest);
     case "list":
       return list(ctx, values);
     case "ps":
@@ -31,6 +39,29 @@ export async function run(ctx: CommandContext, values: Values, positionals: stri
       );
     }
   }
+}
+
+async function add(ctx: CommandContext, values: Values, extra: string[]): Promise<number> {
+  if (extra.length > 0) throw usageError(`unexpected "${extra.join(" ")}"`, "pool add takes flags only");
+  const result = compileFlagTask(ctx, values, POOL_ADD_SOURCE, []);
+  if (result.spec?.type !== "task") return 1;
+  const outcome = await toolkitFor(ctx).addInstance({
+    spec: result.spec,
+    // The pool's default (72h) unless --idle-duration says otherwise.
+    idleDuration: values["idle-duration"] === undefined ? undefined : result.spec.idle_duration,
+    dryRun: values["dry-run"] === true,
+    tuning: provisionTuning(ctx.env),
+    renderOffers: (matched) => offersTable(matched.slice(0, SHOWN_OFFERS), matched),
+  });
+  if (outcome.kind === "added") {
+    const i = outcome.instance;
+    if (values.json === true) ctx.out.json({ instance: i, attempt: outcome.attempt.n });
+    else
+      ctx.out.print(
+        `Added instance ${i.name} to pool ${i.pool} (${i.host}:${i.port}); it is idle until a run takes it.`,
+      );
+  }
+  return 0;
 }
 
 function list(ctx: CommandContext, values: Values): number {

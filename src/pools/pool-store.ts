@@ -45,6 +45,11 @@ const poolInstance = z.object({
   id: z.string().optional(),
   /** Its address inside the cloud network (a cloud instance's, as the stack reported it). */
   private_ip: z.string().optional(),
+  /**
+   * Set for an instance added in advance (`dstack pool add`): its idle_duration is the pool's, and a run
+   * that reuses it does not change it (a run's own instance takes the idle_duration of its last run).
+   */
+  pinned_idle_duration: z.boolean().optional(),
   /** Set when a run is being placed on it, so the reaper leaves it alone meanwhile. */
   claimed_at: isoTime.optional(),
   /** When the reaper first saw it without active runs. */

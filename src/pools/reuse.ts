@@ -59,12 +59,13 @@ async function claimIfIdle(
       return undefined;
     }
     try {
-      // A fleet's instances keep the fleet's idle_duration; a run's own instances take the new run's.
-      const fleet = readPool(home, pool).fleet !== undefined;
+      // A fleet's instances keep the fleet's idle_duration, and one added in advance its own; a run's
+      // own instances take the new run's.
+      const kept = readPool(home, pool).fleet !== undefined || instance.pinned_idle_duration === true;
       updatePoolInstance(home, pool, name, {
         claimed_at: new Date().toISOString(),
         idle_since: undefined,
-        ...(fleet ? {} : { idle_duration: idleDuration }),
+        ...(kept ? {} : { idle_duration: idleDuration }),
       });
     } catch (error) {
       session.close();

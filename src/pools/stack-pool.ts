@@ -192,6 +192,14 @@ export class StackPool implements Pool {
     }
   }
 
+  /**
+   * An instance added in advance: the claim `add` put on it dropped (no run is being placed on it), and
+   * its idle_duration pinned (a run that reuses it does not change it).
+   */
+  keepIdle(name: string): void {
+    updatePoolInstance(this.home, this.name, name, { claimed_at: undefined, pinned_idle_duration: true });
+  }
+
   /** Where what a failed cleanup leaves is listed, and what removes it (the local pool's says Docker). */
   private leftWhere(): string | undefined {
     if (this.backend === "local") return undefined;

@@ -4,6 +4,7 @@
 // status, logs and attachment, and the background retrying. The CLI parses flags, calls it, renders.
 import type { MatchedOffer } from "../catalog/offer.js";
 import type { Spec } from "../compiler/spec.js";
+import { addInstance, type AddInstanceInput, type AddInstanceResult } from "../pools/add-instance.js";
 import { hasInstances } from "../pools/pool-store.js";
 import { baseImages, engineContext, openPools } from "../pools/pools-context.js";
 import type { PoolSet } from "../pools/pool-set.js";
@@ -146,6 +147,20 @@ export class Toolkit {
             ? undefined
             : (pending) => startRetryingProcess(this.home, pending, detachWith, this.env),
       }),
+    );
+  }
+
+  /** `dstack pool add`: recover first, then one idle instance through the pipeline; the reaper after. */
+  async addInstance(
+    input: Omit<AddInstanceInput, "pools" | "ui" | "signal"> & {
+      renderOffers: (matched: readonly MatchedOffer[]) => string;
+    },
+  ): Promise<AddInstanceResult> {
+    const { renderOffers, ...rest } = input;
+    await this.recover();
+    const pools = this.pools();
+    return this.keepingReaper(() =>
+      addInstance({ ...rest, pools, signal: this.signal, ui: this.ui(renderOffers) }),
     );
   }
 

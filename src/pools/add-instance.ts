@@ -1,0 +1,89 @@
+// `dstack pool add`: an instance provisioned in advance (dstack 0.16 pools, seed 003), through the same
+// pipeline as a run's: the matching offers of the configured backends, the infrastructure diff of the
+// first attempt, confirmation, then the failover loop (retry included). It lands idle in the pool of the
+// attempt's backend and region, where the next run that fits reuses it with no infrastructure change.
+// Its idle_duration is the pool's default, 72h (`off`: never torn down), unless given.
+import type { MatchedOffer } from "../catalog/offer.js";
+import type { TaskSpec } from "../compiler/spec.js";
+import { renderPlan, type Plan } from "../engine/plan.js";
+import { UserError } from "../errors.js";
+import { renderAttemptPlan, type Attempt } from "../planner/attempt-plan.js";
+import type { ProvisionState } from "../provisioning/provision.js";
+import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
+import { applyContext } from "../runs/apply-context.js";
+import { instanceToken } from "../runs/names.js";
+import type { InstanceAddress } from "./pool.js";
+import type { PoolSet } from "./pool-set.js";
+import { instanceName, provisionInstance } from "./provision-instance.js";
+
+/** A pool instance's idle_duration when none is given (dstack: 72h for `pool add`). */
+export const POOL_ADD_IDLE_DEFAULT = 72 * 3600;
+
+export interface AddInstanceUi {
+  offers(matched: readonly MatchedOffer[], requirements: string): void;
+  plan(text: string): void;
+  confirm(question: string): Promise<boolean>;
+  progress(line: string): void;
+  state?(state: ProvisionState): void;
+}
+
+export interface AddInstanceInput {
+  /** The requirements, as a task compiled from the flags (resources, backends, regions, spot, price, retry). */
+  spec: TaskSpec;
+  pools: PoolSet;
+  /** Seconds, or "off"; undefined: POOL_ADD_IDLE_DEFAULT. */
+  idleDuration?: number | "off";
+  ui: AddInstanceUi;
+  dryRun?: boolean;
+  tuning?: ProvisionTuning;
+  signal?: AbortSignal;
+}
+
+export type AddInstanceResult =
+  | { kind: "added"; instance: InstanceAddress; attempt: Attempt; plan: Plan }
+  | { kind: "declined" }
+  | { kind: "dry-run"; plan: Plan; attempts: Attempt[] };
+
+export async function addInstance(input: AddInstanceInput): Promise<AddInstanceResult> {
+  const submittedAt = Date.now();
+  const ctx = applyContext({ spec: input.spec, pools: input.pools });
+  input.ui.offers(ctx.provisionable, ctx.requirements);
+  const attempts = ctx.planNow();
+  const first = attempts[0];
+  if (first === undefined)
+    throw new UserError(
+      "no-offer",
+      `no offer of a configured backend matches ${ctx.requirements}`,
+      "relax the requirements, or configure the backend in ~/.dstack/config.yml (dstack offer lists them all)",
+    );
+  if (input.dryRun === true) input.ui.plan(`Attempt order:\n${renderAttemptPlan(attempts)}\n`);
+  const token = instanceToken();
+  const limits = {
+    idle_duration: input.idleDuration ?? POOL_ADD_IDLE_DEFAULT,
+    max_price: input.spec.max_price,
+    reservation: input.spec.reservation,
+  };
+  const plan = await input.pools
+    .forAttempt(first)
+    .preview({ ...limits, name: instanceName(first.backend, token), attempt: first }, input.signal);
+  input.ui.plan(renderPlan(plan));
+  if (input.dryRun === true) return { kind: "dry-run", plan, attempts };
+  if (!(await input.ui.confirm("Continue?"))) return { kind: "declined" };
+  input.ui.progress(`Provisioning instance ${instanceName(first.backend, token)}...`);
+  const provisioned = await provisionInstance({
+    pools: input.pools,
+    token,
+    instance: limits,
+    plan: ctx.planNow,
+    retry: input.spec.retry,
+    submittedAt,
+    tuning: input.tuning,
+    signal: input.signal,
+    subject: "no instance was added",
+    progress: (line) => input.ui.progress(line),
+    onState: (state) => input.ui.state?.(state),
+  });
+  // `add` claims the instance for the run that asked for it; here none did: it is idle at once.
+  input.pools.forAttempt(provisioned.attempt).keepIdle(provisioned.value.name);
+  return { kind: "added", instance: provisioned.value, attempt: provisioned.attempt, plan };
+}

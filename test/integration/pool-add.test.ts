@@ -1,0 +1,73 @@
+// `dstack pool add` on the local backend (issue 13, seed 003): an instance provisioned in advance
+// through the same pipeline (offers, the stack's diff, confirmation), idle in its pool with the pool's
+// idle_duration; the next run reuses it with no infrastructure change; `pool remove` destroys it.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, beforeAll } from "vitest";
+import { BIN } from "../cli/run-cli.js";
+import { localImages, requireDockerImages } from "./docker.js";
+import { requirePulumi } from "./pulumi-path.js";
+
+const home = mkdtempSync(join(tmpdir(), "dstack-pool-add-"));
+const env = {
+  PATH: process.env.PATH ?? "",
+  HOME: home,
+  DSTACK_CACHE: process.env.DSTACK_CACHE ?? join(homedir(), ".cache", "dstack"),
+  NO_COLOR: "1",
+};
+
+function cli(args: string[], cwd = home): { code: number; out: string; stdout: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: "utf8", timeout: 300_000 });
+  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}`, stdout: r.stdout };
+}
+
+const localPool = (): { name: string; idle_duration: number | "off"; claimed_at?: string }[] => {
+  try {
+    return (
+      JSON.parse(readFileSync(join(home, ".dstack", "pools", "local.json"), "utf8")) as {
+        instances: { name: string; idle_duration: number | "off"; claimed_at?: string }[];
+      }
+    ).instances;
+  } catch {
+    return [];
+  }
+};
+
+describe("dstack pool add (local backend)", () => {
+  beforeAll(() => {
+    requirePulumi();
+    requireDockerImages(localImages().instance, localImages().base);
+  });
+
+  it("adds an idle instance that a run then reuses; remove destroys it", () => {
+    const dry = cli(["pool", "add", "-b", "local", "--dry-run"]);
+    expect(dry.code, dry.out).toBe(0);
+    expect(dry.out).toContain("+  create");
+    expect(localPool()).toEqual([]);
+
+    const added = cli(["pool", "add", "-b", "local", "-y"]);
+    expect(added.code, added.out).toBe(0);
+    expect(added.out).toMatch(/Added instance (local-[0-9a-f]{6}) to pool local/);
+    const [instance] = localPool();
+    expect(instance?.idle_duration).toBe(72 * 3600);
+    expect(instance?.claimed_at).toBeUndefined();
+    const ps = JSON.parse(cli(["pool", "ps", "--json"]).stdout) as {
+      instances: { name: string; status: string }[];
+    };
+    expect(ps.instances).toEqual([expect.objectContaining({ name: instance?.name, status: "idle" })]);
+
+    // A run reuses it with no infrastructure change, and leaves its idle_duration as the pool's.
+    const project = mkdtempSync(join(tmpdir(), "dstack-pool-add-project-"));
+    writeFileSync(join(project, "task.dstack.yml"), "type: task\nname: reuse-it\ncommands: [hostname]\n");
+    const task = cli(["apply", "-f", join(project, "task.dstack.yml"), "-y"], project);
+    expect(task.out).toContain(`Reusing idle instance ${instance?.name ?? ""}: no infrastructure changes.`);
+    expect(task.code, task.out).toBe(0);
+    expect(localPool().map((i) => [i.name, i.idle_duration])).toEqual([[instance?.name, 72 * 3600]]);
+
+    const removed = cli(["pool", "remove", instance?.name ?? "", "-y"]);
+    expect(removed.code, removed.out).toBe(0);
+    expect(localPool()).toEqual([]);
+  }, 300_000);
+});
