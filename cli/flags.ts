@@ -38,6 +38,9 @@ export const OVERRIDE_FLAGS: Options = {
   retry: { type: "boolean" },
   "no-retry": { type: "boolean" },
   "retry-duration": { type: "string" },
+  reuse: { type: "boolean" },
+  fleet: { type: "string", multiple: true },
+  instance: { type: "string", multiple: true },
 };
 
 export const OVERRIDE_HELP: readonly [string, string][] = [
@@ -51,6 +54,9 @@ export const OVERRIDE_HELP: readonly [string, string][] = [
   ["--max-price USD", "maximum price per hour"],
   ["--max-duration D, --idle-duration D", "durations such as 2h, 1d or off"],
   ["--retry | --no-retry, --retry-duration D", "retry policy"],
+  ["--reuse", "only an idle instance, never a new one (creation_policy: reuse)"],
+  ["--fleet NAME", "only the idle instances of this fleet (repeatable; fleets: [NAME])"],
+  ["--instance NAME", "only this idle instance (repeatable; instances: [NAME])"],
 ];
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
@@ -83,5 +89,8 @@ export function overridesFrom(values: Values): RawOverrides {
   set("idle_duration", str(values["idle-duration"]));
   set("retry", values.retry === true ? true : values["no-retry"] === true ? false : undefined);
   set("retry_duration", str(values["retry-duration"]));
+  set("reuse", values.reuse === true ? true : undefined);
+  set("fleets", list(values.fleet));
+  set("instances", list(values.instance));
   return out;
 }

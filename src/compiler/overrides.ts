@@ -29,6 +29,12 @@ export interface RawOverrides {
   idle_duration?: string;
   retry?: boolean;
   retry_duration?: string;
+  /** `--reuse`: creation_policy reuse. */
+  reuse?: boolean;
+  /** `--fleet NAME`: fleets. */
+  fleets?: string[];
+  /** `--instance NAME`: instances (by name). */
+  instances?: string[];
 }
 
 export function normalizeOverrides(raw: RawOverrides, bag: DiagnosticBag): Layers["cli"] {
@@ -93,6 +99,10 @@ export function normalizeOverrides(raw: RawOverrides, bag: DiagnosticBag): Layer
       duration: (retryDuration as number | undefined) ?? 3600,
     };
   }
+
+  if (raw.reuse === true) placement.creation_policy = "reuse";
+  if (raw.fleets !== undefined) placement.fleets = raw.fleets;
+  if (raw.instances !== undefined) placement.instances = raw.instances.map((name) => ({ name }));
 
   const cli: Layers["cli"] = { placement, resources };
   if (raw.name !== undefined) {

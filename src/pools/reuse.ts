@@ -3,6 +3,7 @@
 // (or an apply and the reaper) never take the same instance; the claim keeps the reaper away until
 // the run is placed.
 import type { MatchedOffer } from "../catalog/offer.js";
+import type { InstanceSelector } from "../compiler/spec.js";
 import { AgentSession, isActive } from "../runs/agent-session.js";
 import { addressOf, type InstanceAddress } from "./pool.js";
 import { withPoolLock } from "./pool-lock.js";
@@ -31,6 +32,18 @@ export function fittingOffer(
 export type IdleInstance = InstanceAddress & { offer: MatchedOffer; session: AgentSession };
 
 export const CLAIM_MS = 2 * 60_000;
+
+/**
+ * Whether an `instances` entry names the instance: by its name, by its host (dstack's `hostname`, for
+ * SSH fleets' hosts), or as `{fleet, instance: N}`, the fleet's node N (named `<fleet>-<N>` here).
+ */
+export function selects(selector: InstanceSelector, pool: PoolRecord, instance: PoolInstance): boolean {
+  if ("name" in selector) return selector.name === instance.name;
+  if ("hostname" in selector) return selector.hostname === instance.host;
+  return (
+    pool.fleet === selector.fleet.name && instance.name === `${selector.fleet.name}-${selector.instance}`
+  );
+}
 
 async function claimIfIdle(
   home: string,
@@ -83,12 +96,15 @@ export async function findIdleInstance(
   idleDuration: number | "off",
   /** `fleets: [NAME]`: only the instances of these fleets. */
   fleets: readonly string[] | null = null,
+  /** `instances: [...]`: only these instances. */
+  instances: readonly InstanceSelector[] | null = null,
 ): Promise<IdleInstance | undefined> {
   // Cheapest first: the instance's price, as the offers are ordered.
   const candidates = listPools(home)
     .filter((pool) => fleets === null || (pool.fleet !== undefined && fleets.includes(pool.fleet)))
     .flatMap((pool) =>
       pool.instances.flatMap((instance) => {
+        if (instances !== null && !instances.some((s) => selects(s, pool, instance))) return [];
         const offer = fittingOffer(pool, instance, matched);
         return offer === undefined ? [] : [{ pool, instance, offer }];
       }),

@@ -127,7 +127,14 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
   }
 
   checkFleets(home, spec.fleets);
-  const idle = await findIdleInstance(home, provisionable, keys.privateKey, spec.idle_duration, spec.fleets);
+  const idle = await findIdleInstance(
+    home,
+    provisionable,
+    keys.privateKey,
+    spec.idle_duration,
+    spec.fleets,
+    spec.instances,
+  );
   if (idle === undefined && !mayCreate(spec)) throw noIdleInstance(home, spec, ctx.requirements);
   // The claim's session to the agent goes on to the submission; closed here whatever happens.
   try {

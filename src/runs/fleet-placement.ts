@@ -36,11 +36,27 @@ export function checkFleets(home: string, fleets: readonly string[] | null): voi
 }
 
 /** Whether the run may get a new instance when no idle one fits. */
-export const mayCreate = (spec: Pick<RunSpec, "fleets" | "creation_policy">): boolean =>
-  spec.fleets === null && spec.creation_policy !== "reuse";
+export const mayCreate = (spec: Pick<RunSpec, "fleets" | "instances" | "creation_policy">): boolean =>
+  spec.fleets === null && spec.instances === null && spec.creation_policy !== "reuse";
 
 /** Why no instance was reused, for a run that may not create one (see mayCreate). */
 export function noIdleInstance(home: string, spec: RunSpec, requirements: string): UserError {
+  if (spec.instances !== null) {
+    const named = spec.instances.map((s) =>
+      "name" in s ? s.name : "hostname" in s ? s.hostname : `${s.fleet.name}-${s.instance}`,
+    );
+    const all = listPools(home).flatMap((p) => p.instances.map((i) => i.name));
+    const unknown = named.filter((n) => !all.includes(n));
+    return new UserError(
+      "no-idle-instance",
+      unknown.length === named.length
+        ? `instances: no instance named ${unknown.join(", ")}`
+        : `none of the instances ${named.join(", ")} is idle and fits ${requirements}; a run with instances creates none`,
+      unknown.length === named.length
+        ? "dstack pool ps lists the instances"
+        : "stop a run on one (dstack pool ps shows them)",
+    );
+  }
   if (spec.fleets !== null) {
     const fleets = spec.fleets;
     const instances = listPools(home)

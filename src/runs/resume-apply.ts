@@ -90,6 +90,7 @@ async function reuseOnly(
     ctx.keys.privateKey,
     spec.idle_duration,
     spec.fleets,
+    spec.instances,
   );
   if (idle === undefined) throw noIdleInstance(home, spec, ctx.requirements);
   // The claim's session is not handed on here: the submission opens its own.

@@ -1,6 +1,7 @@
 // `dstack pool add` on the local backend (issue 13, seed 003): an instance provisioned in advance
 // through the same pipeline (offers, the stack's diff, confirmation), idle in its pool with the pool's
-// idle_duration; the next run reuses it with no infrastructure change; `pool remove` destroys it.
+// idle_duration; the next run reuses it with no infrastructure change (here named with --instance);
+// `pool remove` destroys it; `--reuse` with nothing idle creates nothing.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
@@ -61,13 +62,29 @@ describe("dstack pool add (local backend)", () => {
     // A run reuses it with no infrastructure change, and leaves its idle_duration as the pool's.
     const project = mkdtempSync(join(tmpdir(), "dstack-pool-add-project-"));
     writeFileSync(join(project, "task.dstack.yml"), "type: task\nname: reuse-it\ncommands: [hostname]\n");
-    const task = cli(["apply", "-f", join(project, "task.dstack.yml"), "-y"], project);
+    // `--instance NAME` (instances: [NAME]) places it there; an unknown name is refused before anything.
+    const unknown = cli(
+      ["apply", "-f", join(project, "task.dstack.yml"), "-y", "--instance", "local-nope"],
+      project,
+    );
+    expect(unknown.code, unknown.out).toBe(1);
+    expect(unknown.out).toContain("instances: no instance named local-nope");
+    const task = cli(
+      ["apply", "-f", join(project, "task.dstack.yml"), "-y", "--instance", instance?.name ?? ""],
+      project,
+    );
     expect(task.out).toContain(`Reusing idle instance ${instance?.name ?? ""}: no infrastructure changes.`);
     expect(task.code, task.out).toBe(0);
     expect(localPool().map((i) => [i.name, i.idle_duration])).toEqual([[instance?.name, 72 * 3600]]);
 
     const removed = cli(["pool", "remove", instance?.name ?? "", "-y"]);
     expect(removed.code, removed.out).toBe(0);
+    expect(localPool()).toEqual([]);
+
+    // `--reuse` (creation_policy: reuse) with no idle instance creates nothing.
+    const reuse = cli(["apply", "-f", join(project, "task.dstack.yml"), "-y", "--reuse"], project);
+    expect(reuse.code, reuse.out).toBe(1);
+    expect(reuse.out).toContain("and creation_policy: reuse creates none");
     expect(localPool()).toEqual([]);
   }, 300_000);
 });

@@ -34,12 +34,6 @@ const EFFECTS: readonly Effect[] = [
     hint: "remove priority",
   },
   {
-    key: "instances",
-    asks: written,
-    message: "runs are not placed by instance here: any instance of the allowed fleets may take the run",
-    hint: "use fleets: [NAME] to choose where the run goes",
-  },
-  {
     key: "tags",
     asks: written,
     message: "tags are kept in the spec but not yet put on the cloud resources of the run",

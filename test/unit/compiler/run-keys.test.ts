@@ -204,7 +204,6 @@ describe("4. profile parameters: utilization_policy, schedule, priority, stop_du
     ["schedule", 'schedule: {cron: "0 8 * * *"}\n'],
     ["utilization_policy", "utilization_policy: {min_gpu_utilization: 5, time_window: 1h}\n"],
     ["priority", "priority: 10\n"],
-    ["instances", "instances: [a]\n"],
     ["tags", "tags: {a: b}\n"],
     ["stop_duration", "stop_duration: 1m\n"],
     ["dstack", "dstack: true\n"],
