@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Client } from "ssh2";
 import { agentRequest, type AgentResponse } from "../../src/ssh/agent-client.js";
 import { connectSsh } from "../../src/ssh/connect.js";
+import { reaperPidFile } from "../../src/home/paths.js";
 import { CLOUD_AGENT_PORT } from "../../src/stacks/cloud-user-data.js";
 import { BOOT_ENV } from "../fake-cloud/boot/options.js";
 import { removeBootedContainers } from "../fake-cloud/state.js";
@@ -82,7 +83,18 @@ export const containerExists = (ref: string): boolean =>
   docker(["ps", "-aq", "--no-trunc", "--filter", `id=${ref}`]) !== "" ||
   docker(["ps", "-aq", "--filter", `name=^${ref}$`]) !== "";
 
-/** A test's own clean-up: every container its store booted, with the runs on them. */
+/**
+ * A test's own clean-up: every container its store booted, with the runs on them, and the user's
+ * reaper (a test that failed midway leaves instances it would otherwise watch for days).
+ */
 export function cleanUp(users: readonly FleetUser[]): void {
-  for (const u of users) removeBootedContainers(u.cloud);
+  for (const u of users) {
+    removeBootedContainers(u.cloud);
+    try {
+      const pid = Number(readFileSync(reaperPidFile(u.home), "utf8").trim());
+      if (Number.isInteger(pid) && pid > 0) process.kill(pid, "SIGTERM");
+    } catch {
+      // No reaper, or already gone.
+    }
+  }
 }
