@@ -123,5 +123,19 @@ export function updatePoolInstance(
   );
 }
 
+/** A run that ended (stopped, forgotten) is no longer one of the instance's active runs. */
+export function dropActiveRun(home: string, pool: string, name: string, run: string): void {
+  poolStore(home).update(pool, (record) =>
+    record.instances.some((i) => i.name === name && (i.active_runs ?? []).includes(run))
+      ? {
+          ...record,
+          instances: record.instances.map((i) =>
+            i.name === name ? { ...i, active_runs: (i.active_runs ?? []).filter((r) => r !== run) } : i,
+          ),
+        }
+      : undefined,
+  );
+}
+
 /** Whether any pool holds an instance (the reaper runs while one does). */
 export const hasInstances = (home: string): boolean => listPools(home).some((p) => p.instances.length > 0);

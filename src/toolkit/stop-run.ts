@@ -3,6 +3,7 @@
 // leaving nothing; the pending record goes. A run on an instance is stopped through its agent, or, when
 // the instance no longer answers, forgotten. Its ssh entry goes; the reaper then tears the idle
 // instance down after idle_duration.
+import { dropActiveRun } from "../pools/pool-store.js";
 import { cancelRetrying, type Cancelled } from "../runs/pending-process.js";
 import { pendingSupersedes, readPending, removePending, type PendingRun } from "../runs/pending-store.js";
 import { readRun, removeRun } from "../runs/store.js";
@@ -57,6 +58,8 @@ async function stopOnInstance(kit: Toolkit, name: string | undefined, asked: boo
     }
   }
   removeRunSshEntry(kit.home, record.name);
+  // `pool ps` and the interruption check read the instance's runs from its pool: this one ended.
+  dropActiveRun(kit.home, record.pool, record.instance, record.name);
   kit.keepReaper();
   return { declined: false, run };
 }

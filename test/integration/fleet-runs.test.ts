@@ -141,7 +141,14 @@ describe("runs on a fleet's instances (fake cloud, booting)", () => {
     expect(busy.stderr).toMatch(/fleet pair has active runs: dev-[ab], dev-[ab]/);
     for (const name of ["dev-a", "dev-b"])
       expect(cliSync(["stop", name, "-y"], { cwd: repo, env }).code).toBe(0);
-    // A stopped run frees its node: `pool remove` takes one through the fleet's stack; the fleet shows 1 of 2.
+    // Stopped runs free their nodes: `pool ps` says so at once (not at the reaper's next pass).
+    const freed = JSON.parse(
+      cliSync(["pool", "ps", "--pool", "pair", "--json"], { cwd: repo, env }).stdout,
+    ) as {
+      instances: { status: string }[];
+    };
+    expect(freed.instances.map((i) => i.status)).toEqual(["idle", "idle"]);
+    // `pool remove` takes one through the fleet's stack; the fleet shows 1 of 2.
     const removed = cliSync(["pool", "remove", "pair-0", "-y"], { cwd: repo, env });
     expect(removed.code, removed.out).toBe(0);
     expect(poolFile(u, "pair")?.instances.map((i) => i.name)).toEqual(["pair-1"]);
