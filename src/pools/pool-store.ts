@@ -23,6 +23,7 @@ const poolInstanceSpec = z.object({
   disk_gb: z.number(),
   image: z.string().nullable(),
   volumes: z.array(z.string()),
+  idle_duration_s: z.number().nullable().optional(),
 }) satisfies z.ZodType<PoolInstanceSpec>;
 
 const poolInstance = z.object({
@@ -52,6 +53,12 @@ const poolInstance = z.object({
   pinned_idle_duration: z.boolean().optional(),
   /** Set when a run is being placed on it, so the reaper leaves it alone meanwhile. */
   claimed_at: isoTime.optional(),
+  /**
+   * The idle_duration it was created with, which its user data gives its agent for the self-stop
+   * backstop (src/runtime-agent/self-stop.ts). Never changes, so the stack never sees a diff; absent in
+   * records written before the backstop (then the agent has none).
+   */
+  created_idle_duration: z.union([z.number(), z.literal("off")]).optional(),
   /** When the reaper first saw it without active runs. */
   idle_since: isoTime.optional(),
   /**

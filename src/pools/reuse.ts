@@ -80,6 +80,7 @@ async function claimIfIdle(
         idle_since: undefined,
         ...(kept ? {} : { idle_duration: idleDuration }),
       });
+      await session.claim(kept ? undefined : idleDuration);
     } catch (error) {
       session.close();
       throw error;

@@ -79,6 +79,7 @@ export class StackPool implements Pool {
       zone: instance.attempt.zone,
       created_at: new Date().toISOString(),
       idle_duration: instance.idle_duration,
+      created_idle_duration: instance.idle_duration,
       instance_type: instance.attempt.instance_type,
       spot: instance.attempt.spot,
       price: instance.attempt.price,

@@ -112,6 +112,17 @@ export class AgentSession {
     return this.expect("PATCH", `/api/runs/${run}`, patch, [200]);
   }
 
+  /**
+   * A claim for a run about to be placed: the agent's idle clock restarts (so its self-stop backstop
+   * cannot fire under the placement), and a reusing run's idle_duration becomes the instance's. Agents
+   * older than the backstop answer 404: nothing to tell them.
+   */
+  async claim(idleDuration?: number | "off"): Promise<void> {
+    const body =
+      idleDuration === undefined ? {} : { idle_duration_s: idleDuration === "off" ? null : idleDuration };
+    await this.call("PUT", "/api/instance", body).catch(() => undefined);
+  }
+
   logs(run: string, since: number): Promise<{ text: string; next_offset: number }> {
     return this.expect("GET", `/api/runs/${run}/logs?since=${since}`, undefined, [200]);
   }

@@ -27,6 +27,11 @@ export interface AgentConfig {
   min_connection_age_ms: number;
   /** instance volumes live under data_dir/instance-fs (local backend) instead of the host's root */
   instance_fs_in_data_dir: boolean;
+  /**
+   * The instance's idle_duration when it was created (seconds; null: never torn down). Past it and a
+   * grace period with no job, the agent powers the instance off itself (self-stop.ts).
+   */
+  idle_duration_s: number | null;
   /** not read from the file: detected at start (host-view.ts); empty on a VM, where paths are the same */
   host_mounts: HostMount[];
 }
@@ -48,6 +53,7 @@ export function parseConfig(raw: unknown): AgentConfig {
     poll_interval_ms: f.num("poll_interval_ms", 2000),
     min_connection_age_ms: f.num("min_connection_age_ms", 10_000),
     instance_fs_in_data_dir: f.bool("instance_fs_in_data_dir", false),
+    idle_duration_s: f.optNum("idle_duration_s"),
     host_mounts: [],
   };
   const v = parseVersion(config.api_version);

@@ -4,6 +4,7 @@ import type { Agent } from "./agent.js";
 import { isObject } from "./fields.js";
 import { HttpError, readJson, sendJson } from "./http-util.js";
 import { errorText, log } from "./log.js";
+import { selfStopView, touch } from "./self-stop.js";
 import { parseJobSpec } from "./spec.js";
 import { AGENT_API_VERSION, API_VERSION_HEADER, checkApiVersion } from "./version.js";
 
@@ -41,6 +42,14 @@ async function handle(
       runs: Object.keys(agent.ctx.state.runs).length,
     });
   }
+  if (url.pathname === "/api/instance") {
+    // The instance's idle teardown backstop: what the agent will do, and a CLI's claim (PUT), which
+    // restarts the idle clock and may change the idle_duration (a run reusing the instance).
+    if (method === "GET")
+      return sendJson(res, 200, selfStopView(agent.ctx.config.idle_duration_s, agent.ctx.state));
+    if (method === "PUT") return sendJson(res, 200, touch(agent.ctx, readIdle(await readJson(req))));
+    throw new HttpError(405, "method_not_allowed", `${method} is not allowed on ${url.pathname}`);
+  }
   const m = ROUTE.exec(url.pathname);
   if (!m) throw new HttpError(404, "not_found", `no endpoint ${method} ${url.pathname}`);
   const [, name, action] = m;
@@ -73,6 +82,15 @@ async function handle(
       );
   }
   throw new HttpError(405, "method_not_allowed", `${method} is not allowed on ${url.pathname}`);
+}
+
+function readIdle(body: unknown): number | null | undefined {
+  if (!isObject(body)) throw new HttpError(400, "invalid_body", "expected a JSON object");
+  const v = body.idle_duration_s;
+  if (v === undefined || v === null) return v;
+  if (typeof v !== "number" || v < 0)
+    throw new HttpError(422, "invalid_body", "idle_duration_s: expected seconds >= 0 or null");
+  return v;
 }
 
 function readLimits(body: unknown): { inactivity_duration?: number | null; max_duration?: number | null } {

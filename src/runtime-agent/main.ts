@@ -9,6 +9,7 @@ import { errorText, log } from "./log.js";
 import { statePath } from "./paths.js";
 import { loadState } from "./state.js";
 import { findSelfContainer, probeSelf } from "./self-container.js";
+import { checkSelfStop, ensureInstanceRecord } from "./self-stop.js";
 import { adopt, tick } from "./supervise.js";
 import { AGENT_API_VERSION } from "./version.js";
 
@@ -33,6 +34,7 @@ async function main(argv: string[]): Promise<void> {
     now: Date.now,
   };
   await adopt(ctx);
+  ensureInstanceRecord(ctx);
   const server = createApiServer(new Agent(ctx), Date.now());
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -45,6 +47,8 @@ async function main(argv: string[]): Promise<void> {
     busy = true;
     tick(ctx)
       .catch((err: unknown) => log(`supervision: ${errorText(err)}`))
+      .then(() => checkSelfStop(ctx))
+      .catch((err: unknown) => log(`self-stop: ${errorText(err)}`))
       .finally(() => (busy = false));
   }, config.poll_interval_ms);
   for (const sig of ["SIGTERM", "SIGINT"] as const) {

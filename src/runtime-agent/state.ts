@@ -26,9 +26,21 @@ export interface RunRecord extends ActivityState {
   finished_at: number | null;
 }
 
+/** The instance's own idle bookkeeping (self-stop.ts). */
+export interface InstanceRecord {
+  /** When the agent first started on this instance (ms). */
+  started_at: number;
+  /** The last claim by a CLI (a run is about to be submitted) (ms). */
+  touched_at?: number;
+  /** The idle_duration set through the API, overriding the configuration's (null: never). */
+  idle_duration_s?: number | null;
+}
+
 export interface AgentState {
   version: 1;
   runs: Record<string, RunRecord>;
+  /** Absent in state files of older agents: created at start. */
+  instance?: InstanceRecord;
 }
 
 export function isFinished(status: RunStatus): boolean {

@@ -7,7 +7,10 @@ import { renderUserData } from "../templates/user-data.js";
 
 export const CLOUD_AGENT_PORT = 8765;
 
-export function cloudAgentConfig(instanceName: string): Record<string, unknown> {
+export function cloudAgentConfig(
+  instanceName: string,
+  idleDurationS: number | null = null,
+): Record<string, unknown> {
   return {
     api_version: AGENT_API_VERSION,
     listen_port: CLOUD_AGENT_PORT,
@@ -16,13 +19,21 @@ export function cloudAgentConfig(instanceName: string): Record<string, unknown> 
     network_mode: "host",
     instance_name: instanceName,
     ssh_port_base: 10022,
+    // The self-stop backstop (src/runtime-agent/self-stop.ts); absent for instances made before it, so
+    // their user data, and so their stacks, do not change.
+    ...(idleDurationS === null ? {} : { idle_duration_s: idleDurationS }),
   };
 }
 
-export function cloudUserData(agentSource: string, instanceName: string, keys: readonly string[]): string {
+export function cloudUserData(
+  agentSource: string,
+  instanceName: string,
+  keys: readonly string[],
+  idleDurationS: number | null = null,
+): string {
   return renderUserData({
     agentSource,
-    agentConfig: cloudAgentConfig(instanceName),
+    agentConfig: cloudAgentConfig(instanceName, idleDurationS),
     sshAuthorizedKeys: keys,
     instanceName,
   });

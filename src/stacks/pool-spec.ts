@@ -67,6 +67,12 @@ export interface PoolInstanceSpec {
   image: string | null;
   /** Names of this pool's volumes attached to the instance. */
   volumes: string[];
+  /**
+   * The instance's idle_duration in seconds as created (null: never torn down; absent in specs written
+   * before the self-stop backstop). Its agent powers it off that long plus a grace period (at most 2
+   * minutes) after its last job when no dstack has torn it down: on AWS that terminates it.
+   */
+  idle_duration_s?: number | null;
 }
 
 export interface PoolVolumeSpec {

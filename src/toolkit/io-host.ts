@@ -29,6 +29,9 @@ export const IO_CODES = [
   // recovery after a killed dstack
   "recovery.cleaned",
   "recovery.failed",
+  // instances that stopped themselves (idle backstop) or vanished while no reaper watched
+  "reconcile.gone",
+  "reconcile.failed",
   // apply: the plan, then provisioning and submission
   "plan.offers",
   "plan.diff",

@@ -22,6 +22,7 @@ import { followRun, printLogs } from "./follow-run.js";
 import type { IoHost } from "./io-host.js";
 import { reapLoop } from "./reap-loop.js";
 import { ensureReaper } from "./reaper-process.js";
+import { reconcileGone } from "./reconcile.js";
 import { recoverLeftovers } from "./recover-leftovers.js";
 import { resumeRun } from "./resume-run.js";
 import { requireRun } from "./run-access.js";
@@ -86,6 +87,8 @@ export class Toolkit {
         text: result.text,
         data: { message: result.message },
       });
+    // Instances that stopped themselves (or vanished) while no reaper watched: removed, said in a line.
+    await reconcileGone({ home: this.home, env: this.env, io: this.io, pools: () => this.pools(backendUrl) });
   }
 
   /** While any pool has instances, a reaper watches them. */

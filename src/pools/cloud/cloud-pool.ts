@@ -142,7 +142,10 @@ function cloudAdapter(
         private_ip: i.private_ip,
       })),
     details: (instance: NewInstance) => ({
-      spec: instanceSpecFor(instance.name, instance.attempt, instance),
+      spec: {
+        ...instanceSpecFor(instance.name, instance.attempt, instance),
+        idle_duration_s: instance.idle_duration === "off" ? null : instance.idle_duration,
+      },
     }),
     missing: async (instances) => {
       // An unanswered sshd may only be slow: a refresh of the stack (the cloud's word) confirms it.

@@ -9,7 +9,7 @@ import { UserError } from "../../errors.js";
 import { localInstancesDir } from "../../home/paths.js";
 import { packageRoot } from "../../package-root.js";
 import type { FaultInputs } from "../../stacks/local/faults.js";
-import { instanceExists } from "../../stacks/local/instance-ops.js";
+import { instanceRunning } from "../../stacks/local/instance-ops.js";
 import { localPoolProgram } from "../../stacks/local/program.js";
 import type { PoolInstance } from "../pool-store.js";
 import { StackPool, type EngineContext, type OutputAddress, type PoolAdapter } from "../stack-pool.js";
@@ -42,7 +42,7 @@ export function localPoolTarget(
   home: string,
   engine: EngineContext,
   settings: LocalPoolSettings,
-  instances: readonly Pick<PoolInstance, "name" | "zone">[],
+  instances: readonly Pick<PoolInstance, "name" | "zone" | "created_idle_duration">[],
 ): StackTarget {
   return {
     project: "dstack",
@@ -50,7 +50,13 @@ export function localPoolTarget(
     backend: engine.backend,
     pulumiBinDir: engine.pulumiBinDir,
     program: localPoolProgram({
-      instances: instances.map((i) => ({ name: i.name, zone: i.zone ?? null })),
+      instances: instances.map((i) => ({
+        name: i.name,
+        zone: i.zone ?? null,
+        ...(i.created_idle_duration === undefined
+          ? {}
+          : { idle_duration_s: i.created_idle_duration === "off" ? null : i.created_idle_duration }),
+      })),
       image: settings.image,
       root: localInstancesDir(home),
       opsScript: builtFile("local-instance-ops.js"),
@@ -81,7 +87,7 @@ function localAdapter(home: string, engine: EngineContext, settings: LocalPoolSe
     // The local program needs nothing beyond the name and zone.
     details: () => ({}),
     missing: (instances) =>
-      Promise.resolve(instances.filter((i) => !instanceExists(i.name)).map((i) => i.name)),
+      Promise.resolve(instances.filter((i) => !instanceRunning(i.name)).map((i) => i.name)),
   };
 }
 

@@ -77,6 +77,9 @@ export function poolInstance(
       userDataBase64: awsUserData(spec, instance, deps.build),
       // New user data must run: cloud-init reads it on first boot only, so a change replaces the VM.
       userDataReplaceOnChange: true,
+      // A power-off from inside the VM terminates it (root disk deleted with it, attached volumes kept):
+      // the agent's idle backstop needs no AWS credentials to stop the bill (runtime-agent/self-stop.ts).
+      instanceInitiatedShutdownBehavior: "terminate",
       rootBlockDevice: {
         volumeSize: instance.disk_gb,
         volumeType: "gp3",

@@ -9,7 +9,9 @@ import { cloudUserData } from "../cloud-user-data.js";
 import type { PoolInstanceSpec, PoolSpec } from "../pool-spec.js";
 
 export function awsUserData(spec: PoolSpec, instance: PoolInstanceSpec, ctx: BuildContext): string {
-  const encoded = gzipBase64(cloudUserData(ctx.agentSource, instance.name, spec.ssh_public_keys));
+  const encoded = gzipBase64(
+    cloudUserData(ctx.agentSource, instance.name, spec.ssh_public_keys, instance.idle_duration_s ?? null),
+  );
   const raw = Buffer.byteLength(encoded, "base64");
   // Fail while building the program, with sizes, rather than at RunInstances with a bare 400.
   if (raw > AWS_USER_DATA_LIMIT)

@@ -7,8 +7,13 @@ import { cloudUserData } from "../cloud-user-data.js";
 
 export const AZURE_CUSTOM_DATA_LIMIT = 64 * 1024;
 
-export function azureCustomData(ctx: BuildContext, instanceName: string, keys: readonly string[]): string {
-  const text = cloudUserData(ctx.agentSource, instanceName, keys);
+export function azureCustomData(
+  ctx: BuildContext,
+  instanceName: string,
+  keys: readonly string[],
+  idleDurationS: number | null = null,
+): string {
+  const text = cloudUserData(ctx.agentSource, instanceName, keys, idleDurationS);
   const size = Buffer.byteLength(text, "utf8");
   if (size > AZURE_CUSTOM_DATA_LIMIT)
     throw new UserError(

@@ -75,7 +75,7 @@ export function poolInstance(
       osProfile: osProfile(
         name,
         spec.ssh_public_keys,
-        azureCustomData(ctx, instance.name, spec.ssh_public_keys),
+        azureCustomData(ctx, instance.name, spec.ssh_public_keys, instance.idle_duration_s ?? null),
       ),
       networkProfile: { networkInterfaces: [{ id: nic.id, primary: true, deleteOption: "Delete" }] },
       ...pricing(instance),

@@ -12,9 +12,10 @@ export function instanceMetadata(
   spec: PoolSpec,
   instanceName: string,
   agentSource: string,
+  idleDurationS: number | null = null,
 ): Record<string, string> {
   // cloudUserData refuses anything that is not an OpenSSH public key, so no private key gets this far.
-  const userData = cloudUserData(agentSource, instanceName, spec.ssh_public_keys);
+  const userData = cloudUserData(agentSource, instanceName, spec.ssh_public_keys, idleDurationS);
   const size = Buffer.byteLength(userData, "utf8");
   if (size > GCP_METADATA_VALUE_LIMIT) {
     throw new UserError(

@@ -19,7 +19,12 @@ import { poolVolumes } from "./volumes.js";
 export const gcpPool: PoolBuilder = (spec, { agentSource }) => {
   assertValidGcpPool(spec);
   // User data first: an oversized document is refused before the pool registers anything.
-  const metadata = new Map(spec.instances.map((i) => [i.name, instanceMetadata(spec, i.name, agentSource)]));
+  const metadata = new Map(
+    spec.instances.map((i) => [
+      i.name,
+      instanceMetadata(spec, i.name, agentSource, i.idle_duration_s ?? null),
+    ]),
+  );
   const component = new GcpPoolComponent(spec.pool);
   const provider = gcpProvider(spec, component);
   const ctx: GcpPoolContext = {

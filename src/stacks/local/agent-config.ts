@@ -6,7 +6,12 @@ import { containerName } from "./instance-ops.js";
 
 export const AGENT_PORT = 8765;
 
-export function localAgentConfig(instanceName: string, hostDataDir: string): Record<string, unknown> {
+export function localAgentConfig(
+  instanceName: string,
+  hostDataDir: string,
+  /** The self-stop backstop's idle_duration; undefined for instances made before it (no change). */
+  idleDurationS?: number | null,
+): Record<string, unknown> {
   return {
     api_version: AGENT_API_VERSION,
     listen_port: AGENT_PORT,
@@ -17,5 +22,6 @@ export function localAgentConfig(instanceName: string, hostDataDir: string): Rec
     instance_name: instanceName,
     ssh_port_base: 10022,
     instance_fs_in_data_dir: true,
+    ...(idleDurationS === undefined ? {} : { idle_duration_s: idleDurationS }),
   };
 }

@@ -120,6 +120,14 @@ export function deleteInstance(inputs: Pick<InstanceInputs, "name" | "root">): v
   rmSync(instanceDirs(inputs.root, inputs.name).base, { recursive: true, force: true });
 }
 
+/**
+ * Whether the instance container runs. One that exited was powered off (its agent's self-stop, or the
+ * Docker engine restarted): no run can live on it, so dstack takes it down.
+ */
+export function instanceRunning(name: string): boolean {
+  return docker(["ps", "-q", "--filter", `name=^${containerName(name)}$`]) !== "";
+}
+
 /** Whether the instance container still exists (for refresh). */
 export function instanceExists(name: string): boolean {
   return docker(["ps", "-aq", "--filter", `name=^${containerName(name)}$`]) !== "";

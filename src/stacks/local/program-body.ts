@@ -6,8 +6,8 @@ import { instanceDirs } from "./instance-ops.js";
 import { LocalInstance } from "./instance-resource.js";
 import type { LocalPoolInput } from "./program.js";
 
-export function userDataFor(input: LocalPoolInput, name: string): string {
-  const agentConfig = localAgentConfig(name, instanceDirs(input.root, name).data);
+export function userDataFor(input: LocalPoolInput, name: string, idleDurationS?: number | null): string {
+  const agentConfig = localAgentConfig(name, instanceDirs(input.root, name).data, idleDurationS);
   return renderUserData({
     agentSource: input.agentSource,
     agentConfig,
@@ -18,11 +18,11 @@ export function userDataFor(input: LocalPoolInput, name: string): string {
 
 export function localInstances(input: LocalPoolInput): Record<string, unknown> {
   const instances = input.instances.map(
-    ({ name, zone }) =>
+    ({ name, zone, idle_duration_s }) =>
       new LocalInstance(name, {
         name,
         image: input.image,
-        userData: userDataFor(input, name),
+        userData: userDataFor(input, name, idle_duration_s),
         root: input.root,
         bootTimeout: input.bootTimeout ?? 120,
         opsScript: input.opsScript,

@@ -9,6 +9,8 @@ export interface LocalPoolMember {
   name: string;
   /** The simulated availability zone it was created in (config.yml `zones`), if any. */
   zone?: string | null;
+  /** Its idle_duration as created, for its agent's self-stop backstop (absent: none, as before). */
+  idle_duration_s?: number | null;
 }
 
 export interface LocalPoolInput {

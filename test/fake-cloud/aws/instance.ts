@@ -78,6 +78,8 @@ function check(c: Checker): void {
   c.type("tags", "object");
   c.type("instanceMarketOptions", "object");
   c.oneOf("instanceMarketOptions.marketType", ["spot", "capacity-block"]);
+  c.type("instanceInitiatedShutdownBehavior", "string");
+  c.oneOf("instanceInitiatedShutdownBehavior", ["stop", "terminate"]);
   c.maxBytes("userData", USER_DATA_LIMIT, "raw", "userData");
   c.maxBytes("userDataBase64", USER_DATA_LIMIT, "base64", "userDataBase64");
   if (c.get("userData") !== undefined && c.get("userDataBase64") !== undefined)
@@ -156,5 +158,11 @@ export const awsInstance: ResourceKind<AwsConfig> = {
       .map((r) => r.id),
   faultSubject,
   publicAddress: (inputs) => inputs.associatePublicIpAddress !== false,
+  // A shutdown from inside the guest: terminated with instanceInitiatedShutdownBehavior "terminate"
+  // (the real provider then reads it as gone), else stopped (AWS's default behaviour, "stop").
+  poweredOff: (res) =>
+    res.inputs.instanceInitiatedShutdownBehavior === "terminate"
+      ? "terminated"
+      : { ...res.outputs, instanceState: "stopped", publicIp: "" },
   boot: awsBoot,
 };

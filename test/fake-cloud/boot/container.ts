@@ -148,6 +148,15 @@ function runsOn(id: string, name: string): string[] {
 }
 
 /** Removes the instance container, the run containers in its network namespace, and its folders. */
+/** Whether the instance's container runs: false once its guest powered off (or it was removed). */
+export function containerRunning(container: string): boolean {
+  try {
+    return dockerSync(["inspect", "--format", "{{.State.Running}}", container], 30_000).trim() === "true";
+  } catch {
+    return false;
+  }
+}
+
 export function removeContainer(storeDir: string, container: string): void {
   const id = dockerSync(["ps", "-aq", "--no-trunc", "--filter", `name=^${container}$`]);
   if (id !== "") dockerSync(["rm", "-f", "-v", ...runsOn(id, container), id]);

@@ -82,6 +82,12 @@ export interface ResourceKind<C> {
   faultSubject?(inputs: JsonObject, ctx: Ctx<C>): FaultSubject;
   /** Whether a create gets a public address (booting on: a loopback address, released on delete). */
   publicAddress?(inputs: JsonObject): boolean;
+  /**
+   * A booted instance whose guest powered itself off (its container is no longer running): "terminated"
+   * when the cloud deletes it then (AWS with instanceInitiatedShutdownBehavior terminate), else the
+   * outputs of the stopped instance. Absent: the record is left as it is.
+   */
+  poweredOff?(res: StoredResource): "terminated" | JsonObject;
   /** Present for the instance kinds that boot a container when booting is on. */
   boot?(inputs: JsonObject, id: string, outputs: JsonObject, ctx: Ctx<C>): BootSpec;
 }

@@ -3,7 +3,7 @@
 // server never forwards (provider configuration, preview, detailed diffs); server.ts serves it.
 import type * as sdk from "@pulumi/pulumi/provider/provider.js";
 import { bootCreated, imageReady } from "../boot/boot-created.js";
-import { removeContainer } from "../boot/container.js";
+import { containerRunning, removeContainer } from "../boot/container.js";
 import { allocateAddress, releaseAddresses } from "../boot/loopback.js";
 import { bootOptions, containerName, type BootOptions } from "../boot/options.js";
 import { Checker } from "./check-kit.js";
@@ -176,10 +176,45 @@ export class FakeCloudProvider<C> implements sdk.Provider {
 
   read(id: string, urn: string): Promise<sdk.ReadResult> {
     return settle(() => {
-      this.kind(urn);
+      const kind = this.kind(urn);
       const res = this.ready().store.read().clouds[this.model.cloud].resources[id];
-      return res === undefined ? {} : { id, props: res.outputs, inputs: res.inputs };
+      if (res === undefined) return {};
+      const after = this.afterPowerOff(kind, res, urn);
+      if (after === "terminated") return {};
+      return { id, props: after ?? res.outputs, inputs: res.inputs };
     });
+  }
+
+  /**
+   * A guest power-off is seen when the instance is next read (the fake runs only while the engine does):
+   * the cloud then terminates the instance (record, container and address go) or marks it stopped.
+   * Undefined when nothing changed.
+   */
+  private afterPowerOff(
+    kind: ResourceKind<C>,
+    res: StoredResource,
+    urn: string,
+  ): "terminated" | JsonObject | undefined {
+    if (res.container === undefined || kind.poweredOff === undefined || containerRunning(res.container))
+      return undefined;
+    const after = kind.poweredOff(res);
+    const { store } = this.ready();
+    if (after === "terminated") {
+      removeContainer(store.dir, res.container);
+      store.transact((data) => {
+        // What the cloud deletes with a terminated instance (AWS: its volume attachments) goes too.
+        const resources = data.clouds[this.model.cloud].resources;
+        const along = kind.cascade?.(res, this.ctx(urn, resources)) ?? [];
+        for (const other of [res.id, ...along]) delete resources[other];
+        releaseAddresses(data, store.dir, [res.id, ...along]);
+      });
+      return after;
+    }
+    store.transact((data) => {
+      const current = data.clouds[this.model.cloud].resources[res.id];
+      if (current !== undefined) current.outputs = after;
+    });
+    return after;
   }
 
   update(

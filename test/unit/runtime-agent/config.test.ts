@@ -17,8 +17,10 @@ describe("parseConfig", () => {
       poll_interval_ms: 2000,
       min_connection_age_ms: 10000,
       instance_fs_in_data_dir: false,
+      idle_duration_s: null,
       host_mounts: [],
     });
+    expect(parseConfig({ instance_name: "i", idle_duration_s: 300 }).idle_duration_s).toBe(300);
   });
 
   it("lists every problem and refuses another major API version", () => {

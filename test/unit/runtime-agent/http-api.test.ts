@@ -124,4 +124,15 @@ describe("agent HTTP API", () => {
     });
     expect(r.status).toBe(409);
   });
+
+  it("/api/instance: GET the idle backstop, PUT claims (restarts the clock, may set idle_duration)", async () => {
+    const before = (await call("GET", "/api/instance")).json;
+    expect(before).toMatchObject({ idle_duration_s: null, stops_at: null });
+    const put = await call("PUT", "/api/instance", { idle_duration_s: 60 });
+    expect(put.status).toBe(200);
+    expect(put.json.idle_duration_s).toBe(60);
+    expect((await call("PUT", "/api/instance", { idle_duration_s: -1 })).status).toBe(422);
+    expect((await call("PUT", "/api/instance", { idle_duration_s: null })).json.stops_at).toBeNull();
+    expect((await call("DELETE", "/api/instance")).status).toBe(405);
+  });
 });
