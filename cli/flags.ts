@@ -41,6 +41,7 @@ export const OVERRIDE_FLAGS: Options = {
   reuse: { type: "boolean" },
   fleet: { type: "string", multiple: true },
   instance: { type: "string", multiple: true },
+  pool: { type: "string" },
 };
 
 export const OVERRIDE_HELP: readonly [string, string][] = [
@@ -57,6 +58,10 @@ export const OVERRIDE_HELP: readonly [string, string][] = [
   ["--reuse", "only an idle instance, never a new one (creation_policy: reuse)"],
   ["--fleet NAME", "only the idle instances of this fleet (repeatable; fleets: [NAME])"],
   ["--instance NAME", "only this idle instance (repeatable; instances: [NAME])"],
+  [
+    "--pool NAME",
+    "reuse an idle instance of this pool, or add the new one to it (default: the default pool)",
+  ],
 ];
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
@@ -92,5 +97,6 @@ export function overridesFrom(values: Values): RawOverrides {
   set("reuse", values.reuse === true ? true : undefined);
   set("fleets", list(values.fleet));
   set("instances", list(values.instance));
+  set("pool_name", str(values.pool));
   return out;
 }

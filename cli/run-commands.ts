@@ -85,15 +85,24 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
   {
     name: "pool",
     summary:
-      "add an instance in advance, list pools and their instances, remove one (dstack pool add | list | ps | remove)",
+      "named pools of instances: add one in advance, list, ps, remove, create, delete, set-default (dstack pool ...)",
     usage:
-      "dstack pool add [-y] [--dry-run] [--idle-duration D] [overrides] | list [--json] | ps [--pool NAME] [--json] | remove NAME [--pool NAME] [--force] [-y]",
+      "dstack pool add [--pool NAME] [--name NAME] [-y] [--dry-run] [--idle-duration D] [overrides] | list [-v] [--json] | ps [--pool NAME] [-w] [--json] | remove NAME [--pool NAME] [--force] [-y] | create -n NAME | delete -n NAME [-y] | set-default --pool NAME",
     help: [
-      ["add", "provision an idle instance in advance (offers, diff, [y/n]); idle_duration 72h unless given"],
-      ["list", "the pools: the local one, one per cloud backend and region for runs, one per fleet"],
-      ["ps", "their instances: status (idle, busy, provisioning), offer, idle_duration"],
-      ["remove NAME", "destroy one instance through its pool's stack"],
-      ["--pool NAME", "only this pool"],
+      [
+        "add",
+        "provision an idle instance in advance (offers, diff, [y/n]) into --pool (default: the default pool); idle_duration 72h unless given; --name names it",
+      ],
+      ["list", "the pools: default-pool, the created ones, one per fleet (-v: when created, where)"],
+      [
+        "ps",
+        "their instances: status (idle, busy, provisioning), offer, idle_duration (-w: refresh every 2 s)",
+      ],
+      ["remove NAME", "destroy one instance through its stack"],
+      ["create -n NAME", "a new, empty pool"],
+      ["delete -n NAME", "an empty pool (remove its instances first)"],
+      ["set-default --pool NAME", "the pool runs and pool add use without --pool"],
+      ["--pool NAME", "only this pool (ps, remove); the pool to add to (add)"],
       ["--force", "remove even while runs are active on it (they end with it)"],
       ["-y, --yes", "do not ask for confirmation"],
       ["--json", "machine-readable output"],
@@ -104,6 +113,8 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
       pool: { type: "string" },
       force: { type: "boolean" },
       json: { type: "boolean" },
+      verbose: { type: "boolean", short: "v" },
+      watch: { type: "boolean", short: "w" },
       "dry-run": { type: "boolean" },
       profile: { type: "string" },
       "no-profile": { type: "boolean" },

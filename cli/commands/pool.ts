@@ -1,10 +1,19 @@
-// `dstack pool list | ps | remove`: the pools dstack keeps (the local pool, one per cloud backend and
-// region for runs, one per fleet) and their instances, and the removal of one instance through its
-// pool's stack (refused while its agent reports an active run, unless --force).
+// `dstack pool add | list | ps | remove | create | delete | set-default` (dstack 0.16 pools, seed 003):
+// the named pools (default-pool, the created ones, one per fleet) and their instances, an instance added
+// in advance, and the removal of one through its stack (refused while its agent reports an active run,
+// unless --force).
 import { closest } from "../../src/compiler/suggest.js";
 import { formatDuration } from "../../src/compiler/grammar/units.js";
 import { UserError, usageError } from "../../src/errors.js";
 import { activeRuns } from "../../src/pools/active-runs.js";
+import {
+  createPool,
+  deletePool,
+  namedPools,
+  poolForNewInstances,
+  requirePool,
+  setDefaultPool,
+} from "../../src/pools/named-pools.js";
 import { listPools } from "../../src/pools/pool-store.js";
 import { instanceRows, poolSummary, type InstanceRow } from "../../src/pools/pool-view.js";
 import { formatPrice, textTable } from "../../src/text-table.js";
@@ -17,7 +26,7 @@ import { compileFlagTask } from "./offer-spec.js";
 
 const POOL_ADD_SOURCE = "dstack pool add";
 
-const SUBCOMMANDS = ["add", "list", "ps", "remove"];
+const SUBCOMMANDS = ["add", "list", "ps", "remove", "create", "delete", "set-default"];
 const SHOWN_OFFERS = 5;
 
 export async function run(ctx: CommandContext, values: Values, positionals: string[]): Promise<number> {
@@ -31,6 +40,12 @@ export async function run(ctx: CommandContext, values: Values, positionals: stri
       return ps(ctx, values);
     case "remove":
       return remove(ctx, values, rest);
+    case "create":
+      return create(ctx, values, rest);
+    case "delete":
+      return deleteCommand(ctx, values, rest);
+    case "set-default":
+      return setDefault(ctx, values, rest);
     default: {
       const near = sub === undefined ? undefined : closest(sub, SUBCOMMANDS);
       throw usageError(
@@ -47,6 +62,7 @@ async function add(ctx: CommandContext, values: Values, extra: string[]): Promis
   if (result.spec?.type !== "task") return 1;
   const outcome = await toolkitFor(ctx).addInstance({
     spec: result.spec,
+    ...(typeof values.name === "string" ? { name: values.name } : {}),
     // The pool's default (72h) unless --idle-duration says otherwise.
     idleDuration: values["idle-duration"] === undefined ? undefined : result.spec.idle_duration,
     dryRun: values["dry-run"] === true,
@@ -55,10 +71,12 @@ async function add(ctx: CommandContext, values: Values, extra: string[]): Promis
   });
   if (outcome.kind === "added") {
     const i = outcome.instance;
-    if (values.json === true) ctx.out.json({ instance: i, attempt: outcome.attempt.n });
+    const pool = poolForNewInstances(ctx.home, result.spec.pool_name);
+    if (values.json === true)
+      ctx.out.json({ instance: { ...i, pool_name: pool }, attempt: outcome.attempt.n });
     else
       ctx.out.print(
-        `Added instance ${i.name} to pool ${i.pool} (${i.host}:${i.port}); it is idle until a run takes it.`,
+        `Added instance ${i.name} to pool ${pool} (${i.host}:${i.port}); it is idle until a run takes it.`,
       );
   }
   return 0;
@@ -66,41 +84,57 @@ async function add(ctx: CommandContext, values: Values, extra: string[]): Promis
 
 function list(ctx: CommandContext, values: Values): number {
   const now = Date.now();
-  const pools = listPools(ctx.home).map((p) => poolSummary(p, now));
+  const pools = namedPools(ctx.home).map((p) => poolSummary(p, now));
   if (values.json === true) {
     ctx.out.json({ pools });
     return 0;
   }
-  if (pools.length === 0) {
-    ctx.out.print("No pools yet: `dstack apply` of a run or a fleet makes one.");
-    return 0;
-  }
-  const rows = pools.map((p) => [p.name, p.kind, p.backend, p.region, `${p.available}/${p.total}`]);
-  ctx.out.print(textTable([["NAME", "KIND", "BACKEND", "REGION", "INSTANCES (idle/total)"], ...rows]));
+  const verbose = values.verbose === true;
+  const rows = pools.map((p) => [
+    p.name,
+    p.default ? "yes" : "",
+    p.kind,
+    `${p.available}/${p.total}`,
+    ...(verbose
+      ? [
+          p.created_at === null ? "-" : `${formatAge((now - Date.parse(p.created_at)) / 1000)} ago`,
+          p.where.join(", ") || "-",
+        ]
+      : []),
+  ]);
+  const head = [
+    "NAME",
+    "DEFAULT",
+    "KIND",
+    "INSTANCES (idle/total)",
+    ...(verbose ? ["CREATED", "WHERE"] : []),
+  ];
+  ctx.out.print(textTable([head, ...rows]));
   return 0;
 }
 
 function selected(ctx: CommandContext, values: Values): InstanceRow[] {
-  const pools = listPools(ctx.home);
   const only = typeof values.pool === "string" ? values.pool : undefined;
-  if (only !== undefined && !pools.some((p) => p.name === only)) {
-    const near = closest(
-      only,
-      pools.map((p) => p.name),
-    );
-    throw new UserError(
-      "pool-not-found",
-      `no pool named "${only}"`,
-      near === undefined ? "dstack pool list shows the pools" : `did you mean "${near}"?`,
-    );
-  }
-  return instanceRows(
-    pools.filter((p) => only === undefined || p.name === only),
-    Date.now(),
-  );
+  // An unknown pool is refused ("did you mean"), never shown as empty.
+  if (only !== undefined) requirePool(ctx.home, only);
+  return instanceRows(listPools(ctx.home), Date.now()).filter((r) => only === undefined || r.pool === only);
 }
 
-function ps(ctx: CommandContext, values: Values): number {
+async function ps(ctx: CommandContext, values: Values): Promise<number> {
+  if (values.watch !== true) return psOnce(ctx, values);
+  // -w: the table again every 2 s until Ctrl-C.
+  while (!ctx.signal.aborted) {
+    ctx.out.print(`\x1b[2J\x1b[H${new Date().toISOString()}`);
+    psOnce(ctx, values);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2000);
+      ctx.signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+    });
+  }
+  return 0;
+}
+
+function psOnce(ctx: CommandContext, values: Values): number {
   const rows = selected(ctx, values);
   if (values.json === true) {
     ctx.out.json({ instances: rows });
@@ -163,7 +197,7 @@ async function remove(ctx: CommandContext, values: Values, names: string[]): Pro
       "wait for that apply to end; a killed one is cleaned up by the next dstack command",
     );
   const kit = toolkitFor(ctx);
-  const record = listPools(ctx.home).find((p) => p.name === row.pool);
+  const record = listPools(ctx.home).find((p) => p.name === row.place);
   const pools = kit.pools(record?.backend_url);
   const instance = record?.instances.find((i) => i.name === name);
   if (values.force !== true && instance !== undefined) {
@@ -179,9 +213,44 @@ async function remove(ctx: CommandContext, values: Values, names: string[]): Pro
     !(await ctx.io.confirm(`Remove instance ${name} (${row.backend} ${row.region}) from pool ${row.pool}?`))
   )
     return 0;
-  const pool = pools.byName(row.pool);
+  const pool = pools.byName(row.place);
   if (pool === undefined) throw new UserError("pool-not-found", `pool ${row.pool} is gone`);
   await pool.remove(name);
   ctx.out.print(`Removed instance ${name} from pool ${row.pool}.`);
+  return 0;
+}
+
+/** `-n NAME`, or the one positional. */
+function poolArg(values: Values, rest: string[], flag: "name" | "pool"): string {
+  const given = typeof values[flag] === "string" ? [values[flag], ...rest] : rest;
+  const [name] = given;
+  if (name === undefined || given.length > 1)
+    throw usageError(
+      `name one pool (${flag === "name" ? "-n NAME" : "--pool NAME"})`,
+      "dstack pool list shows the pools",
+    );
+  return name;
+}
+
+function create(ctx: CommandContext, values: Values, rest: string[]): number {
+  const name = poolArg(values, rest, "name");
+  createPool(ctx.home, name);
+  ctx.out.print(`Created pool ${name}. dstack pool add --pool ${name} adds an instance to it.`);
+  return 0;
+}
+
+async function deleteCommand(ctx: CommandContext, values: Values, rest: string[]): Promise<number> {
+  const name = poolArg(values, rest, "name");
+  requirePool(ctx.home, name);
+  if (!(await ctx.io.confirm(`Delete pool ${name}?`))) return 0;
+  deletePool(ctx.home, name);
+  ctx.out.print(`Deleted pool ${name}.`);
+  return 0;
+}
+
+function setDefault(ctx: CommandContext, values: Values, rest: string[]): number {
+  const name = poolArg(values, rest, "pool");
+  setDefaultPool(ctx.home, name);
+  ctx.out.print(`${name} is now the default pool: runs and dstack pool add use it without --pool.`);
   return 0;
 }

@@ -35,6 +35,8 @@ export interface RawOverrides {
   fleets?: string[];
   /** `--instance NAME`: instances (by name). */
   instances?: string[];
+  /** `--pool NAME`: pool_name. */
+  pool_name?: string;
 }
 
 export function normalizeOverrides(raw: RawOverrides, bag: DiagnosticBag): Layers["cli"] {
@@ -102,6 +104,7 @@ export function normalizeOverrides(raw: RawOverrides, bag: DiagnosticBag): Layer
 
   if (raw.reuse === true) placement.creation_policy = "reuse";
   if (raw.fleets !== undefined) placement.fleets = raw.fleets;
+  if (raw.pool_name !== undefined) placement.pool_name = raw.pool_name;
   if (raw.instances !== undefined) placement.instances = raw.instances.map((name) => ({ name }));
 
   const cli: Layers["cli"] = { placement, resources };

@@ -58,6 +58,7 @@ function renderRun(spec: RunSpec): RawConfig {
     idle_duration: formatDuration(spec.idle_duration),
     creation_policy: spec.creation_policy,
     fleets: spec.fleets,
+    pool_name: spec.pool_name,
     ...runKeys(spec),
   };
   switch (spec.type) {

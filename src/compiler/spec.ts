@@ -75,6 +75,8 @@ interface RunCommon extends PlacementSpec {
   creation_policy: CreationPolicy;
   /** The fleets whose instances the run may be placed on; null: any pool's, or a new instance. */
   fleets: string[] | null;
+  /** The pool (`dstack pool create`) whose idle instances the run reuses and that gets its new one; null: the default pool. */
+  pool_name: string | null;
   /** docker: true: docker-in-docker (dstack's dind image, privileged; `privileged` is then true). */
   docker: boolean;
   /** The shell that runs commands, an absolute path; null: dstack's default (/bin/bash, /bin/sh with image). */

@@ -20,6 +20,8 @@ export const fleetsDir = (home: string): string => join(dstackDir(home), "fleets
 export const poolsDir = (home: string): string => join(dstackDir(home), "pools");
 
 /** One change to a pool at a time (src/pools/pool-lock.ts). */
+/** The named pools (`dstack pool create`) and which one is the default. */
+export const poolNamesFile = (home: string): string => join(dstackDir(home), "pool-names.json");
 export const poolLockFile = (home: string, pool: string): string => join(poolsDir(home), `${pool}.lock`);
 
 // The local backend: its instances' seed and data folders, the recovery mutex, the fault state.

@@ -12,7 +12,9 @@ import type { ProvisionState } from "../provisioning/provision.js";
 import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
 import { applyContext } from "../runs/apply-context.js";
 import { instanceToken } from "../runs/names.js";
+import { poolForNewInstances } from "./named-pools.js";
 import type { InstanceAddress } from "./pool.js";
+import { listInstances } from "./pool-store.js";
 import type { PoolSet } from "./pool-set.js";
 import { instanceName, provisionInstance } from "./provision-instance.js";
 
@@ -31,6 +33,8 @@ export interface AddInstanceInput {
   /** The requirements, as a task compiled from the flags (resources, backends, regions, spot, price, retry). */
   spec: TaskSpec;
   pools: PoolSet;
+  /** `--name`: the instance's name instead of `<backend>-<token>` (unique among all instances). */
+  name?: string;
   /** Seconds, or "off"; undefined: POOL_ADD_IDLE_DEFAULT. */
   idleDuration?: number | "off";
   ui: AddInstanceUi;
@@ -46,6 +50,15 @@ export type AddInstanceResult =
 
 export async function addInstance(input: AddInstanceInput): Promise<AddInstanceResult> {
   const submittedAt = Date.now();
+  const home = input.pools.home;
+  // Refused before any offer is shown: an unknown pool, a fleet's, or a name another instance has.
+  const poolName = poolForNewInstances(home, input.spec.pool_name);
+  if (input.name !== undefined && listInstances(home).some(({ instance }) => instance.name === input.name))
+    throw new UserError(
+      "instance-exists",
+      `an instance named ${input.name} already exists`,
+      "choose another --name (dstack pool ps lists the instances)",
+    );
   const ctx = applyContext({ spec: input.spec, pools: input.pools });
   input.ui.offers(ctx.provisionable, ctx.requirements);
   const attempts = ctx.planNow();
@@ -62,17 +75,20 @@ export async function addInstance(input: AddInstanceInput): Promise<AddInstanceR
     idle_duration: input.idleDuration ?? POOL_ADD_IDLE_DEFAULT,
     max_price: input.spec.max_price,
     reservation: input.spec.reservation,
+    pool_name: poolName,
   };
+  const name = (backend: string): string => input.name ?? instanceName(backend, token);
   const plan = await input.pools
     .forAttempt(first)
-    .preview({ ...limits, name: instanceName(first.backend, token), attempt: first }, input.signal);
+    .preview({ ...limits, name: name(first.backend), attempt: first }, input.signal);
   input.ui.plan(renderPlan(plan));
   if (input.dryRun === true) return { kind: "dry-run", plan, attempts };
   if (!(await input.ui.confirm("Continue?"))) return { kind: "declined" };
-  input.ui.progress(`Provisioning instance ${instanceName(first.backend, token)}...`);
+  input.ui.progress(`Provisioning instance ${name(first.backend)} for pool ${poolName}...`);
   const provisioned = await provisionInstance({
     pools: input.pools,
     token,
+    ...(input.name === undefined ? {} : { name: input.name }),
     instance: limits,
     plan: ctx.planNow,
     retry: input.spec.retry,

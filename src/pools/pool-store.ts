@@ -66,6 +66,8 @@ const poolInstance = z.object({
    * mid-create is a leftover the next command removes. Cleared once the instance is up.
    */
   creator: processStampSchema.optional(),
+  /** The named pool it belongs to (`dstack pool create`, `--pool`); absent: default-pool. */
+  pool_name: z.string().optional(),
   /** The runs last seen active on it: if the instance disappears, these were interrupted. */
   active_runs: z.array(z.string()).optional(),
 });

@@ -1,6 +1,7 @@
-// How pools and their instances show in `dstack pool list` and `dstack pool ps` (pure over the pool
-// records): an instance is `provisioning` while its creator runs, `busy` while a run is on it or being
+// How pools and their instances show in `dstack pool list` and `dstack pool ps` (pure over the named
+// pools and the pool records): an instance is `provisioning` while its creator runs, `busy` while a run is on it or being
 // placed on it (a claim), else `idle`. Busy is what dstack last recorded; removal asks the agent.
+import { poolNameOf, type NamedPool } from "./named-pools.js";
 import type { PoolInstance, PoolRecord } from "./pool-store.js";
 import { CLAIM_MS } from "./reuse.js";
 
@@ -15,27 +16,35 @@ export function instanceStatus(instance: PoolInstance, now: number): InstanceSta
 
 export interface PoolSummary {
   name: string;
-  /** `fleet` for a fleet's pool (`type: fleet`), `runs` for the pool runs create instances in. */
-  kind: "fleet" | "runs";
-  backend: string;
-  region: string;
+  /** `fleet` for a fleet's pool (`type: fleet`), else `pool` (default-pool and `dstack pool create`'s). */
+  kind: "pool" | "fleet";
+  default: boolean;
   available: number;
   total: number;
+  created_at: string | null;
+  /** Where its instances live: `<backend> <region>` of each, once. */
+  where: string[];
 }
 
-export function poolSummary(pool: PoolRecord, now: number): PoolSummary {
+export function poolSummary(pool: NamedPool, now: number): PoolSummary {
   return {
     name: pool.name,
-    kind: pool.fleet === undefined ? "runs" : "fleet",
-    backend: pool.backend ?? "local",
-    region: pool.region ?? "local",
-    available: pool.instances.filter((i) => instanceStatus(i, now) === "idle").length,
+    kind: pool.kind,
+    default: pool.default,
+    available: pool.instances.filter(({ instance }) => instanceStatus(instance, now) === "idle").length,
     total: pool.instances.length,
+    created_at: pool.created_at,
+    where: [
+      ...new Set(pool.instances.map(({ place }) => `${place.backend ?? "local"} ${place.region ?? "local"}`)),
+    ],
   };
 }
 
 export interface InstanceRow {
+  /** The named pool (default-pool, a created one, a fleet's). */
   pool: string;
+  /** The record and stack it lives in: `local`, `<backend>-<region>`, a fleet's name. */
+  place: string;
   name: string;
   backend: string;
   region: string;
@@ -52,7 +61,8 @@ export interface InstanceRow {
 export function instanceRows(pools: readonly PoolRecord[], now: number): InstanceRow[] {
   return pools.flatMap((pool) =>
     pool.instances.map((i) => ({
-      pool: pool.name,
+      pool: poolNameOf(pool, i),
+      place: pool.name,
       name: i.name,
       backend: pool.backend ?? "local",
       region: pool.region ?? "local",

@@ -23,6 +23,8 @@ export interface NewInstance {
   /** USD per hour cap for spot (the configuration's max_price). */
   max_price: number | null;
   reservation: string | null;
+  /** The named pool it joins (named-pools.ts); absent: default-pool. */
+  pool_name?: string;
 }
 
 export interface RemoveOptions {

@@ -17,6 +17,8 @@ export interface InstanceProvisionInput {
   pools: PoolSet;
   /** The instance's token: each attempt names it `<backend>-<token>`. */
   token: string;
+  /** A name the user chose (`pool add --name`), for every attempt instead of `<backend>-<token>`. */
+  name?: string;
   instance: Omit<NewInstance, "name" | "attempt">;
   plan: () => readonly Attempt[];
   retry: RetrySpec | null;
@@ -43,7 +45,10 @@ export function provisionInstance(input: InstanceProvisionInput): Promise<Provis
       attempt: (attempt, signal) =>
         input.pools
           .forAttempt(attempt)
-          .add({ ...input.instance, name: instanceName(attempt.backend, input.token), attempt }, signal),
+          .add(
+            { ...input.instance, name: input.name ?? instanceName(attempt.backend, input.token), attempt },
+            signal,
+          ),
       progress: input.progress,
       onState: input.onState,
     },

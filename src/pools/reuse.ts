@@ -1,11 +1,12 @@
-// Instance reuse (dstack pools): a run goes to an idle instance of any pool whose offer it matches,
-// with no infrastructure change. The check and the claim happen under the pool's lock, so two applies
+// Instance reuse (dstack pools): a run goes to an idle instance of its pool (`--pool`, else the default
+// pool, plus every fleet's) whose offer it matches, with no infrastructure change. The check and the claim happen under the pool's lock, so two applies
 // (or an apply and the reaper) never take the same instance; the claim keeps the reaper away until
 // the run is placed.
 import type { MatchedOffer } from "../catalog/offer.js";
 import type { InstanceSelector } from "../compiler/spec.js";
 import { AgentSession, isActive } from "../runs/agent-session.js";
 import { addressOf, type InstanceAddress } from "./pool.js";
+import { defaultPoolName, poolNameOf } from "./named-pools.js";
 import { withPoolLock } from "./pool-lock.js";
 import { listPools, readPool, updatePoolInstance, type PoolInstance, type PoolRecord } from "./pool-store.js";
 
@@ -99,12 +100,20 @@ export async function findIdleInstance(
   fleets: readonly string[] | null = null,
   /** `instances: [...]`: only these instances. */
   instances: readonly InstanceSelector[] | null = null,
+  /** `pool_name` (`--pool`): only that pool's instances; null: the default pool's and every fleet's. */
+  poolName: string | null = null,
 ): Promise<IdleInstance | undefined> {
+  const target = poolName ?? defaultPoolName(home);
+  const inPool = (pool: PoolRecord, instance: PoolInstance): boolean =>
+    fleets !== null
+      ? pool.fleet !== undefined && fleets.includes(pool.fleet)
+      : poolNameOf(pool, instance) === target || (poolName === null && pool.fleet !== undefined);
   // Cheapest first: the instance's price, as the offers are ordered.
   const candidates = listPools(home)
-    .filter((pool) => fleets === null || (pool.fleet !== undefined && fleets.includes(pool.fleet)))
     .flatMap((pool) =>
       pool.instances.flatMap((instance) => {
+        // An instance named with `instances` is taken from whichever pool holds it.
+        if (!(instances !== null && fleets === null) && !inPool(pool, instance)) return [];
         if (instances !== null && !instances.some((s) => selects(s, pool, instance))) return [];
         const offer = fittingOffer(pool, instance, matched);
         return offer === undefined ? [] : [{ pool, instance, offer }];

@@ -80,6 +80,7 @@ export class StackPool implements Pool {
       created_at: new Date().toISOString(),
       idle_duration: instance.idle_duration,
       created_idle_duration: instance.idle_duration,
+      ...(instance.pool_name === undefined ? {} : { pool_name: instance.pool_name }),
       instance_type: instance.attempt.instance_type,
       spot: instance.attempt.spot,
       price: instance.attempt.price,

@@ -11,6 +11,7 @@ import type { InstanceAddress } from "../pools/pool.js";
 import type { PoolSet } from "../pools/pool-set.js";
 import { updatePoolInstance } from "../pools/pool-store.js";
 import { instanceName, provisionInstance } from "../pools/provision-instance.js";
+import { poolForNewInstances } from "../pools/named-pools.js";
 import { findIdleInstance } from "../pools/reuse.js";
 import { stampAlive, type ProcessStamp } from "../process-identity.js";
 import { HandedOff, type ProvisionState } from "../provisioning/provision.js";
@@ -127,6 +128,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
   }
 
   checkFleets(home, spec.fleets);
+  const poolName = poolForNewInstances(home, spec.pool_name);
   const idle = await findIdleInstance(
     home,
     provisionable,
@@ -134,6 +136,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
     spec.idle_duration,
     spec.fleets,
     spec.instances,
+    spec.pool_name,
   );
   if (idle === undefined && !mayCreate(spec)) throw noIdleInstance(home, spec, ctx.requirements);
   // The claim's session to the agent goes on to the submission; closed here whatever happens.
@@ -143,6 +146,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
       idle_duration: spec.idle_duration,
       max_price: spec.max_price,
       reservation: spec.reservation,
+      pool_name: poolName,
     };
     const plan: Plan =
       idle !== undefined

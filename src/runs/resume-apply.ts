@@ -14,6 +14,7 @@ import { LOCAL_POOL } from "../pools/local/local-pool.js";
 import { addressOf, type InstanceAddress } from "../pools/pool.js";
 import type { PoolSet } from "../pools/pool-set.js";
 import { listInstances, updatePoolInstance } from "../pools/pool-store.js";
+import { poolForNewInstances } from "../pools/named-pools.js";
 import { findIdleInstance, fittingOffer } from "../pools/reuse.js";
 import { cancelled } from "../provisioning/cancelled.js";
 import { removePending, updatePending, type PendingRun } from "./pending-store.js";
@@ -91,6 +92,7 @@ async function reuseOnly(
     spec.idle_duration,
     spec.fleets,
     spec.instances,
+    spec.pool_name,
   );
   if (idle === undefined) throw noIdleInstance(home, spec, ctx.requirements);
   // The claim's session is not handed on here: the submission opens its own.
@@ -124,6 +126,7 @@ export async function resumeApply(input: ResumeInput): Promise<{ run: RunRecord;
           idle_duration: ctx.spec.idle_duration,
           max_price: ctx.spec.max_price,
           reservation: ctx.spec.reservation,
+          pool_name: poolForNewInstances(home, ctx.spec.pool_name),
         },
         signal: input.signal,
         subject: `the run ${pending.name} was not submitted`,

@@ -2,7 +2,7 @@
 // instance's status (provisioning while its creator runs, busy with runs or a fresh claim, else idle),
 // --json, and the refusals (unknown pool, unknown instance, an instance being created) that change
 // nothing. Removal through a real stack is covered by test/integration/fleet-runs.test.ts.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -61,19 +61,21 @@ describe("dstack pool", () => {
   const h = home();
   const env = { HOME: h };
 
-  it("list: every pool with its kind and idle/total instances", () => {
+  it("list: default-pool (the default), each fleet, with idle/total instances; -v adds where", () => {
     const r = dstack(["pool", "list"], { env });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/gpus +fleet +aws +us-east-1 +1\/1/);
-    expect(r.stdout).toMatch(/local +runs +local +local +1\/3/);
+    expect(r.stdout).toMatch(/default-pool +yes +pool +1\/3/);
+    expect(r.stdout).toMatch(/gpus +fleet +1\/1/);
+    expect(dstack(["pool", "list", "-v"], { env }).stdout).toMatch(/gpus +fleet +1\/1 +- +aws us-east-1/);
     const json = JSON.parse(dstack(["pool", "list", "--json"], { env }).stdout) as { pools: unknown[] };
     expect(json.pools).toContainEqual({
       name: "gpus",
       kind: "fleet",
-      backend: "aws",
-      region: "us-east-1",
+      default: false,
       available: 1,
       total: 1,
+      created_at: null,
+      where: ["aws us-east-1"],
     });
   });
 
@@ -81,7 +83,7 @@ describe("dstack pool", () => {
     const r = dstack(["pool", "ps"], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(
-      /local-aaaaaa +local +local +local +local +on-demand +\$0 +idle +5m +1h \d+m ago/,
+      /local-aaaaaa +default-pool +local +local +local +on-demand +\$0 +idle +5m +1h \d+m ago/,
     );
     expect(r.stdout).toMatch(/local-bbbbbb .* busy \(train\)/);
     expect(r.stdout).toMatch(/local-cccccc .* provisioning/);
@@ -111,5 +113,66 @@ describe("dstack pool", () => {
     expect(sub.code).toBe(2);
     expect(sub.stderr).toContain('did you mean "list"?');
     expect(readFileSync(join(h, ".dstack", "pools", "local.json"), "utf8")).toBe(before);
+  });
+
+  it("create, set-default, delete: named pools, refusals that change nothing", () => {
+    const h2 = home();
+    const env2 = { HOME: h2 };
+    expect(dstack(["pool", "create", "-n", "a100s"], { env: env2 }).code).toBe(0);
+    const again = dstack(["pool", "create", "-n", "a100s"], { env: env2 });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('a pool named "a100s" already exists');
+    expect(dstack(["pool", "create", "-n", "A100s"], { env: env2 }).stderr).toContain(
+      "is not a valid pool name",
+    );
+    expect(dstack(["pool", "create", "-n", "gpus"], { env: env2 }).stderr).toContain(
+      'a pool named "gpus" already exists',
+    );
+
+    const unknown = dstack(["pool", "set-default", "--pool", "a100"], { env: env2 });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('did you mean "a100s"?');
+    expect(dstack(["pool", "set-default", "--pool", "gpus"], { env: env2 }).stderr).toContain(
+      "a fleet's pool",
+    );
+    expect(dstack(["pool", "set-default", "--pool", "a100s"], { env: env2 }).code).toBe(0);
+    expect(dstack(["pool", "list"], { env: env2 }).stdout).toMatch(/a100s +yes +pool +0\/0/);
+
+    // A pool with instances is not deleted; default-pool never is; deleting the default falls back.
+    const always = dstack(["pool", "delete", "-n", "default-pool", "-y"], { env: env2 });
+    expect(always.code).toBe(1);
+    expect(always.stderr).toContain("default-pool always exists");
+    const file = join(h2, ".dstack", "pools", "local.json");
+    const original = readFileSync(file, "utf8");
+    writeFileSync(
+      file,
+      original.replace('"name":"local-aaaaaa",', '"name":"local-aaaaaa","pool_name":"a100s",'),
+    );
+    expect(dstack(["pool", "list"], { env: env2 }).stdout).toMatch(/a100s +yes +pool +1\/1/);
+    expect(dstack(["pool", "ps", "--pool", "a100s"], { env: env2 }).stdout).toMatch(/local-aaaaaa +a100s/);
+    const busy = dstack(["pool", "delete", "-n", "a100s", "-y"], { env: env2 });
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toContain("pool a100s still has 1 instance: local-aaaaaa");
+    writeFileSync(file, original);
+    expect(dstack(["pool", "delete", "-n", "a100s", "-y"], { env: env2 }).code).toBe(0);
+    expect(dstack(["pool", "list"], { env: env2 }).stdout).toMatch(/default-pool +yes/);
+    expect(dstack(["pool", "list"], { env: env2 }).stdout).not.toContain("a100s");
+  });
+
+  it("apply --pool and pool add --pool refuse an unknown pool before anything", () => {
+    const h2 = home();
+    const env2 = { HOME: h2 };
+    const project = mkdtempSync(join(tmpdir(), "dstack-pool-cli-project-"));
+    writeFileSync(join(project, "task.dstack.yml"), "type: task\ncommands: [hostname]\n");
+    const apply = dstack(["apply", "-f", join(project, "task.dstack.yml"), "-y", "--pool", "nope"], {
+      env: env2,
+      cwd: project,
+    });
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain('no pool named "nope"');
+    const add = dstack(["pool", "add", "-b", "local", "-y", "--pool", "gpus"], { env: env2 });
+    expect(add.code).toBe(1);
+    expect(add.stderr).toContain('"gpus" is a fleet\'s pool');
+    expect(existsSync(join(h2, ".dstack", "runs"))).toBe(false);
   });
 });

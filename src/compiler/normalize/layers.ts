@@ -31,6 +31,7 @@ export interface MergedPlacement extends PlacementSpec, ProfileExtrasLayer {
   idle_duration?: Duration;
   creation_policy?: PlacementLayer["creation_policy"];
   fleets?: string[];
+  pool_name?: string;
 }
 
 /** CLI flags > configuration > profile > defaults, field by field. */
@@ -56,5 +57,6 @@ function pick(layer: PlacementLayer): Partial<MergedPlacement> {
   if (layer.idle_duration !== undefined) out.idle_duration = layer.idle_duration;
   if (layer.creation_policy !== undefined) out.creation_policy = layer.creation_policy;
   if (layer.fleets !== undefined) out.fleets = layer.fleets;
+  if (layer.pool_name !== undefined) out.pool_name = layer.pool_name;
   return out;
 }

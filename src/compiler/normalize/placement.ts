@@ -23,6 +23,7 @@ export interface PlacementLayer extends ProfileExtrasLayer {
   idle_duration?: Duration;
   creation_policy?: CreationPolicy;
   fleets?: string[];
+  pool_name?: string;
 }
 
 const HOUR = 3600;
@@ -43,6 +44,8 @@ export function normalizePlacement(raw: RawObject, bag: DiagnosticBag, base: Pat
   }
   const reservation = stringOf(raw.reservation);
   if (reservation !== undefined) layer.reservation = reservation;
+  const poolName = stringOf(raw.pool_name);
+  if (poolName !== undefined) layer.pool_name = poolName;
   if (typeof raw.spot_policy === "string" && !bag.hasErrorAt(at("spot_policy")))
     layer.spot_policy = raw.spot_policy as SpotPolicy;
   if (typeof raw.max_price === "number" && raw.max_price > 0) layer.max_price = raw.max_price;

@@ -79,6 +79,7 @@ export function normalizeRun(
     idle_duration: placement.idle_duration ?? RUN_IDLE_DEFAULT,
     creation_policy: placement.creation_policy ?? ("reuse-or-create" as const),
     fleets: placement.fleets ?? null,
+    pool_name: placement.pool_name ?? null,
     docker: keys.docker,
     shell: keys.shell,
     priority: keys.priority,

@@ -200,6 +200,12 @@ export const profileParams = {
   max_price: z.number().positive().optional().describe("Maximum instance price per hour, in USD."),
   creation_policy: z.enum(CREATION_POLICIES).optional().describe("reuse or reuse-or-create (default)."),
   fleets: stringList("Fleets whose instances the run may use (only these, when set).").optional(),
+  pool_name: z
+    .string()
+    .optional()
+    .describe(
+      "The pool the run reuses an idle instance of, or adds its new instance to (default: the default pool).",
+    ),
   idle_duration: idleDuration(
     "Terminate an idle instance after this long (default 5m for runs, 3d for fleets); off or -1: never.",
   ).optional(),
