@@ -97,6 +97,19 @@ export async function clearPendingOperations(target: StackTarget): Promise<numbe
  * Reads every resource of the stack back from its provider (`pulumi refresh`: one that is gone
  * leaves the state) and returns the ids the state then holds, by resource type.
  */
+/**
+ * An instance the cloud reports stopped (its guest powered off: the agent's idle backstop on GCP, or an
+ * AWS instance whose shutdown behaviour is stop) holds no run and no address: it counts as gone, so
+ * the pool removes it, and its disk with it.
+ */
+function poweredOff(outputs: Record<string, unknown> | undefined): boolean {
+  const state = outputs?.instanceState ?? outputs?.currentStatus;
+  return (
+    typeof state === "string" &&
+    ["stopped", "stopping", "terminated", "TERMINATED", "STOPPED", "STOPPING"].includes(state)
+  );
+}
+
 export async function refreshedIds(
   target: StackTarget,
   options: RunOptions = {},
@@ -107,10 +120,14 @@ export async function refreshedIds(
     await stack.refresh({ onEvent, onOutput: options.onOutput, signal: options.signal });
     const exported = await stack.exportStack();
     const resources =
-      (exported.deployment as { resources?: { type: string; id?: string }[] } | undefined)?.resources ?? [];
+      (
+        exported.deployment as
+          { resources?: { type: string; id?: string; outputs?: Record<string, unknown> }[] } | undefined
+      )?.resources ?? [];
     const ids = new Map<string, string[]>();
     for (const r of resources)
-      if (r.id !== undefined && r.id !== "") ids.set(r.type, [...(ids.get(r.type) ?? []), r.id]);
+      if (r.id !== undefined && r.id !== "" && !poweredOff(r.outputs))
+        ids.set(r.type, [...(ids.get(r.type) ?? []), r.id]);
     return ids;
   });
 }

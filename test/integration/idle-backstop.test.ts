@@ -1,8 +1,9 @@
 // The idle teardown backstop (issue 13, part 3): with the CLI's reaper killed (SIGKILL) and no dstack
 // process alive, an idle instance takes itself down after its idle_duration plus the grace period, on the
-// local backend (its container exits) and on fake AWS (the guest's power-off terminates the instance:
-// instanceInitiatedShutdownBehavior terminate). The next `dstack ps` finds it gone, says so in one line,
-// and removes it from its pool's stack: nothing is left in the state, the fake cloud or Docker.
+// local backend (its container exits), on fake AWS (the guest's power-off terminates the instance:
+// instanceInitiatedShutdownBehavior terminate) and on fake GCP (the VM stops; dstack deletes it). The
+// next `dstack ps` finds it gone, says so in one line, and removes it from its pool's stack: nothing is
+// left in the state, the fake cloud or Docker.
 // Each case prints the time from the idle deadline to the instance gone (quoted in the closing notes).
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -144,62 +145,65 @@ describe.concurrent("idle teardown with no dstack process alive", () => {
     expect(pool.instances).toEqual([]);
   }, 420_000);
 
-  it("aws: the guest's power-off terminates the instance; the next ps refreshes it out of the stack", async () => {
-    const u = bootingUser(fakeBin, "backends:\n  - type: aws\n");
-    users.push(u);
-    u.env.DSTACK_REAPER_INTERVAL_MS = "3600000";
-    const added = await runCli(
-      [
-        "pool",
-        "add",
-        "-b",
-        "aws",
-        "-r",
-        "us-east-1",
-        "--instance-type",
-        "t3.large",
-        "-y",
-        "--idle-duration",
-        `${IDLE_S}s`,
-      ],
-      { cwd: u.home, env: u.env, timeoutMs: 480_000 },
-    );
-    expect(added.code, added.out).toBe(0);
-    const name = /Added instance (aws-[0-9a-f]{6})/.exec(added.out)?.[1] ?? "";
-    expect(name).not.toBe("");
-    await killReaper(u.home);
-    const [instance] = instancesIn(u.cloud);
-    expect(instance?.inputs.instanceInitiatedShutdownBehavior).toBe("terminate");
-    const [container] = bootedContainers(u.cloud);
-    expect(container).toBeDefined();
+  const CLOUDS = [
+    {
+      cloud: "aws",
+      config: "backends:\n  - type: aws\n",
+      where: ["-r", "us-east-1", "--instance-type", "t3.large"],
+      what: "the guest's power-off terminates the instance (instanceInitiatedShutdownBehavior terminate)",
+    },
+    {
+      cloud: "gcp",
+      config: "backends:\n  - type: gcp\n    project: dstack-test\n",
+      where: ["-r", "us-central1", "--instance-type", "e2-standard-4"],
+      what: "the guest's power-off stops the VM (TERMINATED); dstack deletes it with its disk",
+    },
+  ];
+  for (const c of CLOUDS)
+    it(`${c.cloud}: ${c.what}; the next ps refreshes it out of the stack`, async () => {
+      const u = bootingUser(fakeBin, c.config);
+      users.push(u);
+      u.env.DSTACK_REAPER_INTERVAL_MS = "3600000";
+      const added = await runCli(
+        ["pool", "add", "-b", c.cloud, ...c.where, "-y", "--idle-duration", `${IDLE_S}s`],
+        { cwd: u.home, env: u.env, timeoutMs: 480_000 },
+      );
+      expect(added.code, added.out).toBe(0);
+      const name = new RegExp(`Added instance (${c.cloud}-[0-9a-f]{6})`).exec(added.out)?.[1] ?? "";
+      expect(name).not.toBe("");
+      await killReaper(u.home);
+      const [instance] = instancesIn(u.cloud);
+      if (c.cloud === "aws") expect(instance?.inputs.instanceInitiatedShutdownBehavior).toBe("terminate");
+      const [container] = bootedContainers(u.cloud);
+      expect(container).toBeDefined();
 
-    const stopped = await until(
-      "the instance to power itself off",
-      () => {
-        const s = containerState(container ?? "");
-        return s.running ? undefined : s;
-      },
-      (IDLE_S + selfStopGrace(IDLE_S)) * 1000 + 120_000,
-    );
-    const dataDir = join(u.cloud, "instances", container ?? "", "data");
-    const deadline = agentStartedAt(dataDir) + IDLE_S * 1000;
-    expect(stopped.finishedAt).toBeGreaterThanOrEqual(deadline + selfStopGrace(IDLE_S) * 1000);
-    report("fake aws", deadline, stopped.finishedAt);
+      const stopped = await until(
+        "the instance to power itself off",
+        () => {
+          const s = containerState(container ?? "");
+          return s.running ? undefined : s;
+        },
+        (IDLE_S + selfStopGrace(IDLE_S)) * 1000 + 120_000,
+      );
+      const dataDir = join(u.cloud, "instances", container ?? "", "data");
+      const deadline = agentStartedAt(dataDir) + IDLE_S * 1000;
+      expect(stopped.finishedAt).toBeGreaterThanOrEqual(deadline + selfStopGrace(IDLE_S) * 1000);
+      report(`fake ${c.cloud}`, deadline, stopped.finishedAt);
 
-    const ps = await runCli(["ps"], { cwd: u.home, env: u.env });
-    expect(ps.code, ps.out).toBe(0);
-    expect(ps.out).toContain(`instance ${name} is no longer running`);
-    // Terminated: gone from the fake cloud (its container too) and from every stack's state.
-    expect(instancesIn(u.cloud)).toEqual([]);
-    expect(bootedContainers(u.cloud)).toEqual([]);
-    expect(
-      stackStates(u.home)
-        .flatMap((s) => s.ids)
-        .filter((id) => id.startsWith("i-")),
-    ).toEqual([]);
-    const pool = JSON.parse(cliSync(["pool", "ps", "--json"], { cwd: u.home, env: u.env }).stdout) as {
-      instances: unknown[];
-    };
-    expect(pool.instances).toEqual([]);
-  }, 600_000);
+      const ps = await runCli(["ps"], { cwd: u.home, env: u.env });
+      expect(ps.code, ps.out).toBe(0);
+      expect(ps.out).toContain(`instance ${name} is no longer running`);
+      // Gone from the fake cloud (its container too) and from every stack's state.
+      expect(instancesIn(u.cloud)).toEqual([]);
+      expect(bootedContainers(u.cloud)).toEqual([]);
+      expect(
+        stackStates(u.home)
+          .flatMap((s) => s.ids)
+          .filter((id) => id === instance?.id),
+      ).toEqual([]);
+      const pool = JSON.parse(cliSync(["pool", "ps", "--json"], { cwd: u.home, env: u.env }).stdout) as {
+        instances: unknown[];
+      };
+      expect(pool.instances).toEqual([]);
+    }, 600_000);
 });

@@ -195,5 +195,8 @@ export const gcpInstance: ResourceKind<GcpConfig> = {
       .map((r) => r.id),
   faultSubject,
   publicAddress: gcpHasPublicAddress,
+  // A shutdown from inside the guest stops a Compute Engine VM (TERMINATED): compute billing ends, the
+  // disk stays until the instance is deleted.
+  poweredOff: (res) => ({ ...res.outputs, currentStatus: "TERMINATED" }),
   boot: gcpBoot,
 };
