@@ -13,7 +13,7 @@ import { ownStamp, stampAlive } from "../process-identity.js";
 import { dockerVolumeExists } from "../stacks/local/docker-volumes.js";
 import { settingsDiff, settingsOf, volumeWhere } from "./settings.js";
 import { readVolume, removeVolume, writeVolume, type VolumeRecord } from "./store.js";
-import { volumeStackRef, volumeTarget } from "./volume-stack.js";
+import { checkCreatable, volumeStackRef, volumeTarget } from "./volume-stack.js";
 
 export interface VolumeApplyUi {
   plan(text: string): void;
@@ -98,6 +98,7 @@ export async function applyVolume(input: VolumeApplyInput): Promise<VolumeApplyR
   if (before !== undefined) return before;
   if (spec.volume_id !== null) return register(input);
 
+  checkCreatable(spec);
   const resumed = readVolume(home, spec.name) !== undefined;
   const engine = input.engine();
   const target = volumeTarget(spec, engine);

@@ -16,14 +16,19 @@ export function volumeStackRef(volume: string, engine: EngineContext): VolumeSta
   return { project: VOLUME_PROJECT, stack: volumeStackName(volume), backend_url: engine.backend.url };
 }
 
-/** The stack that creates the volume the configuration describes. */
-export function volumeTarget(spec: VolumeSpec, engine: EngineContext): StackTarget {
+/** Refuses, before anything is asked of Pulumi, a volume `apply` cannot create. */
+export function checkCreatable(spec: VolumeSpec): void {
   if (spec.backend !== "local")
     throw new UserError(
       "unsupported",
       `creating a ${spec.backend} volume with \`dstack apply\` is not supported yet`,
       `register an existing one with volume_id, or \`dstack generate -f FILE -o DIR\` writes its Pulumi project`,
     );
+}
+
+/** The stack that creates the volume the configuration describes. */
+export function volumeTarget(spec: VolumeSpec, engine: EngineContext): StackTarget {
+  checkCreatable(spec);
   return {
     ...base(volumeStackRef(spec.name, engine), engine),
     program: localVolumeProgram({ volume: spec.name, dockerName: spec.name }),
