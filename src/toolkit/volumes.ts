@@ -6,10 +6,11 @@ import { UserError } from "../errors.js";
 import { stampAlive } from "../process-identity.js";
 import { dockerVolumeExists, removeContainers } from "../stacks/local/docker-volumes.js";
 import { volumeWhere } from "../volumes/settings.js";
-import { listVolumes, readVolume, removeVolume, type VolumeRecord } from "../volumes/store.js";
+import { listVolumes, readVolume, removeVolume, volumeStore, type VolumeRecord } from "../volumes/store.js";
 import { volumeRow, type VolumeRow } from "../volumes/volume-view.js";
 import { recordedVolumeTarget } from "../volumes/volume-stack.js";
 import type { Toolkit } from "./toolkit.js";
+import { unreadableWarning } from "./unreadable-records.js";
 import { dockerVolumeName, volumeUsers } from "./volume-users.js";
 
 export type VolumeDeleteResult =
@@ -81,8 +82,17 @@ export async function deleteVolumeIn(kit: Toolkit, name: string): Promise<Volume
 
 /** Every volume as `volume list` shows it; a local one asks Docker who uses it and whether it exists. */
 export async function volumeRows(kit: Toolkit): Promise<VolumeRow[]> {
+  const { records, unreadable } = volumeStore(kit.home).list();
+  // A record that cannot be read is skipped and named, never a crash.
+  for (const error of unreadable)
+    kit.io.notify({
+      code: "records.unreadable",
+      level: "warn",
+      text: unreadableWarning(error),
+      data: { error: error.code, where: error.where, message: error.message, hint: error.hint ?? null },
+    });
   const rows: VolumeRow[] = [];
-  for (const volume of listVolumes(kit.home)) {
+  for (const volume of records) {
     const local = volume.backend === "local" && volume.status === "active";
     rows.push(
       volumeRow(volume, {

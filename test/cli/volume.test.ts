@@ -75,6 +75,15 @@ describe("dstack volume list", () => {
     expect(empty.stdout).toContain("No volumes yet");
   });
 
+  it("names a record it cannot read, and lists the others", () => {
+    const h = home();
+    writeFileSync(join(h, ".dstack", "volumes", "broken.json"), "{ not json");
+    const r = dstack(["volume", "list"], { env: { HOME: h } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("broken.json");
+    expect(r.stdout).toContain("datasets");
+  });
+
   it("refuses an unknown subcommand with a suggestion", () => {
     const r = dstack(["volume", "lsit"]);
     expect(r.code).toBe(2);
