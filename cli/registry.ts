@@ -4,6 +4,7 @@ import { CATALOG_COMMAND, OFFER_COMMAND } from "./catalog-commands.js";
 import { CONFIG_FLAGS, CONFIG_HELP, OVERRIDE_FLAGS, OVERRIDE_HELP } from "./flags.js";
 import { GENERATE_COMMAND } from "./generate-command.js";
 import { RUN_COMMANDS } from "./run-commands.js";
+import { VOLUME_COMMAND } from "./volume-command.js";
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -17,6 +18,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   OFFER_COMMAND,
   ...RUN_COMMANDS,
+  VOLUME_COMMAND,
   GENERATE_COMMAND,
   CATALOG_COMMAND,
   {

@@ -8,7 +8,7 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
   {
     name: "apply",
     summary:
-      "plan, provision and run a dev environment or task (local backend), or create a fleet (aws, gcp, azure)",
+      "plan, provision and run a dev environment or task (local backend), create a fleet (aws, gcp, azure) or a volume (local)",
     usage:
       "dstack apply [-f FILE] [-y] [-d] [--profile NAME] [-e NAME=VALUE]... [overrides] [--backend-url URL] [-- RUN_ARGS...]",
     help: [

@@ -1,6 +1,6 @@
 // `dstack apply`: plan (offers, then the infrastructure diff), confirm, provision or reuse, submit, and
 // stay attached (port forwards, logs) until Ctrl-C, which detaches without stopping. `-d` returns once
-// the run is up. A fleet goes to apply-fleet.ts (cloud pool stacks).
+// the run is up. A fleet goes to apply-fleet.ts (cloud pool stacks), a volume to apply-volume.ts.
 import { UserError } from "../../src/errors.js";
 import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
 import { ideLink } from "../../src/runs/ide-link.js";
@@ -9,6 +9,7 @@ import { compileFromFlags, RUN_ARGS } from "../compile-config.js";
 import { toolkitFor } from "../toolkit.js";
 import { withFailureJson } from "./failure-json.js";
 import { applyFleetCommand } from "./apply-fleet.js";
+import { applyVolumeCommand } from "./apply-volume.js";
 import { offersTable } from "./offer-render.js";
 import { pendingJson } from "./pending-render.js";
 
@@ -27,13 +28,7 @@ export async function run(ctx: CommandContext, flags: Values, positionals: strin
       2,
     );
   if (spec.type === "fleet") return applyFleetCommand(ctx, values, file, spec);
-  if (spec.type === "volume") {
-    throw new UserError(
-      "unsupported",
-      "`apply` of a volume is not supported yet",
-      "`dstack generate -f FILE -o DIR` writes its Pulumi project, which `pulumi up` creates",
-    );
-  }
+  if (spec.type === "volume") return applyVolumeCommand(ctx, values, file, spec);
   const json = values.json === true;
   const kit = toolkitFor(ctx);
   // The toolkit recovers what a killed dstack left first, and keeps the reaper after.

@@ -18,6 +18,7 @@ export const runsDir = (home: string): string => join(dstackDir(home), "runs");
 export const pendingDir = (home: string): string => join(dstackDir(home), "pending");
 export const fleetsDir = (home: string): string => join(dstackDir(home), "fleets");
 export const poolsDir = (home: string): string => join(dstackDir(home), "pools");
+export const volumesDir = (home: string): string => join(dstackDir(home), "volumes");
 
 /** One change to a pool at a time (src/pools/pool-lock.ts). */
 /** The named pools (`dstack pool create`) and which one is the default. */

@@ -27,6 +27,7 @@ import { pendingStatus } from "./pending-status.js";
 import { listPending, readPending, removePending, type PendingRun } from "./pending-store.js";
 import { listRuns, readRun, type RunRecord } from "./store.js";
 import { submitRun } from "./submit.js";
+import { checkRunVolumes } from "../volumes/run-volumes.js";
 
 export interface ApplyUi {
   offers(matched: readonly MatchedOffer[], requirements: string): void;
@@ -105,6 +106,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
   const home = input.pools.home;
 
   checkLocalPaths({ spec, repoDir: input.repoDir, configFile: input.configFile });
+  for (const warning of checkRunVolumes(home, spec)) input.ui.progress(warning);
   input.ui.offers(matched, ctx.requirements);
   const attempts = planNow();
   if (input.dryRun === true || input.verbose === true) {

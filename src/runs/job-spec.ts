@@ -17,6 +17,8 @@ export interface JobSpecOptions {
   gpus: number;
   /** Base image tags present on this machine (built by scripts/build-instance-image). */
   availableBaseImages: readonly string[];
+  /** The Docker volume a network volume's name binds (a recorded volume's); default: the name itself. */
+  volumeName?: (name: string) => string;
 }
 
 export type JobSpecResult = { job: JobSpec } | { error: string; hint: string };
@@ -54,7 +56,7 @@ export function buildJobSpec(spec: DevEnvironmentSpec | TaskSpec, opts: JobSpecO
     // are added, and win, in the agent (src/runtime-agent/system-env.ts).
     env: Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, reveal(v)])),
     ports: spec.ports.map((p) => p.container),
-    volumes: spec.volumes.map(toAgentVolume),
+    volumes: spec.volumes.map((v) => toAgentVolume(v, opts.volumeName)),
     working_dir: spec.working_dir,
     ...(spec.user !== null ? { user: spec.user } : {}),
     privileged: spec.privileged,
@@ -145,14 +147,17 @@ function chooseImage(
 // The compiler keeps a network volume's `name` as a list of alternatives (dstack picks the first one
 // available in the run's region). The local backend has a single "region" where every named volume
 // can exist, so the first alternative is always the one to mount.
-function toAgentVolume(v: DevEnvironmentSpec["volumes"][number]): VolumeMount {
+function toAgentVolume(
+  v: DevEnvironmentSpec["volumes"][number],
+  volumeName: (name: string) => string = (name) => name,
+): VolumeMount {
   if (v.kind === "instance")
     return { kind: "instance", instance_path: v.instance_path, path: v.path, optional: v.optional };
   const name = v.name[0];
   if (name === undefined) throw new Error(`internal: network volume at ${v.path} has no name`);
   // ${{ dstack.node_rank }} / ${{ dstack.job_num }}: this is node 0 (the compiler checked the names).
   const read = interpolate(name, VOLUME_SCOPE);
-  return { kind: "network", name: read.ok ? read.value.text : name, path: v.path };
+  return { kind: "network", name: volumeName(read.ok ? read.value.text : name), path: v.path };
 }
 
 function seconds(d: Duration | null): number | null {

@@ -16,6 +16,7 @@ import { createCodeUpload } from "./code-upload.js";
 import { cancelled } from "../provisioning/cancelled.js";
 import { throwRunFailure, waitStarted } from "./run-start.js";
 import { writeRun, type RunRecord } from "./store.js";
+import { runVolumeName } from "../volumes/run-volumes.js";
 
 export interface SubmitInput {
   ctx: ApplyContext;
@@ -68,6 +69,7 @@ export async function submitRun(input: SubmitInput): Promise<{ run: RunRecord; v
       sshAuthorizedKeys: [keys.publicKey],
       gpus: placed.gpu_count,
       availableBaseImages: input.baseImages,
+      volumeName: runVolumeName(home),
     });
     if ("error" in built) throw new UserError("job-spec", built.error, built.hint);
     const repo = await archiving;

@@ -29,6 +29,9 @@ import { requireRun } from "./run-access.js";
 import { runStatuses, type RunStatuses } from "./run-status.js";
 import { stopRun, type StopOutcome } from "./stop-run.js";
 import { unreadableRecords, unreadableWarning } from "./unreadable-records.js";
+import { applyVolume, type VolumeApplyInput, type VolumeApplyResult } from "../volumes/apply-volume.js";
+import type { VolumeRow } from "../volumes/volume-view.js";
+import { deleteVolumeIn, volumeRows, type VolumeDeleteResult } from "./volumes.js";
 
 export interface ToolkitOptions {
   home: string;
@@ -175,6 +178,30 @@ export class Toolkit {
   /** `dstack _provision-fleet NAME`: carry on retrying a pending fleet; undefined when it is not ours. */
   resumeFleet(name: string, specOf: (cwd: string) => Spec | null): Promise<FleetRecord | undefined> {
     return resumeFleetIn(this, name, specOf);
+  }
+
+  /** `dstack apply` of a volume: its own stack (diff, [y/n], up), or an existing one registered. */
+  applyVolume(
+    input: Pick<VolumeApplyInput, "spec" | "configFile" | "dryRun"> & { backendUrl?: string },
+  ): Promise<VolumeApplyResult> {
+    const { backendUrl, ...rest } = input;
+    return applyVolume({
+      ...rest,
+      home: this.home,
+      engine: () => this.engine(backendUrl),
+      ui: this.ui(() => ""),
+      signal: this.signal,
+    });
+  }
+
+  /** `dstack volume delete NAME`: refused while a run uses it; a registered one is only forgotten. */
+  deleteVolume(name: string): Promise<VolumeDeleteResult> {
+    return deleteVolumeIn(this, name);
+  }
+
+  /** `dstack volume list`. */
+  volumes(): Promise<VolumeRow[]> {
+    return volumeRows(this);
   }
 
   /** `dstack stop NAME`: cancel a pending run, or stop (or forget) a run on its instance. */

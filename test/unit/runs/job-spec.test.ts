@@ -142,6 +142,16 @@ describe("buildJobSpec", () => {
     ]);
   });
 
+  it("binds a network volume to the Docker volume its record names (a registered one's volume_id)", () => {
+    const job = jobOf("type: task\ncommands: [x]\nvolumes: [data:/data, other:/other]\n", {
+      volumeName: (name) => (name === "data" ? "existing-docker-volume" : name),
+    });
+    expect(job.volumes).toEqual([
+      { kind: "network", name: "existing-docker-volume", path: "/data" },
+      { kind: "network", name: "other", path: "/other" },
+    ]);
+  });
+
   it("turns durations into seconds, and off into null", () => {
     const on = jobOf("type: dev-environment\nide: vscode\ninactivity_duration: 90s\nmax_duration: 1d\n");
     expect([on.inactivity_duration, on.max_duration]).toEqual([90, 86400]);

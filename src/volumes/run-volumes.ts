@@ -1,0 +1,63 @@
+// How a run's network volume mounts meet the volume records. A mount of a recorded local volume binds
+// that volume's Docker volume (a registered one's volume_id); a mount of a name with no record keeps the
+// old behaviour (Docker makes an empty, unmanaged volume of that name at first use), with a warning so
+// a typo does not silently give a run an empty disk; a mount of a recorded cloud volume, or of one that
+// does not exist yet, is refused before anything is provisioned.
+import type { RunSpec } from "../compiler/spec.js";
+import { UserError } from "../errors.js";
+import { stampAlive } from "../process-identity.js";
+import { volumeWhere } from "./settings.js";
+import { listVolumes, type VolumeRecord } from "./store.js";
+
+/** A mount names its alternatives; the local backend takes the first (src/runs/job-spec.ts). */
+const mountedNames = (spec: RunSpec): string[] =>
+  spec.volumes.flatMap((v) => (v.kind === "network" && v.name[0] !== undefined ? [v.name[0]] : []));
+
+/** Names with ${{ }} interpolation differ per node: not checked against the records. */
+const interpolated = (name: string): boolean => name.includes("${{");
+
+/** The Docker volume a mounted name binds: the recorded local volume's, else the name itself. */
+export function runVolumeName(home: string): (name: string) => string {
+  const local = new Map(
+    listVolumes(home)
+      .filter((v) => v.backend === "local")
+      .map((v) => [v.name, v.volume_id ?? v.name]),
+  );
+  return (name) => local.get(name) ?? name;
+}
+
+function refusal(volume: VolumeRecord): UserError | undefined {
+  if (volume.status === "provisioning")
+    return new UserError(
+      "volume-not-ready",
+      `volume ${volume.name} is ${volume.creator !== undefined && stampAlive(volume.creator) ? "still being created" : "not created: the apply creating it was interrupted"}`,
+      `wait for it, or apply its configuration again (${volume.config_file})`,
+    );
+  if (volume.backend !== "local")
+    return new UserError(
+      "volume-not-attachable",
+      `volume ${volume.name} lives on ${volumeWhere(volume)}, and runs attach only local volumes so far`,
+      "mount a local volume (backend: local), or remove the mount",
+    );
+  return undefined;
+}
+
+/** Refuses mounts that cannot work; returns a warning per name that no volume record holds. */
+export function checkRunVolumes(home: string, spec: RunSpec): string[] {
+  const names = mountedNames(spec).filter((n) => !interpolated(n));
+  if (names.length === 0) return [];
+  const records = new Map(listVolumes(home).map((v) => [v.name, v]));
+  const warnings: string[] = [];
+  for (const name of names) {
+    const volume = records.get(name);
+    if (volume === undefined) {
+      warnings.push(
+        `warning: no volume named ${name} (dstack volume list): Docker on the run's instance makes an empty volume of that name that dstack does not manage; \`dstack apply -f\` a volume configuration to create it first`,
+      );
+      continue;
+    }
+    const refused = refusal(volume);
+    if (refused !== undefined) throw refused;
+  }
+  return warnings;
+}
