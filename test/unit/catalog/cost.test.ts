@@ -10,11 +10,16 @@ const G5_2X = { backend: "aws", price: 1.212, disk_gb: 100 };
 const T3 = { backend: "aws", price: 0.0832, disk_gb: 100 };
 
 describe("instance cost", () => {
-  it("prices the root volume per backend: gp3 $0.08, pd-balanced $0.10, Premium SSD ~$0.15 per GB-month", () => {
+  it("prices the root volume per backend: gp3 $0.08, pd-balanced $0.10 per GB-month, Premium SSD per tier", () => {
     expect(diskHourly("aws", 100)).toBeCloseTo(8 / 730, 12);
     expect(roundUsd(diskHourly("aws", 100))).toBe(0.010959);
     expect(roundUsd(diskHourly("gcp", 50))).toBe(0.006849);
-    expect(roundUsd(diskHourly("azure", 30))).toBe(0.006164);
+    // Azure bills Premium SSD per tier: 30GB as P4 (32 GiB, $5.28), 100GB as P10 (128 GiB, $19.71),
+    // 129GB as P15 (256 GiB, $38.01).
+    expect(roundUsd(diskHourly("azure", 30))).toBe(0.007233);
+    expect(roundUsd(diskHourly("azure", 100))).toBe(0.027);
+    expect(diskHourly("azure", 128)).toBe(diskHourly("azure", 100));
+    expect(roundUsd(diskHourly("azure", 129))).toBe(0.052068);
     // The local backend is this machine.
     expect(diskHourly("local", 500)).toBe(0);
   });
