@@ -29,8 +29,8 @@ export function progressFormat(env: Readonly<Record<string, string | undefined>>
   return env.DSTACK_PROGRESS === "json" ? "json" : "text";
 }
 
-/** The offers table and the infrastructure diff, as before: `${text}\n` (a blank line after a table). */
-const SPACED = new Set<string>(["plan.offers", "plan.diff"]);
+/** The offers table, the infrastructure diff and its cost: `${text}\n` (a blank line after each). */
+const SPACED = new Set<string>(["plan.offers", "plan.diff", "plan.cost"]);
 
 function renderText(out: Output, o: CliIoOptions, m: IoMessage): void {
   if (m.code === "run.log") return out.write(m.text, o.json ? "stderr" : "stdout");

@@ -10,3 +10,10 @@ export function textTable(rows: readonly (readonly string[])[]): string {
 export function formatPrice(usd: number): string {
   return `$${Number(usd.toFixed(4))}`;
 }
+
+/** A cost so far, to the cent (`$0.42`, `$1234.5`); `<$0.01` for less than a cent; `-` when unknown. */
+export function formatCost(usd: number | null): string {
+  if (usd === null) return "-";
+  if (usd > 0 && usd < 0.005) return "<$0.01";
+  return `$${Number(usd.toFixed(2))}`;
+}

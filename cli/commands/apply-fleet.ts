@@ -4,6 +4,7 @@
 import type { FleetSpec } from "../../src/compiler/spec.js";
 import { fleetJson, fleetWhere } from "../../src/fleets/fleet-view.js";
 import { attemptJson } from "../../src/planner/attempt-plan.js";
+import { planCostJson } from "../../src/catalog/plan-cost.js";
 import type { CommandContext, Values } from "../command.js";
 import { toolkitFor } from "../toolkit.js";
 import { withFailureJson } from "./failure-json.js";
@@ -35,7 +36,12 @@ export async function applyFleetCommand(
   if (outcome.kind === "declined") return 0;
   if (outcome.kind === "dry-run") {
     if (json)
-      ctx.out.json({ dry_run: true, plan: outcome.plan, attempts: outcome.attempts.map(attemptJson) });
+      ctx.out.json({
+        dry_run: true,
+        plan: outcome.plan,
+        attempts: outcome.attempts.map(attemptJson),
+        cost: planCostJson(outcome.cost),
+      });
     else ctx.out.error("Dry run: nothing was changed.");
     return 0;
   }
@@ -55,6 +61,7 @@ export async function applyFleetCommand(
     ctx.out.json({
       fleet: fleetJson(fleet, "provisioned"),
       plan: outcome.plan,
+      cost: planCostJson(outcome.cost),
       attempts: outcome.tries.length + 1,
     });
     return 0;

@@ -7,6 +7,7 @@ import { ideLink } from "../../src/runs/ide-link.js";
 import type { CommandContext, Values } from "../command.js";
 import { compileFromFlags, RUN_ARGS } from "../compile-config.js";
 import { toolkitFor } from "../toolkit.js";
+import { planCostJson } from "../../src/catalog/plan-cost.js";
 import { withFailureJson } from "./failure-json.js";
 import { applyFleetCommand } from "./apply-fleet.js";
 import { applyVolumeCommand } from "./apply-volume.js";
@@ -54,6 +55,7 @@ export async function run(ctx: CommandContext, flags: Values, positionals: strin
         dry_run: true,
         plan: outcome.plan,
         attempts: outcome.attempts.map(({ offer: _offer, ...a }) => a),
+        cost: planCostJson(outcome.cost),
       });
     else ctx.out.error("Dry run: nothing was changed.");
     return 0;
@@ -88,6 +90,7 @@ export async function run(ctx: CommandContext, flags: Values, positionals: strin
       },
       reused_instance: outcome.reused,
       plan: outcome.plan,
+      cost: planCostJson(outcome.cost),
       ssh: record.type === "dev-environment" ? `ssh ${record.name}` : null,
       ide_link: record.type === "dev-environment" ? (ideLink(record.spec, record.name)?.url ?? null) : null,
     });

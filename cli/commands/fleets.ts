@@ -8,6 +8,7 @@ import {
   FLEET_COLUMNS,
   type FleetStatus,
 } from "../../src/fleets/fleet-view.js";
+import { fleetCost, type FleetCost } from "../../src/fleets/fleet-cost.js";
 import { refreshFleet } from "../../src/fleets/refresh-fleet.js";
 import { listFleets, type FleetRecord } from "../../src/fleets/store.js";
 import { readPool } from "../../src/pools/pool-store.js";
@@ -22,29 +23,30 @@ const alive = (stamp: ProcessStamp | undefined): boolean => stamp !== undefined 
  * The fleet with the instances its pool still holds: one the reaper tore down after the fleet's
  * idle_duration, or removed once its cloud lost it, is no longer one of its nodes.
  */
-function live(home: string, fleet: FleetRecord): FleetRecord {
+function live(home: string, fleet: FleetRecord): { fleet: FleetRecord; cost: FleetCost | null } {
   const pool = readPool(home, fleet.name);
-  if (fleet.status !== "provisioned" || pool.fleet !== fleet.name) return fleet;
+  if (fleet.status !== "provisioned" || pool.fleet !== fleet.name) return { fleet, cost: null };
   const held = new Set(pool.instances.map((i) => i.name));
-  return { ...fleet, instances: fleet.instances.filter((i) => held.has(i.name)) };
+  const holding = { ...fleet, instances: fleet.instances.filter((i) => held.has(i.name)) };
+  return { fleet: holding, cost: fleetCost(holding, pool, Date.now()) };
 }
 
-function withStatus(home: string): { fleet: FleetRecord; status: FleetStatus }[] {
+function withStatus(home: string): { fleet: FleetRecord; status: FleetStatus; cost: FleetCost | null }[] {
   return listFleets(home).map((recorded) => {
-    const fleet = live(home, recorded);
-    return { fleet, status: fleetStatus(fleet, alive(fleetProcess(fleet))) };
+    const { fleet, cost } = live(home, recorded);
+    return { fleet, status: fleetStatus(fleet, alive(fleetProcess(fleet))), cost };
   });
 }
 
 export function fleetsJson(home: string): Record<string, unknown>[] {
-  return withStatus(home).map(({ fleet, status }) => fleetJson(fleet, status));
+  return withStatus(home).map(({ fleet, status, cost }) => fleetJson(fleet, status, cost));
 }
 
 /** The "Fleets" table, or undefined when there are none. */
 export function fleetsTable(home: string): string | undefined {
   const fleets = withStatus(home);
   if (fleets.length === 0) return undefined;
-  return `\nFleets:\n${textTable([FLEET_COLUMNS, ...fleets.map(({ fleet, status }) => fleetRow(fleet, status))])}`;
+  return `\nFleets:\n${textTable([FLEET_COLUMNS, ...fleets.map(({ fleet, status, cost }) => fleetRow(fleet, status, cost))])}`;
 }
 
 /** `ps --refresh`: read every provisioned fleet's stack back from its cloud (see refresh-fleet.ts). */

@@ -16,12 +16,13 @@ import {
 } from "../../src/pools/named-pools.js";
 import { listPools } from "../../src/pools/pool-store.js";
 import { instanceRows, poolSummary, type InstanceRow } from "../../src/pools/pool-view.js";
-import { formatPrice, textTable } from "../../src/text-table.js";
+import { formatCost, formatPrice, textTable } from "../../src/text-table.js";
 import { formatAge } from "../../src/toolkit/run-status.js";
 import type { CommandContext, Values } from "../command.js";
 import { toolkitFor } from "../toolkit.js";
 import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
 import { offersTable } from "./offer-render.js";
+import { addedJson, dryRunJson } from "./pool-cost-render.js";
 import { compileFlagTask } from "./offer-spec.js";
 
 const POOL_ADD_SOURCE = "dstack pool add";
@@ -69,12 +70,17 @@ async function add(ctx: CommandContext, values: Values, extra: string[]): Promis
     tuning: provisionTuning(ctx.env),
     renderOffers: (matched) => offersTable(matched.slice(0, SHOWN_OFFERS), matched),
   });
+  if (outcome.kind === "dry-run") {
+    if (values.json === true) ctx.out.json(dryRunJson(outcome));
+    else ctx.out.error("Dry run: nothing was changed.");
+  }
   if (outcome.kind === "added") {
     const i = outcome.instance;
     const pool = poolForNewInstances(ctx.home, result.spec.pool_name);
-    if (values.json === true)
-      ctx.out.json({ instance: { ...i, pool_name: pool }, attempt: outcome.attempt.n });
-    else
+    if (values.json === true) {
+      const json = addedJson(outcome);
+      ctx.out.json({ ...json, instance: { ...(json.instance as object), pool_name: pool } });
+    } else
       ctx.out.print(
         `Added instance ${i.name} to pool ${pool} (${i.host}:${i.port}); it is idle until a run takes it.`,
       );
@@ -153,6 +159,7 @@ function psOnce(ctx: CommandContext, values: Values): number {
     r.instance_type ?? "-",
     r.spot === null ? "-" : r.spot ? "spot" : "on-demand",
     r.price === null ? "-" : formatPrice(r.price),
+    formatCost(r.cost_accrued),
     r.status === "busy" && r.runs.length > 0 ? `busy (${r.runs.join(", ")})` : r.status,
     r.idle_duration === "off" ? "off" : formatDuration(r.idle_duration),
     `${formatAge((now - Date.parse(r.created_at)) / 1000)} ago`,
@@ -165,6 +172,7 @@ function psOnce(ctx: CommandContext, values: Values): number {
     "TYPE",
     "SPOT",
     "PRICE/H",
+    "COST",
     "STATUS",
     "IDLE",
     "CREATED",

@@ -1,14 +1,15 @@
 // `dstack ps [-a] [-v] [--json]`: runs with backend, resources, price and status (with -v, the instance
 // and zone, and how long a dev environment has been inactive), as the toolkit derives them
 // (src/toolkit/run-status.ts); then the fleets, with what their stacks reported (fleets.ts).
-import { formatPrice, textTable as table } from "../../src/text-table.js";
+import { roundUsd } from "../../src/catalog/cost.js";
+import { formatCost, formatPrice, textTable as table } from "../../src/text-table.js";
 import { formatAge, runStatusText, type RunRow } from "../../src/toolkit/run-status.js";
 import type { CommandContext, Values } from "../command.js";
 import { toolkitFor } from "../toolkit.js";
 import { pendingJson } from "./pending-render.js";
 import { fleetsJson, fleetsTable, refreshFleets } from "./fleets.js";
 
-function runJson({ record, view, status }: RunRow): Record<string, unknown> {
+function runJson({ record, view, status, cost }: RunRow): Record<string, unknown> {
   return {
     name: record.name,
     type: record.type,
@@ -20,6 +21,8 @@ function runJson({ record, view, status }: RunRow): Record<string, unknown> {
     spot: record.spot ?? null,
     resources: record.resources,
     price: record.price,
+    price_hourly: roundUsd(cost.hourly),
+    cost_accrued: cost.accrued === null ? null : roundUsd(cost.accrued),
     status,
     stop_reason: view?.stop_reason ?? null,
     exit_code: view?.exit_code ?? null,
@@ -64,6 +67,7 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
         ...(verbose ? ["INSTANCE", "REGION", "ZONE", "TYPE", "SPOT"] : []),
         "RESOURCES",
         "PRICE",
+        "COST",
         "STATUS",
         "SUBMITTED",
       ],
@@ -72,6 +76,7 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
         p.backend,
         ...(verbose ? ["-", "-", "-", "-", "-"] : []),
         p.resources,
+        "-",
         "-",
         status.text,
         ago(now, p.submitted_at),
@@ -90,6 +95,7 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
           : []),
         row.record.resources,
         formatPrice(row.record.price),
+        formatCost(row.cost.accrued),
         runStatusText(row, verbose),
         ago(Date.now(), row.record.submitted_at),
       ]),

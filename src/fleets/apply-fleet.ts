@@ -3,6 +3,7 @@
 // dstack's fleet semantics: apply returns once the instances exist; the agents on them report later
 // (here they cannot be reached, so the record says `provisioned`, with the addresses the stack gave).
 import type { MatchedOffer } from "../catalog/offer.js";
+import { planCost, type PlanCost } from "../catalog/plan-cost.js";
 import { loadOffers } from "../catalog/offers.js";
 import type { FleetSpec } from "../compiler/spec.js";
 import { renderPlan, type Plan } from "../engine/plan.js";
@@ -27,6 +28,7 @@ import { listFleets, readFleet, type FleetRecord } from "./store.js";
 export interface FleetApplyUi {
   offers(matched: readonly MatchedOffer[]): void;
   plan(text: string): void;
+  cost?(cost: PlanCost): void;
   confirm(question: string): Promise<boolean>;
   progress(line: string): void;
 }
@@ -52,10 +54,17 @@ export interface FleetApplyInput {
 }
 
 export type FleetApplyResult =
-  | { kind: "created"; fleet: FleetRecord; plan: Plan; attempt: Attempt; tries: FailedTry[] }
+  | {
+      kind: "created";
+      fleet: FleetRecord;
+      plan: Plan;
+      attempt: Attempt;
+      tries: FailedTry[];
+      cost: PlanCost;
+    }
   | { kind: "pending"; fleet: FleetRecord; tries: FailedTry[] }
   | { kind: "declined" }
-  | { kind: "dry-run"; plan: Plan; attempts: Attempt[] };
+  | { kind: "dry-run"; plan: Plan; attempts: Attempt[]; cost: PlanCost };
 
 /** The configuration's name, or a generated one that no fleet or run holds. */
 function fleetName(spec: FleetSpec, home: string): string {
@@ -105,8 +114,12 @@ export async function applyFleet(input: FleetApplyInput): Promise<FleetApplyResu
   const diff = await firstPool.previewAll(fleetInstances(spec, name, first), input.signal);
   await removeStack(firstPool.emptyTarget());
   ui.plan(renderPlan(diff));
-  if (input.dryRun === true) return { kind: "dry-run", plan: diff, attempts };
   const n = spec.nodes.target;
+  // Every node, idle at worst for the fleet's idle_duration before the reaper tears it down.
+  const priced = { instances: n, idleDuration: spec.idle_duration };
+  const cost = planCost({ ...priced, offer: first.offer, alternatives: attempts.map((a) => a.offer) });
+  ui.cost?.(cost);
+  if (input.dryRun === true) return { kind: "dry-run", plan: diff, attempts, cost };
   if (!(await ui.confirm(`Create the fleet ${name} (${n} instance${n === 1 ? "" : "s"})?`)))
     return { kind: "declined" };
 
@@ -155,5 +168,9 @@ export async function applyFleet(input: FleetApplyInput): Promise<FleetApplyResu
     plan: diff,
     attempt: provisioned.attempt,
     tries: provisioned.tries,
+    cost:
+      provisioned.attempt.offer === first.offer
+        ? cost
+        : planCost({ ...priced, offer: provisioned.attempt.offer }),
   };
 }

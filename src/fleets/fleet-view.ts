@@ -1,7 +1,9 @@
 // How a fleet shows in `ps` and `--json` (pure: whether its creator still runs is passed in). Only what
 // is known is said: the stack's outputs (instances, zones, addresses), not an agent's state, which a
 // cloud instance's agent cannot report to this machine.
-import { formatPrice } from "../text-table.js";
+import { roundUsd } from "../catalog/cost.js";
+import { formatCost, formatPrice } from "../text-table.js";
+import type { FleetCost } from "./fleet-cost.js";
 import type { ProcessStamp } from "../process-identity.js";
 import { pendingFleetText } from "./pending-fleet.js";
 import type { FleetRecord } from "./store.js";
@@ -55,7 +57,8 @@ export function fleetWhere(fleet: FleetRecord): string {
   return zone === null ? fleet.region : `${fleet.region}/${zone}`;
 }
 
-export function fleetRow(fleet: FleetRecord, status: FleetStatus): string[] {
+/** `cost`: of the instances it holds (fleet-cost.ts); null or absent: none, or not known here. */
+export function fleetRow(fleet: FleetRecord, status: FleetStatus, cost: FleetCost | null = null): string[] {
   const target = fleet.nodes.target;
   return [
     fleet.name,
@@ -64,6 +67,7 @@ export function fleetRow(fleet: FleetRecord, status: FleetStatus): string[] {
     fleet.instance_type,
     fleet.spot ? "spot" : "on-demand",
     formatPrice(fleet.price),
+    formatCost(cost?.accrued ?? null),
     `${fleet.instances.length}/${target}`,
     fleetStatusText(fleet, status),
   ];
@@ -76,11 +80,16 @@ export const FLEET_COLUMNS = [
   "INSTANCE",
   "SPOT",
   "PRICE/H",
+  "COST",
   "NODES",
   "STATUS",
 ];
 
-export function fleetJson(fleet: FleetRecord, status: FleetStatus): Record<string, unknown> {
+export function fleetJson(
+  fleet: FleetRecord,
+  status: FleetStatus,
+  cost: FleetCost | null = null,
+): Record<string, unknown> {
   return {
     name: fleet.name,
     status,
@@ -90,6 +99,9 @@ export function fleetJson(fleet: FleetRecord, status: FleetStatus): Record<strin
     instance_type: fleet.instance_type,
     spot: fleet.spot,
     price: fleet.price,
+    // Every instance it holds together: offers plus root volumes, per hour and since created.
+    price_hourly: cost === null ? null : roundUsd(cost.hourly),
+    cost_accrued: cost === null ? null : roundUsd(cost.accrued),
     resources: fleet.resources,
     nodes: fleet.nodes,
     placement: fleet.placement,

@@ -4,6 +4,7 @@
 // attempt's backend and region, where the next run that fits reuses it with no infrastructure change.
 // Its idle_duration is the pool's default, 72h (`off`: never torn down), unless given.
 import type { MatchedOffer } from "../catalog/offer.js";
+import { planCost, type PlanCost } from "../catalog/plan-cost.js";
 import type { TaskSpec } from "../compiler/spec.js";
 import { renderPlan, type Plan } from "../engine/plan.js";
 import { UserError } from "../errors.js";
@@ -24,6 +25,7 @@ export const POOL_ADD_IDLE_DEFAULT = 72 * 3600;
 export interface AddInstanceUi {
   offers(matched: readonly MatchedOffer[], requirements: string): void;
   plan(text: string): void;
+  cost?(cost: PlanCost): void;
   confirm(question: string): Promise<boolean>;
   progress(line: string): void;
   state?(state: ProvisionState): void;
@@ -44,9 +46,9 @@ export interface AddInstanceInput {
 }
 
 export type AddInstanceResult =
-  | { kind: "added"; instance: InstanceAddress; attempt: Attempt; plan: Plan }
+  | { kind: "added"; instance: InstanceAddress; attempt: Attempt; plan: Plan; cost: PlanCost }
   | { kind: "declined" }
-  | { kind: "dry-run"; plan: Plan; attempts: Attempt[] };
+  | { kind: "dry-run"; plan: Plan; attempts: Attempt[]; cost: PlanCost };
 
 export async function addInstance(input: AddInstanceInput): Promise<AddInstanceResult> {
   const submittedAt = Date.now();
@@ -82,7 +84,11 @@ export async function addInstance(input: AddInstanceInput): Promise<AddInstanceR
     .forAttempt(first)
     .preview({ ...limits, name: name(first.backend), attempt: first }, input.signal);
   input.ui.plan(renderPlan(plan));
-  if (input.dryRun === true) return { kind: "dry-run", plan, attempts };
+  // Idle from the start: at worst it is never used and costs its whole idle_duration.
+  const priced = { instances: 1, idleDuration: limits.idle_duration };
+  const cost = planCost({ ...priced, offer: first.offer, alternatives: attempts.map((a) => a.offer) });
+  input.ui.cost?.(cost);
+  if (input.dryRun === true) return { kind: "dry-run", plan, attempts, cost };
   if (!(await input.ui.confirm("Continue?"))) return { kind: "declined" };
   input.ui.progress(`Provisioning instance ${name(first.backend)} for pool ${poolName}...`);
   const provisioned = await provisionInstance({
@@ -101,5 +107,12 @@ export async function addInstance(input: AddInstanceInput): Promise<AddInstanceR
   });
   // `add` claims the instance for the run that asked for it; here none did: it is idle at once.
   input.pools.forAttempt(provisioned.attempt).keepIdle(provisioned.value.name);
-  return { kind: "added", instance: provisioned.value, attempt: provisioned.attempt, plan };
+  const landed = provisioned.attempt.offer;
+  return {
+    kind: "added",
+    instance: provisioned.value,
+    attempt: provisioned.attempt,
+    plan,
+    cost: landed === first.offer ? cost : planCost({ ...priced, offer: landed }),
+  };
 }

@@ -1,6 +1,8 @@
 // How pools and their instances show in `dstack pool list` and `dstack pool ps` (pure over the named
 // pools and the pool records): an instance is `provisioning` while its creator runs, `busy` while a run is on it or being
 // placed on it (a claim), else `idle`. Busy is what dstack last recorded; removal asks the agent.
+import { roundUsd } from "../catalog/cost.js";
+import { instanceAccrued, instanceHourly } from "./instance-cost.js";
 import { poolNameOf, type NamedPool } from "./named-pools.js";
 import type { PoolInstance, PoolRecord } from "./pool-store.js";
 import { CLAIM_MS } from "./reuse.js";
@@ -52,6 +54,10 @@ export interface InstanceRow {
   instance_type: string | null;
   spot: boolean | null;
   price: number | null;
+  /** USD per hour: the offer's price plus the root volume's (src/catalog/cost.ts). */
+  price_hourly: number | null;
+  /** USD since it was created, at price_hourly. */
+  cost_accrued: number | null;
   status: InstanceStatus;
   runs: string[];
   idle_duration: number | "off";
@@ -60,20 +66,26 @@ export interface InstanceRow {
 
 export function instanceRows(pools: readonly PoolRecord[], now: number): InstanceRow[] {
   return pools.flatMap((pool) =>
-    pool.instances.map((i) => ({
-      pool: poolNameOf(pool, i),
-      place: pool.name,
-      name: i.name,
-      backend: pool.backend ?? "local",
-      region: pool.region ?? "local",
-      zone: i.zone ?? null,
-      instance_type: i.instance_type ?? null,
-      spot: i.spot ?? null,
-      price: i.price ?? null,
-      status: instanceStatus(i, now),
-      runs: i.active_runs ?? [],
-      idle_duration: i.idle_duration,
-      created_at: i.created_at,
-    })),
+    pool.instances.map((i) => {
+      const hourly = instanceHourly(pool, i)?.total;
+      const accrued = instanceAccrued(pool, i, now);
+      return {
+        pool: poolNameOf(pool, i),
+        place: pool.name,
+        name: i.name,
+        backend: pool.backend ?? "local",
+        region: pool.region ?? "local",
+        zone: i.zone ?? null,
+        instance_type: i.instance_type ?? null,
+        spot: i.spot ?? null,
+        price: i.price ?? null,
+        price_hourly: hourly === undefined ? null : roundUsd(hourly),
+        cost_accrued: accrued === null ? null : roundUsd(accrued),
+        status: instanceStatus(i, now),
+        runs: i.active_runs ?? [],
+        idle_duration: i.idle_duration,
+        created_at: i.created_at,
+      };
+    }),
   );
 }

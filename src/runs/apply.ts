@@ -3,6 +3,7 @@
 // `detachRetry` (apply -d under `retry`), a first pass without capacity hands the retrying to a
 // background process and returns the pending run.
 import type { MatchedOffer } from "../catalog/offer.js";
+import type { PlanCost } from "../catalog/plan-cost.js";
 import type { RunSpec } from "../compiler/spec.js";
 import { renderPlan, type Plan } from "../engine/plan.js";
 import { UserError } from "../errors.js";
@@ -24,6 +25,7 @@ import { handOffRetrying } from "./hand-off.js";
 import { updateInPlace } from "./in-place.js";
 import { instanceToken, randomRunName } from "./names.js";
 import { pendingStatus } from "./pending-status.js";
+import { runPlanCost } from "./run-cost.js";
 import { listPending, readPending, removePending, type PendingRun } from "./pending-store.js";
 import { listRuns, readRun, type RunRecord } from "./store.js";
 import { submitRun } from "./submit.js";
@@ -32,6 +34,8 @@ import { checkRunVolumes } from "../volumes/run-volumes.js";
 export interface ApplyUi {
   offers(matched: readonly MatchedOffer[], requirements: string): void;
   plan(text: string): void;
+  /** What the plan costs (per hour, and at worst while idle), after the diff and before the question. */
+  cost?(cost: PlanCost): void;
   confirm(question: string): Promise<boolean>;
   progress(line: string): void;
   /** Structured provisioning states (an attempt starts, a wait for capacity), beside the progress text. */
@@ -61,11 +65,11 @@ export interface ApplyInput {
 }
 
 export type ApplyResult =
-  | { kind: "submitted"; run: RunRecord; view: RunView; reused: string | null; plan: Plan }
+  | { kind: "submitted"; run: RunRecord; view: RunView; reused: string | null; plan: Plan; cost: PlanCost }
   | { kind: "updated"; run: RunRecord; changed: string[] }
   | { kind: "pending"; pending: PendingRun }
   | { kind: "declined" }
-  | { kind: "dry-run"; plan: Plan; attempts: Attempt[] };
+  | { kind: "dry-run"; plan: Plan; attempts: Attempt[]; cost: PlanCost };
 
 /** A name held by a run still retrying in the background cannot be applied again until it is stopped. */
 function refusePending(home: string, name: string): void {
@@ -161,9 +165,12 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
         ? `Reusing idle instance ${idle.name}: no infrastructure changes.`
         : renderPlan(plan),
     );
+    const priced = { home, idleDuration: spec.idle_duration, reused: idle };
+    const cost = runPlanCost({ ...priced, offer: first.offer, alternatives: attempts.map((a) => a.offer) });
+    input.ui.cost?.(cost);
     if (input.dryRun === true) {
       if (idle !== undefined) updatePoolInstance(home, idle.pool, idle.name, { claimed_at: undefined });
-      return { kind: "dry-run", plan, attempts };
+      return { kind: "dry-run", plan, attempts, cost };
     }
     if (!(await input.ui.confirm(`Submit the run ${name}?`))) {
       if (idle !== undefined) updatePoolInstance(home, idle.pool, idle.name, { claimed_at: undefined });
@@ -219,7 +226,9 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
       signal: input.signal,
       ui: input.ui,
     });
-    return { kind: "submitted", run, view, reused: idle?.name ?? null, plan };
+    // What it costs where it landed (a failover may have taken a dearer offer than the plan's).
+    const landed = placed === first.offer ? cost : runPlanCost({ ...priced, offer: placed });
+    return { kind: "submitted", run, view, reused: idle?.name ?? null, plan, cost: landed };
   } finally {
     idle?.session.close();
   }

@@ -1,6 +1,7 @@
 // apply's callbacks (runs and fleets alike) as messages of the session's host: the offers, the
 // infrastructure diff, the progress lines, and the provisioning states as structured data.
 import type { MatchedOffer } from "../catalog/offer.js";
+import { planCostJson, planCostText, type PlanCost } from "../catalog/plan-cost.js";
 import { attemptJson } from "../planner/attempt-plan.js";
 import type { ProvisionState } from "../provisioning/provision.js";
 import type { IoHost } from "./io-host.js";
@@ -9,6 +10,7 @@ import type { IoHost } from "./io-host.js";
 export interface SessionUi {
   offers(matched: readonly MatchedOffer[]): void;
   plan(text: string): void;
+  cost(cost: PlanCost): void;
   confirm(question: string): Promise<boolean>;
   progress(line: string): void;
   state(state: ProvisionState): void;
@@ -29,6 +31,8 @@ export function sessionUi(io: IoHost, renderOffers: (matched: readonly MatchedOf
             },
       ),
     plan: (text) => io.notify({ code: "plan.diff", level: "info", text }),
+    cost: (cost) =>
+      io.notify({ code: "plan.cost", level: "info", text: planCostText(cost), data: planCostJson(cost) }),
     confirm: (question) => io.confirm(question),
     progress: (line) => io.notify({ code: "provision.progress", level: "info", text: line }),
     state: (state) =>

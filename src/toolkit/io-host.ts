@@ -35,6 +35,8 @@ export const IO_CODES = [
   // apply: the plan, then provisioning and submission
   "plan.offers",
   "plan.diff",
+  // what the plan costs per hour and at worst while idle (data: the numbers of --json `cost`)
+  "plan.cost",
   "provision.progress",
   "provision.attempt",
   "provision.wait",

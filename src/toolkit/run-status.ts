@@ -6,6 +6,7 @@ import { listInstances } from "../pools/pool-store.js";
 import { isActive } from "../runs/agent-session.js";
 import type { PendingStatus } from "../runs/pending-status.js";
 import { listPending, pendingSupersedes, type PendingRun } from "../runs/pending-store.js";
+import { runCost, type RunCost } from "../runs/run-cost.js";
 import { listRuns, type RunRecord } from "../runs/store.js";
 import { openAgent, pendingStatusOf } from "./run-access.js";
 
@@ -19,6 +20,8 @@ export interface RunRow {
   /** The agent's status, else what the missing answer means. */
   status: string;
   unanswered: Unanswered | null;
+  /** Its instance's price per hour and what the run has cost so far. */
+  cost: RunCost;
 }
 
 export interface PendingRow {
@@ -52,6 +55,22 @@ export function unanswered(record: RunRecord, pooled: ReadonlySet<string>): Unan
   return pooled.has(record.instance) ? "unreachable" : "ended";
 }
 
+/**
+ * When the run stopped costing (ms): when it finished, `now` while it may still run, null when nobody
+ * can tell (its instance was torn down before anyone asked it).
+ */
+export function runEnd(
+  record: RunRecord,
+  view: RunView | undefined,
+  missing: Unanswered | null,
+  now: number,
+): number | null {
+  const at = (iso: string | null | undefined): number | null => (iso == null ? null : Date.parse(iso));
+  if (view !== undefined) return at(view.finished_at) ?? now;
+  if (missing === "interrupted") return at(record.interrupted_at);
+  return missing === "ended" ? null : now;
+}
+
 /** Active runs and pending ones; with `all`, finished and failed ones too. */
 export async function runStatuses(
   home: string,
@@ -63,12 +82,15 @@ export async function runStatuses(
     (r) => !pendings.some((p) => p.name === r.name && pendingSupersedes(p, r)),
   );
   const views = await Promise.all(records.map((r) => viewOf(home, r)));
-  const pooled = new Set(listInstances(home).map(({ instance }) => instance.name));
+  const instances = new Map(listInstances(home).map((i) => [i.instance.name, i]));
+  const pooled = new Set(instances.keys());
   const runs = records
     .map((record, i): RunRow => {
       const view = views[i];
       const missing = view === undefined ? unanswered(record, pooled) : null;
-      return { record, view, status: view?.status ?? missing ?? "unreachable", unanswered: missing };
+      const end = runEnd(record, view, missing, now);
+      const cost = runCost({ record, instance: instances.get(record.instance), end });
+      return { record, view, status: view?.status ?? missing ?? "unreachable", unanswered: missing, cost };
     })
     .filter(({ view }) => options.all || (view !== undefined && isActive(view)));
   const pending = pendings

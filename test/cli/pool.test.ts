@@ -51,6 +51,21 @@ function home(): string {
         instance_type: "g5.xlarge",
         price: 1.006,
         zone: "use1-az1",
+        spec: {
+          name: "gpus-0",
+          instance_type: "g5.xlarge",
+          accelerator: null,
+          tpu: false,
+          gpu_vendor: "nvidia",
+          gpu_count: 1,
+          zone: "use1-az1",
+          spot: false,
+          max_price: null,
+          reservation: null,
+          disk_gb: 100,
+          image: null,
+          volumes: [],
+        },
       }),
     ],
   });
@@ -79,21 +94,27 @@ describe("dstack pool", () => {
     });
   });
 
-  it("ps: each instance's status, offer and idle_duration; --pool narrows it", () => {
+  it("ps: each instance's status, offer, cost so far and idle_duration; --pool narrows it", () => {
     const r = dstack(["pool", "ps"], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(
-      /local-aaaaaa +default-pool +local +local +local +on-demand +\$0 +idle +5m +1h \d+m ago/,
+      /local-aaaaaa +default-pool +local +local +local +on-demand +\$0 +\$0 +idle +5m +1h \d+m ago/,
     );
     expect(r.stdout).toMatch(/local-bbbbbb .* busy \(train\)/);
     expect(r.stdout).toMatch(/local-cccccc .* provisioning/);
     expect(r.stdout).toMatch(
-      /gpus-0 +gpus +aws +us-east-1\/use1-az1 +g5\.xlarge +on-demand +\$1\.006 +idle +3d/,
+      /gpus-0 +gpus +aws +us-east-1\/use1-az1 +g5\.xlarge +on-demand +\$1\.006 +\$1\.02 +idle +3d/,
     );
     const json = JSON.parse(dstack(["pool", "ps", "--pool", "gpus", "--json"], { env }).stdout) as {
-      instances: { name: string; status: string }[];
+      instances: { name: string; status: string; price_hourly: number; cost_accrued: number }[];
     };
     expect(json.instances.map((i) => [i.name, i.status])).toEqual([["gpus-0", "idle"]]);
+    // The offer's price plus its 100GB gp3 root volume (1.006 + 100 * 0.08 / 730), for the hour since
+    // it was created (and the seconds this test took).
+    const [gpus] = json.instances;
+    expect(gpus?.price_hourly).toBe(1.016959);
+    expect(gpus?.cost_accrued).toBeGreaterThanOrEqual(1.016959);
+    expect(gpus?.cost_accrued).toBeLessThan(1.03);
   });
 
   it("refuses an unknown pool, an unknown instance and one being created, changing nothing", () => {

@@ -39,7 +39,7 @@ describe("dstack ps", () => {
     expect(r.code, r.stderr).toBe(0);
     const [head, ...rows] = r.stdout.trimEnd().split("\n");
     expect(head).toMatch(
-      /^ NAME +BACKEND +INSTANCE +REGION +ZONE +TYPE +SPOT +RESOURCES +PRICE +STATUS +SUBMITTED$/,
+      /^ NAME +BACKEND +INSTANCE +REGION +ZONE +TYPE +SPOT +RESOURCES +PRICE +COST +STATUS +SUBMITTED$/,
     );
     expect(rows.find((l) => l.includes("zoned"))).toMatch(
       /zoned +local +local-zoned +local +zone-c +- +- +2\.\.xCPU/,
@@ -62,6 +62,80 @@ describe("dstack ps", () => {
         ["zoned", "local", "local", "zone-c", null, null, "ended"],
       ],
     );
+  });
+});
+
+describe("dstack ps: what each run has cost", () => {
+  // A run on a g5.xlarge whose instance (100GB gp3 root volume) its pool still holds, submitted two
+  // hours ago; its agent does not answer, so it may still run: it costs until now.
+  const twoHoursAgo = new Date(Date.now() - 2 * 3600_000).toISOString();
+  const home = homeWithRuns([
+    run("costly", {
+      backend: "aws",
+      pool: "aws-us-east-1",
+      instance: "aws-cd34ef",
+      price: 1.006,
+      submitted_at: twoHoursAgo,
+    }),
+    // Its instance torn down, nobody knows when it ended.
+    run("gone", { backend: "aws", pool: "aws-us-east-1", instance: "aws-gone00", price: 1.006 }),
+  ]);
+  mkdirSync(join(home, ".dstack", "pools"), { recursive: true });
+  writeFileSync(
+    join(home, ".dstack", "pools", "aws-us-east-1.json"),
+    JSON.stringify({
+      record_version: 1,
+      name: "aws-us-east-1",
+      backend: "aws",
+      region: "us-east-1",
+      instances: [
+        {
+          name: "aws-cd34ef",
+          created_at: twoHoursAgo,
+          idle_duration: 300,
+          instance_type: "g5.xlarge",
+          spot: false,
+          price: 1.006,
+          spec: {
+            name: "aws-cd34ef",
+            instance_type: "g5.xlarge",
+            accelerator: null,
+            tpu: false,
+            gpu_vendor: "nvidia",
+            gpu_count: 1,
+            zone: null,
+            spot: false,
+            max_price: null,
+            reservation: null,
+            disk_gb: 100,
+            image: null,
+            volumes: [],
+          },
+          // A port nothing listens on: the agent does not answer.
+          host: "127.0.0.1",
+          ssh_port: 1,
+          active_runs: ["costly"],
+        },
+      ],
+    }),
+  );
+
+  it("COST: its instance's price with the disk since submission; --json has price_hourly and cost_accrued", () => {
+    const r = dstack(["ps", "-a"], { env: { HOME: home } });
+    expect(r.code, r.stderr).toBe(0);
+    // 1.006 + 100 * 0.08 / 730 = $1.016959 per hour, for two hours.
+    expect(r.stdout).toMatch(/costly +aws +2\.\.xCPU +\$1\.006 +\$2\.03 +unreachable/);
+    expect(r.stdout).toMatch(/gone +aws +2\.\.xCPU +\$1\.006 +- +ended/);
+    const runs = (
+      JSON.parse(dstack(["ps", "-a", "--json"], { env: { HOME: home } }).stdout) as {
+        runs: { name: string; price_hourly: number; cost_accrued: number | null }[];
+      }
+    ).runs;
+    const costly = runs.find((x) => x.name === "costly");
+    expect(costly?.price_hourly).toBe(1.016959);
+    expect(costly?.cost_accrued).toBeGreaterThanOrEqual(2.033918);
+    expect(costly?.cost_accrued).toBeLessThan(2.04);
+    expect(runs.find((x) => x.name === "gone")).toMatchObject({ price_hourly: 1.006, cost_accrued: null });
   });
 });
 
@@ -111,7 +185,7 @@ describe("dstack ps and stop: runs pending in the background", () => {
     const ps = dstack(["ps"], { env: { HOME: home } });
     expect(ps.code, ps.stderr).toBe(0);
     expect(ps.stdout).toMatch(
-      / waiting +local +2\.\.xCPU +- +pending \(no capacity, attempt 7, next try in 2m\) /,
+      / waiting +local +2\.\.xCPU +- +- +pending \(no capacity, attempt 7, next try in 2m\) /,
     );
     expect(ps.stdout).not.toContain("orphaned");
     const all = dstack(["ps", "-a"], { env: { HOME: home } });

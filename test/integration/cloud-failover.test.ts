@@ -117,12 +117,22 @@ describe("apply of cloud fleets through the failover loop (fake cloud, real engi
     const ps = JSON.parse(cliSync(["ps", "--json"], { cwd: repo, env: u.env }).stdout) as {
       fleets: FleetJson[];
     };
-    expect(ps.fleets).toMatchObject([{ name: "pair", status: "provisioned", zone: "use1-az1" }]);
+    expect(ps.fleets).toMatchObject([
+      // Both nodes: 2 x ($0.0832 + 100GB of gp3 at $0.08 / 730 h); a few seconds old.
+      { name: "pair", status: "provisioned", zone: "use1-az1", price_hourly: 0.188318 },
+    ]);
+    expect((ps.fleets[0] as { cost_accrued?: number }).cost_accrued).toBeLessThan(0.05);
+    // The plan said so before the question, and --json has it.
+    expect(r.stderr).toContain("Cost: $0.1883/h for 2 instances");
+    expect((JSON.parse(r.stdout) as { cost: unknown }).cost).toMatchObject({
+      hourly: 0.188318,
+      instances: 2,
+    });
     expect(ps.fleets[0]?.instances.map((i) => i.public_ip)).toEqual(fleet.instances.map((i) => i.public_ip));
     const table = cliSync(["ps"], { cwd: repo, env: u.env }).stdout;
     expect(table).toMatch(/Fleets:/);
     expect(table).toMatch(
-      /pair\s+aws\s+us-east-1\/us-east-1a\s+t3\.large\s+on-demand\s+\$\S+\s+2\/2\s+provisioned \(203\.0\.113/,
+      /pair\s+aws\s+us-east-1\/us-east-1a\s+t3\.large\s+on-demand\s+\$0\.0832\s+(<\$0\.01|\$[\d.]+)\s+2\/2\s+provisioned \(203\.0\.113/,
     );
 
     // Applying the same name again is refused: nothing changes in place yet.

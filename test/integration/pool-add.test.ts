@@ -46,6 +46,7 @@ describe("dstack pool add (local backend)", () => {
     const dry = cli(["pool", "add", "-b", "local", "--dry-run"]);
     expect(dry.code, dry.out).toBe(0);
     expect(dry.out).toContain("+  create");
+    expect(dry.out).toContain("Cost: $0/h (the local backend is this machine)");
     expect(localPool()).toEqual([]);
 
     const added = cli(["pool", "add", "-b", "local", "-y"]);
@@ -55,9 +56,11 @@ describe("dstack pool add (local backend)", () => {
     expect(instance?.idle_duration).toBe(72 * 3600);
     expect(instance?.claimed_at).toBeUndefined();
     const ps = JSON.parse(cli(["pool", "ps", "--json"]).stdout) as {
-      instances: { name: string; status: string }[];
+      instances: { name: string; status: string; price_hourly: number; cost_accrued: number }[];
     };
-    expect(ps.instances).toEqual([expect.objectContaining({ name: instance?.name, status: "idle" })]);
+    expect(ps.instances).toEqual([
+      expect.objectContaining({ name: instance?.name, status: "idle", price_hourly: 0, cost_accrued: 0 }),
+    ]);
 
     // A run reuses it with no infrastructure change, and leaves its idle_duration as the pool's.
     const project = mkdtempSync(join(tmpdir(), "dstack-pool-add-project-"));
@@ -74,6 +77,7 @@ describe("dstack pool add (local backend)", () => {
       project,
     );
     expect(task.out).toContain(`Reusing idle instance ${instance?.name ?? ""}: no infrastructure changes.`);
+    expect(task.out).toContain(`Cost: no new instance (reusing idle instance ${instance?.name ?? ""})`);
     expect(task.code, task.out).toBe(0);
     expect(localPool().map((i) => [i.name, i.idle_duration])).toEqual([[instance?.name, 72 * 3600]]);
 

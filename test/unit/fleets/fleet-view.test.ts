@@ -23,10 +23,19 @@ describe("fleet view", () => {
       "t3.large",
       "on-demand",
       "$0.0832",
+      "-",
       "2/2",
       "provisioned (203.0.113.7, 203.0.113.8)",
     ]);
     expect(fleetJson(fleet, "provisioned")).toMatchObject({ status: "provisioned", zone: "use1-az4" });
+    // With what its instances cost (fleet-cost.ts): the COST column and the numbers in --json.
+    const cost = { hourly: 0.1883178, accrued: 4.2 };
+    expect(fleetRow(fleet, "provisioned", cost)[6]).toBe("$4.2");
+    expect(fleetJson(fleet, "provisioned", cost)).toMatchObject({
+      price_hourly: 0.188318,
+      cost_accrued: 4.2,
+    });
+    expect(fleetJson(fleet, "provisioned")).toMatchObject({ price_hourly: null, cost_accrued: null });
   });
 
   it("provisioning while its creator runs, interrupted once it is gone", () => {
@@ -35,7 +44,7 @@ describe("fleet view", () => {
     expect(fleetStatus(fleet, false)).toBe("interrupted");
     expect(fleetStatusText(fleet, "interrupted")).toContain("dstack delete gpus cleans up");
     expect(fleetWhere(fleet)).toBe("us-east-1");
-    expect(fleetRow(fleet, "provisioning")[6]).toBe("0/2");
+    expect(fleetRow(fleet, "provisioning")[7]).toBe("0/2");
   });
 
   it("pending while its background process retries; failed once that process is gone or gave up", () => {

@@ -77,6 +77,7 @@ describe("runStatusText", () => {
     view: view(v),
     status: v.status ?? "running",
     unanswered: null,
+    cost: { hourly: 0, accrued: 0 },
   });
 
   it("shows the stop reason, inactivity with -v only, and resubmissions", () => {
