@@ -59,6 +59,8 @@ const poolInstance = z.object({
    * records written before the backstop (then the agent has none).
    */
   created_idle_duration: z.union([z.number(), z.literal("off")]).optional(),
+  /** Set while a removal (pool remove, the reaper, delete) destroys it: `terminating` in pool ps. */
+  terminating_at: isoTime.optional(),
   /** When the reaper first saw it without active runs. */
   idle_since: isoTime.optional(),
   /**

@@ -7,9 +7,10 @@ import { poolNameOf, type NamedPool } from "./named-pools.js";
 import type { PoolInstance, PoolRecord } from "./pool-store.js";
 import { CLAIM_MS } from "./reuse.js";
 
-export type InstanceStatus = "provisioning" | "busy" | "idle";
+export type InstanceStatus = "provisioning" | "busy" | "idle" | "terminating";
 
 export function instanceStatus(instance: PoolInstance, now: number): InstanceStatus {
+  if (instance.terminating_at !== undefined) return "terminating";
   if (instance.creator !== undefined || instance.ssh_port === undefined) return "provisioning";
   if ((instance.active_runs ?? []).length > 0) return "busy";
   if (instance.claimed_at !== undefined && now - Date.parse(instance.claimed_at) < CLAIM_MS) return "busy";

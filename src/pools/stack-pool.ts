@@ -221,6 +221,8 @@ export class StackPool implements Pool {
     return withPoolLock(this.home, this.name, async () => {
       const gone = new Set(names);
       const rest = this.record().instances.filter((i) => !gone.has(i.name));
+      for (const name of names)
+        updatePoolInstance(this.home, this.name, name, { terminating_at: new Date().toISOString() });
       const target = this.adapter.target(rest);
       const change = (): Promise<unknown> =>
         rest.length === 0
@@ -231,8 +233,15 @@ export class StackPool implements Pool {
       } catch (error) {
         // An update cancelled mid-create may leave a pending operation the engine refuses to go past:
         // dropped (the provider's read on the next update finds what really exists), then tried once more.
-        if ((await clearPendingOperations(target).catch(() => 0)) === 0) throw error;
-        await change();
+        try {
+          if ((await clearPendingOperations(target).catch(() => 0)) === 0) throw error;
+          await change();
+        } catch (again) {
+          // Not removed after all: the instances are what they were before (pool ps must not say terminating).
+          for (const name of names)
+            updatePoolInstance(this.home, this.name, name, { terminating_at: undefined });
+          throw again;
+        }
       }
       // Read again: claims and active runs of the other instances may have changed meanwhile.
       const latest = this.record();

@@ -91,4 +91,36 @@ describe("dstack pool add (local backend)", () => {
     expect(reuse.out).toContain("and creation_policy: reuse creates none");
     expect(localPool()).toEqual([]);
   }, 300_000);
+
+  it("named pools: a run with --pool reuses that pool's instance; one without --pool does not", () => {
+    expect(cli(["pool", "create", "-n", "boxes"]).code).toBe(0);
+    const added = cli(["pool", "add", "-b", "local", "-y", "--pool", "boxes", "--name", "box-one"]);
+    expect(added.code, added.out).toBe(0);
+    expect(added.out).toContain("Added instance box-one to pool boxes");
+    expect(cli(["pool", "list"]).stdout).toMatch(/boxes +pool +1\/1/);
+    expect(cli(["pool", "ps", "--pool", "boxes"]).stdout).toMatch(/box-one +boxes +local/);
+    // The name is taken now: a second add with it is refused before anything.
+    const taken = cli(["pool", "add", "-b", "local", "-y", "--name", "box-one"]);
+    expect(taken.code).toBe(1);
+    expect(taken.out).toContain("an instance named box-one already exists");
+
+    const project = mkdtempSync(join(tmpdir(), "dstack-pool-named-project-"));
+    writeFileSync(join(project, "task.dstack.yml"), "type: task\nname: in-boxes\ncommands: [hostname]\n");
+    // Without --pool, the default pool (default-pool) has nothing idle: with --reuse nothing is created.
+    const outside = cli(["apply", "-f", join(project, "task.dstack.yml"), "-y", "--reuse"], project);
+    expect(outside.code, outside.out).toBe(1);
+    expect(localPool().map((i) => i.name)).toEqual(["box-one"]);
+    const inside = cli(["apply", "-f", join(project, "task.dstack.yml"), "-y", "--pool", "boxes"], project);
+    expect(inside.code, inside.out).toBe(0);
+    expect(inside.out).toContain("Reusing idle instance box-one: no infrastructure changes.");
+
+    // A pool with an instance is not deleted; after the removal it is.
+    expect(cli(["pool", "delete", "-n", "boxes", "-y"]).out).toContain(
+      "pool boxes still has 1 instance: box-one",
+    );
+    expect(cli(["pool", "remove", "box-one", "--pool", "boxes", "-y"]).code).toBe(0);
+    expect(localPool()).toEqual([]);
+    expect(cli(["pool", "delete", "-n", "boxes", "-y"]).code).toBe(0);
+    expect(cli(["pool", "list"]).stdout).not.toContain("boxes");
+  }, 300_000);
 });
