@@ -71,6 +71,17 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
     load: () => import("./commands/stop.js"),
   },
   {
+    name: "fleet",
+    summary: "list the fleets (pools declared in files) with their instances, status and cost so far",
+    usage: "dstack fleet [--refresh] [--json]",
+    help: [
+      ["--refresh", "read every fleet's stack back from its cloud first (as ps --refresh)"],
+      ["--json", "machine-readable output"],
+    ],
+    options: { refresh: { type: "boolean" }, json: { type: "boolean" } },
+    load: () => import("./commands/fleet.js"),
+  },
+  {
     name: "delete",
     summary: "delete a fleet: destroy its instances through its stack (volumes are kept)",
     usage: "dstack delete NAME [-y] [--force]",

@@ -36,8 +36,11 @@ export async function run(ctx: CommandContext, values: Values, positionals: stri
     case "add":
       return add(ctx, values, rest);
     case "list":
+      // Like every listing: what a killed dstack left, or instances that stopped themselves, first.
+      await toolkitFor(ctx).recover();
       return list(ctx, values);
     case "ps":
+      await toolkitFor(ctx).recover();
       return ps(ctx, values);
     case "remove":
       return remove(ctx, values, rest);

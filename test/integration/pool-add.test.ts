@@ -51,7 +51,7 @@ describe("dstack pool add (local backend)", () => {
 
     const added = cli(["pool", "add", "-b", "local", "-y"]);
     expect(added.code, added.out).toBe(0);
-    expect(added.out).toMatch(/Added instance (local-[0-9a-f]{6}) to pool local/);
+    expect(added.out).toMatch(/Added instance (local-[0-9a-f]{6}) to pool default-pool/);
     const [instance] = localPool();
     expect(instance?.idle_duration).toBe(72 * 3600);
     expect(instance?.claimed_at).toBeUndefined();
