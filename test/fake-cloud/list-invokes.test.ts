@@ -63,7 +63,7 @@ describe("AWS list invokes", () => {
       availabilityZone: "us-east-1b",
       tags: { Name: "lost" },
     });
-    expect(Date.parse(String(one.launchTime))).not.toBeNaN();
+    expect(Date.parse(one.launchTime as string)).not.toBeNaN();
     await expect(p.invoke("aws:ec2/getInstance:getInstance", { instanceId: "i-0nothere" })).rejects.toThrow(
       "no matching EC2 Instance found",
     );
@@ -106,7 +106,7 @@ describe("AWS list invokes", () => {
       size: 100,
       tags: { "dstack-volume": "data" },
     });
-    expect(Date.parse(String(one.createTime))).not.toBeNaN();
+    expect(Date.parse(one.createTime as string)).not.toBeNaN();
     await expect(p.invoke("aws:ebs/getVolume:getVolume", { tags: MANAGED })).rejects.toThrow(
       "multiple EBS Volumes matched",
     );
