@@ -5,6 +5,7 @@ import { formatAge } from "../../src/toolkit/run-status.js";
 import { textTable } from "../../src/text-table.js";
 import { dstackTags, type FoundResource } from "../../src/gc/found.js";
 import { deleteFound, findOrphans, type GcDeletion, type GcFindings, type GcInput } from "../../src/gc/gc.js";
+import { usageError } from "../../src/errors.js";
 import type { CommandContext, Values } from "../command.js";
 
 function where(r: FoundResource): string {
@@ -21,7 +22,10 @@ function owner(r: FoundResource): string {
 
 function created(r: FoundResource, now: number): string {
   const at = r.created === null ? NaN : Date.parse(r.created);
-  return Number.isNaN(at) ? "-" : `${formatAge(Math.max(0, (now - at) / 1000))} ago`;
+  if (Number.isNaN(at)) return "-";
+  const seconds = Math.max(0, (now - at) / 1000);
+  // Orphans are often old: days read better than thousands of hours.
+  return seconds >= 2 * 86_400 ? `${Math.floor(seconds / 86_400)}d ago` : `${formatAge(seconds)} ago`;
 }
 
 function table(resources: readonly FoundResource[]): string {
@@ -54,7 +58,11 @@ function json(findings: GcFindings, deletion: GcDeletion | undefined): Record<st
 function summary(ctx: CommandContext, findings: GcFindings): void {
   const n = findings.found.length;
   if (findings.orphans.length === 0) {
-    ctx.out.print(`No orphans: ${n} tagged resource${n === 1 ? "" : "s"}, all owned by stacks.`);
+    ctx.out.print(
+      n === 0
+        ? "No orphans: no tagged resources."
+        : `No orphans: ${n} tagged resource${n === 1 ? "" : "s"}, all owned by stacks.`,
+    );
     return;
   }
   ctx.out.print(table(findings.orphans));
@@ -74,6 +82,8 @@ function deletionText(ctx: CommandContext, d: GcDeletion): void {
 }
 
 export async function run(ctx: CommandContext, values: Values): Promise<number> {
+  if (values.volumes === true && values.yes !== true)
+    throw usageError("--volumes only means something with --yes", "dstack gc --yes --volumes");
   const input: GcInput = {
     home: ctx.home,
     env: ctx.env,
