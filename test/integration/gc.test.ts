@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { JsonObject } from "../fake-cloud/core/values.js";
 import { installFakeCloud } from "../fake-cloud/install.js";
 import { listResources, seedResource } from "../fake-cloud/state.js";
 import { cliSync, runCli, type CliRun } from "./e2e-cli.js";
@@ -172,6 +173,42 @@ describe("dstack gc (fake cloud, real engine)", () => {
     };
     expect(ps.fleets).toMatchObject([{ name: "owned", status: "provisioned" }]);
   }, 300_000);
+
+  it("GCP: finds labelled instances and volumes through the asset search (not boot disks), deletes them; Azure is named as not searched", async () => {
+    const u = user("backends:\n  - type: gcp\n    project: proj-1\n  - type: azure\n");
+    const labels = { "dstack-managed": "true", "dstack-project": "main", "dstack-pool": "lost" };
+    const place = { project: "proj-1", zone: "us-central1-a" };
+    const vm: JsonObject = {
+      ...place,
+      name: "lost",
+      machineType: "n1-standard-4",
+      bootDisk: { initializeParams: { image: "debian-12" } },
+      networkInterfaces: [{ network: "default" }],
+      labels,
+    };
+    const seed = (type: string, id: string, inputs: JsonObject): void =>
+      seedResource(u.cloud, "gcp", { type, id, inputs, outputs: inputs });
+    const prefix = "projects/proj-1/zones/us-central1-a";
+    seed("gcp:compute/instance:Instance", `${prefix}/instances/lost`, vm);
+    seed("gcp:compute/disk:Disk", `${prefix}/disks/data`, {
+      ...place,
+      name: "data",
+      size: 50,
+      labels: { ...labels, "dstack-volume": "data" },
+    });
+    seed("gcp:compute/disk:Disk", `${prefix}/disks/boot`, {
+      ...place,
+      name: "boot",
+      size: 50,
+      labels: { ...labels, "dstack-instance": "lost" },
+    });
+    const r = await gc(u, "--yes", "--volumes");
+    expect(r.code, r.out).toBe(0);
+    expect(r.stderr).toContain("Not searched: azure: azure-native has no call that lists resources by tag");
+    expect(r.stdout).toContain(`Deleted instance ${prefix}/instances/lost (gcp proj-1/us-central1-a).`);
+    expect(r.stdout).toContain(`Deleted volume ${prefix}/disks/data`);
+    expect(ids(u)).toEqual([`${prefix}/disks/boot`]);
+  }, 180_000);
 
   it("without a cloud backend or cloud records, says so and changes nothing", async () => {
     const u = user();
