@@ -134,6 +134,28 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
     load: () => import("./commands/pool.js"),
   },
   {
+    name: "gc",
+    summary:
+      "list cloud resources tagged dstack-managed that no stack owns (orphans); delete them with --yes",
+    usage: "dstack gc [--yes [--volumes]] [--json] [--backend-url URL]",
+    help: [
+      ["-y, --yes", "delete the orphans (through Pulumi: import, then destroy); volumes are kept"],
+      ["--volumes", "with --yes, delete orphaned volumes too (their data is lost)"],
+      ["--json", "machine-readable output"],
+      [
+        "--backend-url URL",
+        "Pulumi state backend (default file://~/.dstack/state); records' own are read too",
+      ],
+    ],
+    options: {
+      ...YES,
+      volumes: { type: "boolean" },
+      json: { type: "boolean" },
+      "backend-url": { type: "string" },
+    },
+    load: () => import("./commands/gc.js"),
+  },
+  {
     name: "attach",
     summary: "forward ports and follow the logs of a run",
     usage: "dstack attach NAME",

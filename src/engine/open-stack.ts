@@ -33,33 +33,42 @@ let automation: Promise<Automation> | undefined;
 export const loadAutomation = (): Promise<Automation> =>
   (automation ??= import("@pulumi/pulumi/automation/index.js"));
 
-function engineEnv(target: StackTarget): Record<string, string> {
+/** The environment the CLI runs in against `backend`: its URL and passphrase, plus `extra`. */
+export function backendEnv(
+  backend: StateBackend,
+  pulumiBinDir: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const env: Record<string, string> = {
-    ...pulumiEnv(target.pulumiBinDir),
-    PULUMI_BACKEND_URL: target.backend.url,
-    ...target.env,
+    ...pulumiEnv(pulumiBinDir),
+    PULUMI_BACKEND_URL: backend.url,
+    ...extra,
   };
-  if (target.backend.passphrase !== undefined)
-    env.PULUMI_CONFIG_PASSPHRASE = target.backend.passphrase.reveal();
+  if (backend.passphrase !== undefined) env.PULUMI_CONFIG_PASSPHRASE = backend.passphrase.reveal();
   return env;
 }
 
-export async function openStack(target: StackTarget): Promise<Stack> {
+const engineEnv = (target: StackTarget): Record<string, string> =>
+  backendEnv(target.backend, target.pulumiBinDir, target.env);
+
+/** The pinned Pulumi CLI in `pulumiBinDir`, as the Automation API runs it. */
+export async function pulumiCommandIn(pulumiBinDir: string): Promise<AutomationModule.PulumiCommand> {
   const auto = await loadAutomation();
-  let pulumiCommand: AutomationModule.PulumiCommand;
   try {
-    pulumiCommand = await auto.PulumiCommand.get({
-      root: pulumiRoot(target.pulumiBinDir),
-      skipVersionCheck: false,
-    });
+    return await auto.PulumiCommand.get({ root: pulumiRoot(pulumiBinDir), skipVersionCheck: false });
   } catch (error) {
     throw new EngineError(
       "cli-missing",
-      `the Pulumi CLI in ${target.pulumiBinDir} does not run`,
+      `the Pulumi CLI in ${pulumiBinDir} does not run`,
       { operation: "open", diagnostics: [], raw: rawOutput(error) },
       "run ./scripts/ensure-pulumi (or ./scripts/setup)",
     );
   }
+}
+
+export async function openStack(target: StackTarget): Promise<Stack> {
+  const auto = await loadAutomation();
+  const pulumiCommand = await pulumiCommandIn(target.pulumiBinDir);
   const args = { projectName: target.project, stackName: target.stack, program: target.program };
   const options = {
     pulumiCommand,

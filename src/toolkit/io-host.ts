@@ -59,6 +59,10 @@ export const IO_CODES = [
   "reaper.destroyed",
   "reaper.error",
   "reaper.exit",
+  // gc: what it reads, what it cannot search, what it deletes
+  "gc.step",
+  "gc.unsearched",
+  "gc.delete",
 ] as const;
 
 export type IoCode = (typeof IO_CODES)[number];

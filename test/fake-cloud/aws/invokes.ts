@@ -3,34 +3,11 @@
 // fake does not model fails loudly rather than matching everything.
 import { hexOf } from "../core/hash.js";
 import type { Invoke } from "../core/kind.js";
-import { arr, isObject, str, text, type Json, type JsonObject } from "../core/values.js";
+import { arr, isObject, str, text, type JsonObject } from "../core/values.js";
 import type { AwsConfig } from "./config.js";
+import { matches, type Fields } from "./filters.js";
 import { ACCOUNT_ID, arn, defaultVpcId, VPC_CIDR, zonesOf } from "./geo.js";
-
-type Fields = Record<string, string>;
-
-function glob(pattern: string): RegExp {
-  const escaped = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replaceAll("*", ".*")
-    .replaceAll("?", ".");
-  return new RegExp(`^${escaped}$`);
-}
-
-/** True when every filter matches; throws for a filter name not in `fields`. */
-function matches(filters: Json | undefined, fields: Fields, invoke: string): boolean {
-  return (arr(filters) ?? []).every((f) => {
-    const name = isObject(f) ? str(f.name) : undefined;
-    if (name === undefined || !(name in fields))
-      throw new Error(
-        `fake-cloud (aws): ${invoke} filter "${String(name)}" is not modelled (modelled: ${Object.keys(fields).join(", ")})`,
-      );
-    const values = (isObject(f) ? (arr(f.values) ?? []) : []).filter(
-      (v): v is string => typeof v === "string",
-    );
-    return values.some((v) => glob(v).test(fields[name] ?? ""));
-  });
-}
+import { awsListInvokes } from "./list-invokes.js";
 
 function vpc(region: string): JsonObject {
   const id = defaultVpcId(region);
@@ -164,4 +141,5 @@ export const awsInvokes: Record<string, Invoke<AwsConfig>> = {
   "aws:ec2/getSubnet:getSubnet": getSubnet,
   "aws:ec2/getSubnets:getSubnets": getSubnets,
   "aws:ec2/getAmi:getAmi": getAmi,
+  ...awsListInvokes,
 };

@@ -92,7 +92,12 @@ export interface ResourceKind<C> {
   boot?(inputs: JsonObject, id: string, outputs: JsonObject, ctx: Ctx<C>): BootSpec;
 }
 
-export type Invoke<C> = (args: JsonObject, config: C) => JsonObject;
+/** An invoke: its arguments, the provider's config, and (for the list invokes) the cloud's resources. */
+export type Invoke<C> = (
+  args: JsonObject,
+  config: C,
+  resources: Readonly<Record<string, StoredResource>>,
+) => JsonObject;
 
 export interface CloudModel<C> {
   cloud: CloudName;

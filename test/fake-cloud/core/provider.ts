@@ -288,7 +288,9 @@ export class FakeCloudProvider<C> implements sdk.Provider {
         throw new Error(
           `${this.prefix}: invoke "${token}" is not modelled; the fake models ${Object.keys(this.model.invokes).join(", ") || "no invokes"}`,
         );
-      return { outputs: fn(isObject(args) ? args : {}, this.ready().config) };
+      const { store, config } = this.ready();
+      const resources = store.read().clouds[this.model.cloud].resources;
+      return { outputs: fn(isObject(args) ? args : {}, config, resources) };
     });
   }
 

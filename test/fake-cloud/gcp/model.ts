@@ -2,6 +2,7 @@
 import type { CloudModel } from "../core/kind.js";
 import { checkGcpConfig, configureGcp, type GcpConfig } from "./config.js";
 import { googleApiError } from "./common.js";
+import { gcpInvokes } from "./asset-search.js";
 import { gcpAttachedDisk, gcpDisk } from "./disk.js";
 import { gcpFaultCodes, gcpFaultMessage } from "./errors.js";
 import { gcpFirewall } from "./firewall.js";
@@ -24,7 +25,7 @@ export const gcpModel: CloudModel<GcpConfig> = {
   checkConfig: checkGcpConfig,
   configReplaceOn: ["project"],
   kinds: [gcpFirewall, gcpInstance, gcpTpuVm, gcpDisk, gcpAttachedDisk],
-  invokes: {},
+  invokes: gcpInvokes,
   faultCodes: gcpFaultCodes,
   faultMessage: gcpFaultMessage,
   alreadyExists: (type, id) =>
