@@ -134,10 +134,10 @@ describe("runs on a fleet's instances (fake cloud, booting)", () => {
     };
     expect(nodes.instances.map((i) => i.status)).toEqual(["busy", "busy"]);
     // `dstack fleet` lists the fleet with its nodes, each busy with its run.
-    const fleet = cliSync(["fleet"], { cwd: repo, env });
-    expect(fleet.code, fleet.out).toBe(0);
-    expect(fleet.stdout).toMatch(/pair-0 +pair +.* busy \(dev-[ab]\)/);
-    expect(fleet.stdout).toMatch(/pair-1 +pair +.* busy \(dev-[ab]\)/);
+    const listing = cliSync(["fleet"], { cwd: repo, env });
+    expect(listing.code, listing.out).toBe(0);
+    expect(listing.stdout).toMatch(/pair-0 +pair +.* busy \(dev-[ab]\)/);
+    expect(listing.stdout).toMatch(/pair-1 +pair +.* busy \(dev-[ab]\)/);
     const node = cliSync(["pool", "remove", "pair-0", "-y"], { cwd: repo, env });
     expect(node.code, node.out).toBe(1);
     expect(node.stderr).toMatch(/instance pair-0 runs dev-[ab]/);
