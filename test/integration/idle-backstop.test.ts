@@ -81,10 +81,10 @@ function agentStartedAt(dataDir: string): number {
 
 function report(where: string, deadline: number, gone: number): void {
   const grace = selfStopGrace(IDLE_S);
-  console.log(
+  process.stdout.write(
     `[idle-backstop] ${where}: idle_duration ${IDLE_S}s, grace ${grace}s; instance gone ` +
       `${((gone - deadline) / 1000).toFixed(1)}s after its idle deadline ` +
-      `(${((gone - deadline) / 1000 - grace).toFixed(1)}s after the grace ended)`,
+      `(${((gone - deadline) / 1000 - grace).toFixed(1)}s after the grace ended)\n`,
   );
 }
 
