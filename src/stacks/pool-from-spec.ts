@@ -94,10 +94,14 @@ export function poolSpecFor(input: PoolPlanInput): PoolSpec {
     throw new Error(`the ${attempt.backend} backend has no cloud pool (attempt ${attempt.n})`);
   const pool = poolName(spec);
   const volumeNames = input.volumes.map((v) => v.name);
-  const instances: PoolInstanceSpec[] = Array.from({ length: instanceCount(spec) }, (_, i) =>
+  // Its agent powers an instance off this long (plus a grace) after its last job: a committed stack run
+  // with plain `pulumi up` has no dstack reaper, and an idle GPU must not bill forever.
+  const idle = spec.idle_duration === "off" ? null : spec.idle_duration;
+  const instances: PoolInstanceSpec[] = Array.from({ length: instanceCount(spec) }, (_, i) => ({
     // A network volume attaches to one instance at a time: the first one.
-    instanceSpecFor(`${pool}-${i}`, attempt, spec, i === 0 ? volumeNames : []),
-  );
+    ...instanceSpecFor(`${pool}-${i}`, attempt, spec, i === 0 ? volumeNames : []),
+    idle_duration_s: idle,
+  }));
   return {
     pool_spec_version: POOL_SPEC_VERSION,
     project: input.project,

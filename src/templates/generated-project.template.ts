@@ -62,6 +62,11 @@ instances are the stack setting \`dstack:sshPublicKeys\` in \`Pulumi.{{{stack}}}
 
 Volumes are kept when the stack is destroyed (\`retainOnDelete\`): \`pulumi destroy\` removes the
 instances and the network, never your data. Delete a volume in the cloud console when you mean to.
+
+An instance whose \`idle_duration_s\` is set in \`dstack-pool.json\` (the configuration's
+\`idle_duration\`) powers itself off that long after its last job, plus a grace of at most 2 minutes,
+since no dstack watches a stack run with plain Pulumi: on AWS that terminates it, on GCP it stops. Run
+\`pulumi refresh\` afterwards (or \`pulumi up\`, which creates it again). \`null\` means never.
 `;
 
 export const GITIGNORE = `# {{{stamp}}}

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import type { PoolInstanceSpec } from "../../../src/stacks/pool-spec.js";
 import { AWS_USER_DATA_LIMIT } from "../../../src/templates/user-data.js";
 import {
   AZ_NAMES,
@@ -392,5 +393,18 @@ describe("user data", async () => {
     expect(text).toContain("/opt/dstack/dstack-agent.js");
     expect(text).not.toMatch(/PRIVATE KEY/);
     expect(agentSource.length).toBeGreaterThan(FAKE_AGENT.length);
+  });
+
+  it("gives the agent the instance's idle_duration (the self-stop backstop) only when the spec has one", async () => {
+    const agentConfigOf = async (over: Partial<PoolInstanceSpec>): Promise<Record<string, unknown>> => {
+      const built = await build(poolSpec({ instances: [instanceSpec(over)] }), agentSource);
+      const data = inputsOf<InstanceInputs>(one(built.resources, INSTANCE)).userDataBase64;
+      const doc = gunzipSync(Buffer.from(data, "base64")).toString("utf8");
+      const line = /path: \/etc\/dstack\/agent\.json\n.*\n\s*content: (.*)\n/.exec(doc)?.[1] ?? "null";
+      return JSON.parse(JSON.parse(line) as string) as Record<string, unknown>;
+    };
+    expect((await agentConfigOf({ idle_duration_s: 300 })).idle_duration_s).toBe(300);
+    expect(await agentConfigOf({})).not.toHaveProperty("idle_duration_s");
+    expect(one(resources, INSTANCE).inputs.instanceInitiatedShutdownBehavior).toBe("terminate");
   });
 });
