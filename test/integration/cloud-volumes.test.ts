@@ -135,7 +135,8 @@ describe.concurrent("cloud volumes (fake cloud, records only)", () => {
         plan: { steps: { op: string; type: string }[] };
       };
       expect(plan.attempts.length).toBeGreaterThan(0);
-      for (const a of plan.attempts) expect(a).toMatchObject({ backend: c.cloud, region: c.region, zone: c.zone });
+      for (const a of plan.attempts)
+        expect(a).toMatchObject({ backend: c.cloud, region: c.region, zone: c.zone });
       const types = plan.plan.steps.map((s) => `${s.op} ${s.type}`);
       expect(types).toContain(`create ${c.attachment}`);
       // Attached by id: the run's pool never creates (nor could delete) a volume of its own.
