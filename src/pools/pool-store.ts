@@ -7,7 +7,7 @@ import { FileRecordStore } from "../home/file-record-store.js";
 import { poolsDir } from "../home/paths.js";
 import { isoTime, processStampSchema } from "../home/record-fields.js";
 import type { RecordKind, RecordStore } from "../home/record-store.js";
-import type { PoolInstanceSpec } from "../stacks/pool-spec.js";
+import type { PoolInstanceSpec, PoolVolumeSpec } from "../stacks/pool-spec.js";
 
 const poolInstanceSpec = z.object({
   name: z.string(),
@@ -26,6 +26,13 @@ const poolInstanceSpec = z.object({
   idle_duration_s: z.number().nullable().optional(),
 }) satisfies z.ZodType<PoolInstanceSpec>;
 
+const poolVolumeSpec = z.object({
+  name: z.string(),
+  size_gb: z.number(),
+  zone: z.string().nullable(),
+  volume_id: z.string().nullable(),
+}) satisfies z.ZodType<PoolVolumeSpec>;
+
 const poolInstance = z.object({
   name: z.string(),
   /** The availability zone it was created in; null or absent when none was chosen. */
@@ -42,6 +49,11 @@ const poolInstance = z.object({
   price: z.number().optional(),
   /** A cloud instance's place in its pool stack: what the backend's builder makes of it. */
   spec: poolInstanceSpec.optional(),
+  /**
+   * The recorded cloud volumes attached to it (spec.volumes names them), each by the provider's id:
+   * the pool stack keeps them attached while the instance lives, and never creates or deletes them.
+   */
+  attached_volumes: z.array(poolVolumeSpec).optional(),
   /** The cloud's id of the instance (EC2 instance id, GCP self link, Azure VM id). */
   id: z.string().optional(),
   /** Its address inside the cloud network (a cloud instance's, as the stack reported it). */

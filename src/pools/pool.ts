@@ -3,6 +3,7 @@
 // removing always run under the pool lock. An instance is addressed as host + port + user everywhere.
 import type { Plan } from "../engine/plan.js";
 import type { Attempt } from "../planner/attempt-plan.js";
+import type { PoolVolumeSpec } from "../stacks/pool-spec.js";
 import type { PoolInstance, PoolRecord } from "./pool-store.js";
 
 export interface InstanceAddress {
@@ -25,6 +26,8 @@ export interface NewInstance {
   reservation: string | null;
   /** The named pool it joins (named-pools.ts); absent: default-pool. */
   pool_name?: string;
+  /** Existing cloud volumes (by volume_id) its pool stack attaches to it (src/volumes/run-placement.ts). */
+  volumes?: readonly PoolVolumeSpec[];
 }
 
 export interface RemoveOptions {

@@ -102,6 +102,8 @@ export async function findIdleInstance(
   instances: readonly InstanceSelector[] | null = null,
   /** `pool_name` (`--pool`): only that pool's instances; null: the default pool's and every fleet's. */
   poolName: string | null = null,
+  /** The cloud volumes the run mounts: only an instance they are attached to can take it. */
+  volumes: readonly string[] = [],
 ): Promise<IdleInstance | undefined> {
   const target = poolName ?? defaultPoolName(home);
   const inPool = (pool: PoolRecord, instance: PoolInstance): boolean =>
@@ -115,6 +117,7 @@ export async function findIdleInstance(
         // An instance named with `instances` is taken from whichever pool holds it.
         if (!(instances !== null && fleets === null) && !inPool(pool, instance)) return [];
         if (instances !== null && !instances.some((s) => selects(s, pool, instance))) return [];
+        if (!volumes.every((v) => instance.spec?.volumes.includes(v) === true)) return [];
         const offer = fittingOffer(pool, instance, matched);
         return offer === undefined ? [] : [{ pool, instance, offer }];
       }),

@@ -15,6 +15,8 @@ import { configuredBackends, isConfigured } from "../pools/configured-backends.j
 import { localSettings } from "../pools/local/local-settings.js";
 import type { PoolSet } from "../pools/pool-set.js";
 import { ensureClientKey, type ClientKey } from "../ssh/keys.js";
+import { placedOffers, type RunPlacement } from "../volumes/run-placement.js";
+import { cloudVolumePlacement } from "../volumes/run-volumes.js";
 
 export interface ApplyContext {
   spec: DevEnvironmentSpec | TaskSpec;
@@ -24,8 +26,15 @@ export interface ApplyContext {
   pools: PoolSet;
   requirements: string;
   matched: MatchedOffer[];
-  /** The matched offers of the configured backends (config.yml; only `local` without one). */
+  /**
+   * The matched offers of the configured backends (config.yml; only `local` without one); for a run
+   * that mounts recorded cloud volumes, only those where the volumes are (`placement`).
+   */
   provisionable: MatchedOffer[];
+  /** Where the recorded cloud volumes the run mounts are, and what its instance attaches. */
+  placement?: RunPlacement;
+  /** Configured offers left out because they are not where the volumes are. */
+  unplaced: number;
   /** The attempts of one pass: every zone of an offer, cheapest offer first (spot first for auto). */
   planNow: () => Attempt[];
 }
@@ -57,7 +66,10 @@ export function applyContext(input: { spec: RunSpec; pools: PoolSet }): ApplyCon
     requirements,
   );
   const configured = configuredBackends(home);
-  const provisionable = matched.filter((o) => isConfigured(configured, o));
+  const anywhere = matched.filter((o) => isConfigured(configured, o));
+  // A network volume attaches only in its own zone: the instance goes there or nowhere.
+  const placement = cloudVolumePlacement(home, spec);
+  const provisionable = placement === undefined ? anywhere : placedOffers(anywhere, placement);
   return {
     spec,
     redacted: JSON.parse(JSON.stringify(spec)) as Record<string, unknown>,
@@ -66,6 +78,8 @@ export function applyContext(input: { spec: RunSpec; pools: PoolSet }): ApplyCon
     requirements: formatResources(requirements.resources),
     matched,
     provisionable,
+    ...(placement === undefined ? {} : { placement }),
+    unplaced: anywhere.length - provisionable.length,
     planNow: () => planAttempts(provisionable, { spotPolicy: spec.spot_policy }),
   };
 }

@@ -30,6 +30,7 @@ import { listPending, readPending, removePending, type PendingRun } from "./pend
 import { listRuns, readRun, type RunRecord } from "./store.js";
 import { submitRun } from "./submit.js";
 import { checkRunVolumes } from "../volumes/run-volumes.js";
+import { noPlacedOffer, placementNote, refuseHeldVolumes } from "../volumes/run-placement.js";
 
 export interface ApplyUi {
   offers(matched: readonly MatchedOffer[], requirements: string): void;
@@ -88,6 +89,7 @@ function refusePending(home: string, name: string): void {
 /** Nothing to try: say which requirement or which backend configuration is in the way. */
 function noOffer(ctx: ApplyContext): UserError {
   const { matched } = ctx;
+  if (ctx.placement !== undefined) return noPlacedOffer(ctx.placement, ctx.requirements, ctx.unplaced);
   const configured = new Set(ctx.provisionable.map((o) => o.backend));
   const elsewhere = [...new Set(matched.map((o) => o.backend))].filter((b) => !configured.has(b));
   if (elsewhere.length > 0)
@@ -112,6 +114,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
   checkLocalPaths({ spec, repoDir: input.repoDir, configFile: input.configFile });
   for (const warning of checkRunVolumes(home, spec)) input.ui.progress(warning);
   input.ui.offers(matched, ctx.requirements);
+  if (ctx.placement !== undefined) input.ui.progress(placementNote(ctx.placement));
   const attempts = planNow();
   if (input.dryRun === true || input.verbose === true) {
     const others = matched.length - provisionable.length;
@@ -143,8 +146,11 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
     spec.fleets,
     spec.instances,
     spec.pool_name,
+    ctx.placement?.volumes.map((v) => v.name),
   );
   if (idle === undefined && !mayCreate(spec)) throw noIdleInstance(home, spec, ctx.requirements);
+  // A volume attached to another instance cannot be attached to a new one.
+  if (idle === undefined && ctx.placement !== undefined) refuseHeldVolumes(home, ctx.placement);
   // The claim's session to the agent goes on to the submission; closed here whatever happens.
   try {
     const token = instanceToken();
@@ -153,6 +159,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
       max_price: spec.max_price,
       reservation: spec.reservation,
       pool_name: poolName,
+      ...(ctx.placement === undefined ? {} : { volumes: ctx.placement.volumes }),
     };
     const plan: Plan =
       idle !== undefined

@@ -19,6 +19,8 @@ export interface JobSpecOptions {
   availableBaseImages: readonly string[];
   /** The Docker volume a network volume's name binds (a recorded volume's); default: the name itself. */
   volumeName?: (name: string) => string;
+  /** A cloud volume attached to the instance: the guest devices it may appear as (run-volumes.ts). */
+  volumeDevices?: (name: string) => string[] | undefined;
 }
 
 export type JobSpecResult = { job: JobSpec } | { error: string; hint: string };
@@ -56,7 +58,7 @@ export function buildJobSpec(spec: DevEnvironmentSpec | TaskSpec, opts: JobSpecO
     // are added, and win, in the agent (src/runtime-agent/system-env.ts).
     env: Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, reveal(v)])),
     ports: spec.ports.map((p) => p.container),
-    volumes: spec.volumes.map((v) => toAgentVolume(v, opts.volumeName)),
+    volumes: spec.volumes.map((v) => toAgentVolume(v, opts.volumeName, opts.volumeDevices)),
     working_dir: spec.working_dir,
     ...(spec.user !== null ? { user: spec.user } : {}),
     privileged: spec.privileged,
@@ -150,6 +152,7 @@ function chooseImage(
 function toAgentVolume(
   v: DevEnvironmentSpec["volumes"][number],
   volumeName: (name: string) => string = (name) => name,
+  volumeDevices: (name: string) => string[] | undefined = () => undefined,
 ): VolumeMount {
   if (v.kind === "instance")
     return { kind: "instance", instance_path: v.instance_path, path: v.path, optional: v.optional };
@@ -157,7 +160,14 @@ function toAgentVolume(
   if (name === undefined) throw new Error(`internal: network volume at ${v.path} has no name`);
   // ${{ dstack.node_rank }} / ${{ dstack.job_num }}: this is node 0 (the compiler checked the names).
   const read = interpolate(name, VOLUME_SCOPE);
-  return { kind: "network", name: volumeName(read.ok ? read.value.text : name), path: v.path };
+  const plain = read.ok ? read.value.text : name;
+  const devices = volumeDevices(plain);
+  return {
+    kind: "network",
+    name: volumeName(plain),
+    path: v.path,
+    ...(devices === undefined || devices.length === 0 ? {} : { devices }),
+  };
 }
 
 function seconds(d: Duration | null): number | null {

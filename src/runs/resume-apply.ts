@@ -25,6 +25,7 @@ import { retryingFailure, retryingProgress } from "../provisioning/retrying-prog
 import type { RunRecord } from "./store.js";
 import { submitRun } from "./submit.js";
 import { mayCreate, noIdleInstance } from "./fleet-placement.js";
+import { refuseHeldVolumes } from "../volumes/run-placement.js";
 
 export interface ResumeInput {
   /** The configuration compiled again from the original `apply` arguments. */
@@ -93,6 +94,7 @@ async function reuseOnly(
     spec.fleets,
     spec.instances,
     spec.pool_name,
+    ctx.placement?.volumes.map((v) => v.name),
   );
   if (idle === undefined) throw noIdleInstance(home, spec, ctx.requirements);
   // The claim's session is not handed on here: the submission opens its own.
@@ -117,6 +119,8 @@ export async function resumeApply(input: ResumeInput): Promise<{ run: RunRecord;
       );
     const recorded =
       (await recordedInstance(ctx, pending, input.signal)) ?? (await reuseOnly(ctx, input.signal));
+    // A volume attached to another instance cannot be attached to a new one.
+    if (recorded === undefined && ctx.placement !== undefined) refuseHeldVolumes(home, ctx.placement);
     const provisioned =
       recorded ??
       (await provisionInstance({
@@ -127,6 +131,7 @@ export async function resumeApply(input: ResumeInput): Promise<{ run: RunRecord;
           max_price: ctx.spec.max_price,
           reservation: ctx.spec.reservation,
           pool_name: poolForNewInstances(home, ctx.spec.pool_name),
+          ...(ctx.placement === undefined ? {} : { volumes: ctx.placement.volumes }),
         },
         signal: input.signal,
         subject: `the run ${pending.name} was not submitted`,

@@ -16,7 +16,7 @@ import { createCodeUpload } from "./code-upload.js";
 import { cancelled } from "../provisioning/cancelled.js";
 import { throwRunFailure, waitStarted } from "./run-start.js";
 import { writeRun, type RunRecord } from "./store.js";
-import { runVolumeName } from "../volumes/run-volumes.js";
+import { runVolumeName, volumeDevices } from "../volumes/run-volumes.js";
 
 export interface SubmitInput {
   ctx: ApplyContext;
@@ -70,6 +70,10 @@ export async function submitRun(input: SubmitInput): Promise<{ run: RunRecord; v
       gpus: placed.gpu_count,
       availableBaseImages: input.baseImages,
       volumeName: runVolumeName(home),
+      volumeDevices: volumeDevices(
+        placed.backend,
+        readPool(home, address.pool).instances.find((i) => i.name === address.name),
+      ),
     });
     if ("error" in built) throw new UserError("job-spec", built.error, built.hint);
     const repo = await archiving;

@@ -10,6 +10,8 @@ export interface ContainerContext {
   sshPort: number;
   /** instance_path values of optional instance volumes that do not exist (skipped) */
   missingOptional: string[];
+  /** Network volumes mounted from a block device on the VM (block-volume.ts): name -> host path. */
+  networkSources?: Readonly<Record<string, string>>;
   nvidia: boolean;
   /** This node's address (system-env.ts nodeAddress): DSTACK_MASTER_NODE_IP of a one-node run. */
   nodeIp?: string;
@@ -35,7 +37,7 @@ export function buildCreateBody(
 ): Record<string, unknown> {
   const binds = [`${workflowDir(config, spec.name, "host")}:/workflow`];
   for (const v of spec.volumes) {
-    if (v.kind === "network") binds.push(`${v.name}:${v.path}`);
+    if (v.kind === "network") binds.push(`${ctx.networkSources?.[v.name] ?? v.name}:${v.path}`);
     else if (!ctx.missingOptional.includes(v.instance_path)) {
       binds.push(`${instancePath(config, v.instance_path, "host")}:${v.path}`);
     }

@@ -1,6 +1,7 @@
 // Getting a run's container going: the image (local, else pulled), volumes, then create and start.
 import { existsSync, mkdirSync } from "node:fs";
 import { networkInterfaces } from "node:os";
+import { mountBlockVolume, systemBlockOps, type BlockOps } from "./block-volume.js";
 import { buildCreateBody, containerName } from "./container-config.js";
 import { finish, save, type AgentContext } from "./context.js";
 import { DockerError } from "./docker-http.js";
@@ -31,7 +32,11 @@ export async function prepareImage(ctx: AgentContext, r: RunRecord, auth?: Regis
   }
 }
 
-export async function startContainer(ctx: AgentContext, r: RunRecord): Promise<void> {
+export async function startContainer(
+  ctx: AgentContext,
+  r: RunRecord,
+  blockOps: BlockOps = systemBlockOps,
+): Promise<void> {
   const { config, docker } = ctx;
   const spec = r.spec;
   const nvidia = spec.gpus > 0 && (await docker.runtimes()).includes("nvidia");
@@ -45,9 +50,13 @@ export async function startContainer(ctx: AgentContext, r: RunRecord): Promise<v
     );
   }
   const missingOptional: string[] = [];
+  const networkSources: Record<string, string> = {};
   for (const v of spec.volumes) {
     if (v.kind === "network") {
-      await docker.ensureVolume(v.name, { "dstack.managed": "true", "dstack.volume": v.name });
+      // A cloud volume's block device, mounted on the VM; else (locally, or no device) a Docker volume.
+      const mounted = mountBlockVolume(v, blockOps, (line) => log(`run ${spec.name}: ${line}`));
+      if (mounted !== undefined) networkSources[v.name] = mounted;
+      else await docker.ensureVolume(v.name, { "dstack.managed": "true", "dstack.volume": v.name });
     } else if (!existsSync(instancePath(config, v.instance_path, "agent"))) {
       if (v.optional) missingOptional.push(v.instance_path);
       else mkdirSync(instancePath(config, v.instance_path, "agent"), { recursive: true });
@@ -62,6 +71,7 @@ export async function startContainer(ctx: AgentContext, r: RunRecord): Promise<v
   const body = buildCreateBody(config, spec, {
     sshPort: r.ssh_port,
     missingOptional,
+    networkSources,
     nvidia,
     nodeIp,
     imageCommand,

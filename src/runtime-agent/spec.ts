@@ -4,7 +4,16 @@ import { Fields, isObject } from "./fields.js";
 export const SPEC_VERSION = 1;
 
 export type VolumeMount =
-  | { kind: "network"; name: string; path: string }
+  | {
+      kind: "network";
+      name: string;
+      path: string;
+      /**
+       * On a cloud VM: where the attached volume may appear in the guest, most specific first. The agent
+       * mounts the first that exists (formatting an empty one); with none, a Docker volume of the name.
+       */
+      devices?: string[];
+    }
   | { kind: "instance"; instance_path: string; path: string; optional: boolean };
 
 export interface RegistryAuth {
@@ -96,9 +105,10 @@ function readVolume(v: unknown, i: number, f: Fields): VolumeMount[] {
   const g = new Fields(v, `volumes[${i}].`);
   const kind = g.oneOf("kind", ["network", "instance"] as const);
   const path = g.str("path");
+  const devices = kind === "network" ? g.strList("devices") : [];
   const out: VolumeMount =
     kind === "network"
-      ? { kind, name: g.str("name"), path }
+      ? { kind, name: g.str("name"), path, ...(devices.length === 0 ? {} : { devices }) }
       : { kind, instance_path: g.str("instance_path"), path, optional: g.bool("optional", false) };
   f.errors.push(...g.errors);
   return [out];

@@ -29,6 +29,8 @@ import { requireRun } from "./run-access.js";
 import { runStatuses, type RunStatuses } from "./run-status.js";
 import { stopRun, type StopOutcome } from "./stop-run.js";
 import { unreadableRecords, unreadableWarning } from "./unreadable-records.js";
+import { networkSettings } from "../generate/network-settings.js";
+import { catalogZones } from "../volumes/known-zones.js";
 import { applyVolume, type VolumeApplyInput, type VolumeApplyResult } from "../volumes/apply-volume.js";
 import type { VolumeRow } from "../volumes/volume-view.js";
 import { deleteVolumeIn, volumeRows, type VolumeDeleteResult } from "./volumes.js";
@@ -189,6 +191,8 @@ export class Toolkit {
       ...rest,
       home: this.home,
       engine: () => this.engine(backendUrl),
+      network: (backend) => networkSettings(this.home)(backend),
+      knownZones: catalogZones(this.home),
       ui: this.ui(() => ""),
       signal: this.signal,
     });

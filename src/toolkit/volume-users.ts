@@ -1,8 +1,10 @@
 // Who uses a volume right now, for `volume list` (ATTACHED TO) and `volume delete` (refused while any
 // run does). On the local backend Docker says it: every container that names the volume, running or
 // not (a stopped one still keeps Docker from removing it). Elsewhere, the runs whose configuration
-// mounts the volume by name and whose agents report them active.
+// mounts the volume by name and whose agents report them active, and the instances the volume is
+// attached to (an idle one keeps it attached until it is torn down).
 import { dockerVolumeUsers, type VolumeUser } from "../stacks/local/docker-volumes.js";
+import { listInstances } from "../pools/pool-store.js";
 import type { VolumeRecord } from "../volumes/store.js";
 import { runStatuses } from "./run-status.js";
 
@@ -38,8 +40,14 @@ export function localVolumeUsers(volume: VolumeRecord): VolumeUsers {
 export async function volumeUsers(home: string, volume: VolumeRecord): Promise<VolumeUsers> {
   if (volume.backend === "local") return localVolumeUsers(volume);
   const { runs } = await runStatuses(home, { all: false });
+  const holders = listInstances(home)
+    .filter(({ instance }) => (instance.attached_volumes ?? []).some((v) => v.name === volume.name))
+    .map(({ instance }) => `instance ${instance.name}`);
   return {
-    attached: runs.filter((r) => mountsVolume(r.record.spec, volume.name)).map((r) => r.record.name),
+    attached: [
+      ...runs.filter((r) => mountsVolume(r.record.spec, volume.name)).map((r) => r.record.name),
+      ...holders,
+    ],
     ended: [],
   };
 }

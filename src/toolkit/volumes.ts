@@ -51,7 +51,9 @@ export async function deleteVolumeIn(kit: Toolkit, name: string): Promise<Volume
       `volume ${name} is attached to ${users.attached.join(", ")}`,
       first.startsWith("container ")
         ? "remove that container first (docker rm), then delete the volume again"
-        : `stop ${plural(users.attached.length, "it", "them")} first (dstack stop ${first}), then delete the volume again`,
+        : first.startsWith("instance ")
+          ? `\`dstack pool remove ${first.slice("instance ".length)}\` detaches it (or wait until its idle_duration tears it down), then delete the volume again`
+          : `stop ${plural(users.attached.length, "it", "them")} first (dstack stop ${first}), then delete the volume again`,
     );
   const where = volumeWhere(volume);
   const question = volume.registered

@@ -11,9 +11,12 @@ import { UserError } from "../errors.js";
 import type { EngineContext } from "../pools/stack-pool.js";
 import { ownStamp, stampAlive } from "../process-identity.js";
 import { dockerVolumeExists } from "../stacks/local/docker-volumes.js";
+import { isCloudBackend } from "../stacks/pool-from-spec.js";
+import type { CloudBackend, NetworkSettings } from "../stacks/pool-spec.js";
 import { settingsDiff, settingsOf, volumeWhere } from "./settings.js";
 import { readVolume, removeVolume, writeVolume, type VolumeRecord } from "./store.js";
 import { checkCreatable, volumeStackRef, volumeTarget } from "./volume-stack.js";
+import { volumeZone, zoneNote } from "./volume-zone.js";
 
 export interface VolumeApplyUi {
   plan(text: string): void;
@@ -27,6 +30,10 @@ export interface VolumeApplyInput {
   home: string;
   /** Asked only when a stack is needed (registering one needs no Pulumi). */
   engine: () => EngineContext;
+  /** A cloud's network settings (~/.dstack/config.yml); asked only for a cloud volume. */
+  network?: (backend: CloudBackend) => NetworkSettings;
+  /** The zones the catalog lists for a cloud region (a volume without availability_zone takes the first). */
+  knownZones?: (backend: string, region: string) => readonly string[];
   ui: VolumeApplyUi;
   dryRun?: boolean;
   signal?: AbortSignal;
@@ -98,10 +105,22 @@ export async function applyVolume(input: VolumeApplyInput): Promise<VolumeApplyR
   if (before !== undefined) return before;
   if (spec.volume_id !== null) return register(input);
 
-  checkCreatable(spec);
-  const resumed = readVolume(home, spec.name) !== undefined;
+  checkCreatable(spec, home);
+  const recorded = readVolume(home, spec.name);
+  const resumed = recorded !== undefined;
+  const cloud = isCloudBackend(spec.backend);
+  // A killed apply's record already names the zone it was creating the volume in.
+  const recordedZone = recorded?.availability_zone ?? null;
+  const zone = !cloud
+    ? null
+    : recordedZone !== null
+      ? { zone: recordedZone, source: "availability_zone" as const }
+      : volumeZone(spec, () => input.knownZones?.(spec.backend, spec.region) ?? []);
   const engine = input.engine();
-  const target = volumeTarget(spec, engine);
+  const target = volumeTarget(spec, engine, {
+    zone: zone?.zone ?? null,
+    network: cloud ? (input.network?.(spec.backend as CloudBackend) ?? {}) : {},
+  });
   if (spec.backend === "local" && !resumed && dockerVolumeExists(spec.name))
     ui.progress(
       `Docker already has a volume named ${spec.name} (made by a run that mounted it): the volume takes it over, and its data stays.`,
@@ -111,6 +130,7 @@ export async function applyVolume(input: VolumeApplyInput): Promise<VolumeApplyR
   // leaves nothing behind. A killed apply's stack (resumed) may hold the volume: it stays.
   if (!resumed) await removeStack(target);
   ui.plan(renderPlan(diff));
+  if (zone !== null) ui.plan(zoneNote(spec.name, zone));
   if (input.dryRun === true) return { kind: "dry-run", plan: diff };
   const size = spec.size === null ? "" : `, ${formatSize(spec.size)}`;
   if (!(await ui.confirm(`Create the volume ${spec.name} (${volumeWhere(settingsOf(spec))}${size})?`)))
@@ -118,6 +138,7 @@ export async function applyVolume(input: VolumeApplyInput): Promise<VolumeApplyR
 
   ui.progress(`Creating volume ${spec.name}...`);
   const provisioning = recordOf(input, {
+    ...(zone === null ? {} : { availability_zone: zone.zone }),
     status: "provisioning",
     creator: ownStamp(),
     stack: volumeStackRef(spec.name, engine),
@@ -138,6 +159,8 @@ export async function applyVolume(input: VolumeApplyInput): Promise<VolumeApplyR
     status: "active",
     creator: undefined,
     volume_id: typeof outputs.volume_id === "string" ? outputs.volume_id : null,
+    // The zone the cloud reports (AWS: the AZ name the volume is in).
+    ...(typeof outputs.zone === "string" && outputs.zone !== "" ? { availability_zone: outputs.zone } : {}),
   };
   writeVolume(home, volume);
   return { kind: "created", volume, plan: diff, adopted: outputs.adopted === true };

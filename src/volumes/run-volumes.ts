@@ -1,12 +1,16 @@
 // How a run's network volume mounts meet the volume records. A mount of a recorded local volume binds
 // that volume's Docker volume (a registered one's volume_id); a mount of a name with no record keeps the
 // old behaviour (Docker makes an empty, unmanaged volume of that name at first use), with a warning so
-// a typo does not silently give a run an empty disk; a mount of a recorded cloud volume, or of one that
-// does not exist yet, is refused before anything is provisioned.
+// a typo does not silently give a run an empty disk; a mount of a volume that does not exist yet is
+// refused before anything is provisioned. A recorded cloud volume places the run's instance in its zone
+// and is attached by its pool stack (run-placement.ts); on the VM the agent mounts the device the
+// attachment gives (volumeDevices below).
 import type { RunSpec } from "../compiler/spec.js";
 import { UserError } from "../errors.js";
+import type { PoolInstance } from "../pools/pool-store.js";
 import { stampAlive } from "../process-identity.js";
-import { volumeWhere } from "./settings.js";
+import { guestDevices } from "../stacks/guest-devices.js";
+import { runPlacement, type RunPlacement } from "./run-placement.js";
 import { listVolumes, type VolumeRecord } from "./store.js";
 
 /** A mount names its alternatives; the local backend takes the first (src/runs/job-spec.ts). */
@@ -33,13 +37,42 @@ function refusal(volume: VolumeRecord): UserError | undefined {
       `volume ${volume.name} is ${volume.creator !== undefined && stampAlive(volume.creator) ? "still being created" : "not created: the apply creating it was interrupted"}`,
       `wait for it, or apply its configuration again (${volume.config_file})`,
     );
-  if (volume.backend !== "local")
-    return new UserError(
-      "volume-not-attachable",
-      `volume ${volume.name} lives on ${volumeWhere(volume)}, and runs attach only local volumes so far`,
-      "mount a local volume (backend: local), or remove the mount",
-    );
   return undefined;
+}
+
+/**
+ * Where the run's instance must be for the recorded cloud volumes it mounts, and what its pool stack
+ * attaches; undefined when it mounts none. Refuses a volume not created yet, and volumes apart.
+ */
+export function cloudVolumePlacement(home: string, spec: RunSpec): RunPlacement | undefined {
+  const names = mountedNames(spec).filter((n) => !interpolated(n));
+  if (names.length === 0) return undefined;
+  const records = new Map(listVolumes(home).map((v) => [v.name, v]));
+  const mounted = names.flatMap((n) => {
+    const volume = records.get(n);
+    return volume === undefined ? [] : [volume];
+  });
+  for (const volume of mounted) {
+    const refused = refusal(volume);
+    if (refused !== undefined) throw refused;
+  }
+  return runPlacement(mounted);
+}
+
+/**
+ * The guest devices of the volumes attached to a cloud instance, by volume name: the job spec hands
+ * them to the agent, which mounts the first that exists (src/runtime-agent/block-volume.ts).
+ */
+export function volumeDevices(
+  backend: string,
+  instance: PoolInstance | undefined,
+): (name: string) => string[] | undefined {
+  const attached = instance?.spec?.volumes ?? [];
+  const ids = new Map((instance?.attached_volumes ?? []).map((v) => [v.name, v.volume_id]));
+  return (name) => {
+    const n = attached.indexOf(name);
+    return n < 0 ? undefined : guestDevices(backend, name, n, ids.get(name) ?? null);
+  };
 }
 
 /** Refuses mounts that cannot work; returns a warning per name that no volume record holds. */

@@ -33,7 +33,9 @@ export function settingsDiff(recorded: VolumeRecord, spec: VolumeSpec): string[]
   };
   compare("backend", recorded.backend, wanted.backend);
   compare("region", recorded.region, wanted.region);
-  compare("availability_zone", recorded.availability_zone, wanted.availability_zone);
+  // A configuration without a zone takes whichever zone the volume was created in (volume-zone.ts).
+  if (wanted.availability_zone !== null)
+    compare("availability_zone", recorded.availability_zone, wanted.availability_zone);
   compare("size", recorded.size_gb, wanted.size_gb, true);
   // A created volume's id is the provider's, found once it exists: only a registered one names its own.
   if (recorded.registered || wanted.registered)

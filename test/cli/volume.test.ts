@@ -1,10 +1,11 @@
 // `dstack volume list | delete` and `dstack apply` of a volume over records as dstack writes them, for
 // what needs neither Docker nor Pulumi: a registered cloud volume (recorded, forgotten by delete, never
 // deleted), the refusals that change nothing (an unknown volume, with "did you mean"; a name already
-// recorded with other settings; a cloud volume to create; a run mounting a cloud volume), --json, and
+// recorded with other settings; a cloud volume on an unconfigured backend; a run mounting a cloud volume
+// of unknown zone, or whose zone has no offer), --json, and
 // a killed apply shown as failed. Creating and deleting through a real stack, with runs mounting the
 // volume, is test/integration/volumes.test.ts.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -150,26 +151,44 @@ describe("dstack apply of a volume", () => {
     expect(recordText(h, "datasets")).toBe(before);
   });
 
-  it("refuses to create a cloud volume (not supported yet), before asking anything of Pulumi", () => {
+  it("refuses to create a volume on a cloud ~/.dstack/config.yml does not configure, before asking anything of Pulumi", () => {
     const h = mkdtempSync(join(tmpdir(), "dstack-volume-cli-"));
     const dir = project({
       "vol.dstack.yml": "type: volume\nname: big\nbackend: aws\nregion: us-east-1\nsize: 100GB\n",
     });
     const r = dstack(["apply", "-f", "vol.dstack.yml", "-y"], { cwd: dir, env: { HOME: h } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("creating a aws volume with `dstack apply` is not supported yet");
-    expect(r.stderr).toContain("volume_id");
+    expect(r.stderr).toContain("the aws backend is not configured, so no run could mount a volume there");
+    expect(r.stderr).toContain("backends: [{type: aws}]");
+    expect(existsSync(join(h, ".dstack", "volumes", "big.json"))).toBe(false);
   });
 
-  it("refuses a run that mounts a recorded cloud volume, before any offer is tried", () => {
+  it("refuses a run mounting a registered cloud volume whose zone is unknown, before any offer is tried", () => {
     const h = home();
     const dir = project({
       "task.dstack.yml": "type: task\nname: reader\ncommands: [ls /d]\nvolumes: [datasets:/d]\n",
     });
     const r = dstack(["apply", "-f", "task.dstack.yml", "-y", "--dry-run"], { cwd: dir, env: { HOME: h } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(
-      "volume datasets lives on aws us-east-1, and runs attach only local volumes so far",
+    expect(r.stderr).toContain("volume datasets was registered without availability_zone");
+    expect(r.stderr).toContain("add availability_zone (the zone the volume is in) to datasets.dstack.yml");
+  });
+
+  it("keeps a run mounting a cloud volume to the volume's zone, and says so when nothing matches there", () => {
+    const h = home();
+    const zoned = JSON.parse(recordText(h, "datasets")) as Record<string, unknown>;
+    writeFileSync(
+      join(h, ".dstack", "volumes", "datasets.json"),
+      JSON.stringify({ ...zoned, availability_zone: "us-east-1b" }),
     );
+    const dir = project({
+      "task.dstack.yml": "type: task\nname: reader\ncommands: [ls /d]\nvolumes: [datasets:/d]\n",
+    });
+    // No config.yml: only this machine is configured, and it is not where the volume is.
+    const r = dstack(["apply", "-f", "task.dstack.yml", "-y", "--dry-run"], { cwd: dir, env: { HOME: h } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("Volume datasets: the instance goes to aws us-east-1 (us-east-1b)");
+    expect(r.stderr).toContain("is in aws us-east-1 (us-east-1b), where volume datasets is");
+    expect(r.stderr).toContain("an instance attaches only volumes of its own zone");
   });
 });

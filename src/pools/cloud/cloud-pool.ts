@@ -10,6 +10,7 @@ import {
   type NetworkSettings,
   type PoolOutputs,
   type PoolSpec,
+  type PoolVolumeSpec,
 } from "../../stacks/pool-spec.js";
 import { poolStack } from "../../stacks/pool-stack.js";
 import { projectName } from "../../stacks/project-name.js";
@@ -101,8 +102,19 @@ export function cloudPoolSpec(
     ports: [],
     ssh_public_keys: [...settings.sshPublicKeys],
     instances: instances.flatMap((i) => (i.spec === undefined ? [] : [i.spec])),
-    volumes: [],
+    volumes: attachedVolumes(instances),
   };
+}
+
+/**
+ * The existing volumes the instances attach (runs' recorded cloud volumes), once each: given by
+ * volume_id, the stack attaches them and never creates or deletes them.
+ */
+function attachedVolumes(instances: readonly PoolInstance[]): PoolVolumeSpec[] {
+  const byName = new Map<string, PoolVolumeSpec>();
+  for (const i of instances)
+    for (const v of i.attached_volumes ?? []) if (!byName.has(v.name)) byName.set(v.name, v);
+  return [...byName.values()];
 }
 
 function cloudTarget(engine: EngineContext, spec: PoolSpec, stack: string): StackTarget {
@@ -141,12 +153,21 @@ function cloudAdapter(
         id: i.id,
         private_ip: i.private_ip,
       })),
-    details: (instance: NewInstance) => ({
-      spec: {
-        ...instanceSpecFor(instance.name, instance.attempt, instance),
-        idle_duration_s: instance.idle_duration === "off" ? null : instance.idle_duration,
-      },
-    }),
+    details: (instance: NewInstance) => {
+      const volumes = instance.volumes ?? [];
+      return {
+        spec: {
+          ...instanceSpecFor(
+            instance.name,
+            instance.attempt,
+            instance,
+            volumes.map((v) => v.name),
+          ),
+          idle_duration_s: instance.idle_duration === "off" ? null : instance.idle_duration,
+        },
+        ...(volumes.length === 0 ? {} : { attached_volumes: [...volumes] }),
+      };
+    },
     missing: async (instances) => {
       // An unanswered sshd may only be slow: a refresh of the stack (the cloud's word) confirms it.
       const silent: PoolInstance[] = [];

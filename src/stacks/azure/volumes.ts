@@ -20,7 +20,19 @@ export function poolVolumes(scope: PoolScope): Map<string, pulumi.Input<string>>
 
 function volumeDiskId(scope: PoolScope, volume: PoolVolumeSpec): pulumi.Input<string> {
   if (volume.volume_id !== null) return volume.volume_id;
-  const disk = new compute.Disk(
+  return volumeDisk(scope, volume, { retain: true }).id;
+}
+
+/**
+ * A new managed disk for the volume. `retain` (a pool's disks): the pool's teardown forgets it. A
+ * volume's own stack (`dstack apply` of a volume) passes false: `dstack volume delete` deletes it.
+ */
+export function volumeDisk(
+  scope: PoolScope,
+  volume: PoolVolumeSpec,
+  { retain }: { retain: boolean },
+): compute.Disk {
+  return new compute.Disk(
     `${scope.spec.pool}-${volume.name}-disk`,
     {
       ...placed(scope, { volume: volume.name }),
@@ -30,7 +42,6 @@ function volumeDiskId(scope: PoolScope, volume: PoolVolumeSpec): pulumi.Input<st
       sku: { name: VOLUME_SKU },
       ...armZones(volume.zone),
     },
-    { ...scope.opts, retainOnDelete: true },
+    { ...scope.opts, retainOnDelete: retain },
   );
-  return disk.id;
 }

@@ -28,7 +28,16 @@ export function poolVolumes(ctx: GcpPoolContext): Map<string, PoolVolume> {
   return new Map(ctx.spec.volumes.map((volume) => [volume.name, poolVolume(ctx, volume)]));
 }
 
-function poolVolume(ctx: GcpPoolContext, volume: PoolVolumeSpec): PoolVolume {
+/**
+ * One volume: an existing disk by volume_id, else a new Disk. `retain` (a pool's disks): the pool's
+ * teardown forgets it. A volume's own stack (`dstack apply` of a volume) passes false: destroying that
+ * stack (`dstack volume delete`) deletes the disk.
+ */
+export function poolVolume(
+  ctx: GcpPoolContext,
+  volume: PoolVolumeSpec,
+  { retain }: { retain: boolean } = { retain: true },
+): PoolVolume {
   const zone = zoneOf(ctx.spec.region, volume.zone);
   if (volume.volume_id !== null) {
     const tpuSource = tpuSourceDisk(volume.volume_id, ctx.spec.network.project, zone);
@@ -51,7 +60,7 @@ function poolVolume(ctx: GcpPoolContext, volume: PoolVolumeSpec): PoolVolume {
       type: DISK_TYPE,
       labels: gcpLabels({ ...ctx.scope, volume: volume.name }),
     },
-    { ...ctx.opts, retainOnDelete: true },
+    { ...ctx.opts, retainOnDelete: retain },
   );
   // The disk's id is its relative path (projects/P/zones/Z/disks/N), which is what TPU VMs take.
   return { name: volume.name, zone, id: disk.id, attachSource: disk.selfLink, tpuSourceDisk: disk.id };

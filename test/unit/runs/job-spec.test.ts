@@ -152,6 +152,16 @@ describe("buildJobSpec", () => {
     ]);
   });
 
+  it("names the guest devices of a cloud volume attached to the instance", () => {
+    const job = jobOf("type: task\ncommands: [x]\nvolumes: [data:/data, other:/other]\n", {
+      volumeDevices: (name) => (name === "data" ? ["/dev/sdf", "/dev/xvdf"] : undefined),
+    });
+    expect(job.volumes).toEqual([
+      { kind: "network", name: "data", path: "/data", devices: ["/dev/sdf", "/dev/xvdf"] },
+      { kind: "network", name: "other", path: "/other" },
+    ]);
+  });
+
   it("turns durations into seconds, and off into null", () => {
     const on = jobOf("type: dev-environment\nide: vscode\ninactivity_duration: 90s\nmax_duration: 1d\n");
     expect([on.inactivity_duration, on.max_duration]).toEqual([90, 86400]);

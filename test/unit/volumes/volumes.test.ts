@@ -9,7 +9,7 @@ import { compile } from "../../../src/compiler/compile.js";
 import type { RunSpec, VolumeSpec } from "../../../src/compiler/spec.js";
 import { UserError } from "../../../src/errors.js";
 import { mountsVolume } from "../../../src/toolkit/volume-users.js";
-import { checkRunVolumes, runVolumeName } from "../../../src/volumes/run-volumes.js";
+import { checkRunVolumes, cloudVolumePlacement, runVolumeName } from "../../../src/volumes/run-volumes.js";
 import { settingsDiff, settingsOf, volumeWhere } from "../../../src/volumes/settings.js";
 import {
   listVolumes,
@@ -141,19 +141,31 @@ describe("runs mounting volumes", () => {
     ).toEqual([]);
   });
 
-  it("refuses a cloud volume and one whose creation was interrupted, before anything happens", () => {
+  it("refuses a volume whose creation was interrupted, and places a cloud volume's run in its zone", () => {
     const refused = (mount: string): UserError => {
       try {
-        checkRunVolumes(home, specOf<"task">(`type: task\ncommands: [x]\nvolumes: [${mount}:/d]\n`));
+        cloudVolumePlacement(home, specOf<"task">(`type: task\ncommands: [x]\nvolumes: [${mount}:/d]\n`));
       } catch (error) {
         if (error instanceof UserError) return error;
       }
       throw new Error("expected a refusal");
     };
-    expect(refused("ebs")).toMatchObject({ code: "volume-not-attachable" });
-    expect(refused("ebs").message).toContain("lives on aws us-east-1");
     expect(refused("half")).toMatchObject({ code: "volume-not-ready" });
     expect(refused("half").message).toContain("interrupted");
+    // Registered without availability_zone: nowhere to place the instance.
+    expect(refused("ebs")).toMatchObject({ code: "volume-zone-unknown" });
+    writeVolume(home, record(AWS, { stack: null, name: "zoned", availability_zone: "us-east-1b" }));
+    const placement = cloudVolumePlacement(
+      home,
+      specOf<"task">("type: task\ncommands: [x]\nvolumes: [zoned:/d, typo:/t]\n"),
+    );
+    expect(placement).toMatchObject({ backend: "aws", region: "us-east-1", zone: "us-east-1b" });
+    expect(placement?.volumes).toEqual([
+      { name: "zoned", size_gb: 0, zone: "us-east-1b", volume_id: "vol-0123" },
+    ]);
+    expect(
+      cloudVolumePlacement(home, specOf<"task">("type: task\ncommands: [x]\nvolumes: [data:/d]\n")),
+    ).toBe(undefined);
   });
 
   it("finds the runs whose applied configuration mounts a volume", () => {
