@@ -7,6 +7,7 @@
 import { REDACTED } from "../compiler/secret.js";
 import type { ProcessStamp } from "../process-identity.js";
 import type { PoolSet } from "../pools/pool-set.js";
+import type { StackPool } from "../pools/stack-pool.js";
 import { instanceToken } from "./names.js";
 import { provisionLogFile } from "../home/paths.js";
 import { orIfUnreadable } from "../home/record-store.js";
@@ -84,11 +85,13 @@ export async function handleInterruptions(
   /** Starts the background process of a resubmission (dstack _provision NAME). */
   start: (pending: PendingRun) => ProcessStamp,
   now = Date.now(),
+  /** Which pools to look at (all by default). */
+  include: (pool: StackPool) => boolean = () => true,
 ): Promise<Interrupted[]> {
   const handled: Interrupted[] = [];
   const home = pools.home;
   const backendUrl = pools.ctx.engine.backend.url;
-  for (const pool of pools.withInstances())
+  for (const pool of pools.withInstances().filter(include))
     for (const instance of await pool.vanished()) {
       const runs = (instance.active_runs ?? [])
         .map((name) => orIfUnreadable(() => readRun(home, name), undefined))

@@ -1,7 +1,7 @@
 // What the next command does about instances that went away without dstack: an instance whose agent
 // powered it off after its idle_duration (no reaper was there to tear it down), or one the cloud took.
 // The reaper does this on every pass; when no reaper runs (killed, or the laptop was off), the command
-// at hand does it: it asks each pool which instances are gone (a refresh confirms it on the clouds),
+// at hand does it for the run pools (a fleet's gone nodes are `ps --refresh`'s and `delete`'s business): it asks each pool which instances are gone (a refresh confirms it on the clouds),
 // removes them from their pools' stacks, treats their runs as interrupted, and says so in one line.
 import { hasInstances } from "../pools/pool-store.js";
 import { withRecoveryMutex } from "../pools/recover-mutex.js";
@@ -38,7 +38,14 @@ export async function reconcileGone(input: ReconcileInput): Promise<Interrupted[
   let gone: Interrupted[] | undefined;
   try {
     gone = await withRecoveryMutex(home, () =>
-      handleInterruptions(input.pools(), (pending) => startRetryingProcess(home, pending, null, env)),
+      handleInterruptions(
+        input.pools(),
+        (pending) => startRetryingProcess(home, pending, null, env),
+        Date.now(),
+        // A fleet's node that is gone makes the fleet `interrupted` (ps --refresh), which
+        // `dstack delete` cleans up: fleets keep their own account of their nodes.
+        (pool) => pool.record().fleet === undefined,
+      ),
     );
   } catch (error) {
     const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
