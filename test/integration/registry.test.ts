@@ -57,6 +57,41 @@ describe("RegistryClient against the local registry", () => {
     expect(m!.created!.getTime()).toBeLessThanOrEqual(pushedAt.after + 1_000);
   });
 
+  it("describes a multi-platform index by this platform's image, under the index's digest", async () => {
+    const one = await fetch(`http://${address}/v2/${REPO}/manifests/key-b`, {
+      method: "HEAD",
+      headers: { accept: "application/vnd.docker.distribution.manifest.v2+json" },
+    });
+    const index = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.index.v1+json",
+      manifests: [
+        {
+          mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+          digest: pushed.b,
+          size: Number(one.headers.get("content-length")),
+          platform: { os: "linux", architecture: "amd64" },
+        },
+      ],
+    });
+    const put = await fetch(`http://${address}/v2/${REPO}/manifests/multi`, {
+      method: "PUT",
+      headers: { "content-type": "application/vnd.oci.image.index.v1+json" },
+      body: index,
+    });
+    expect(put.status).toBe(201);
+    const m = (await client.manifest(REPO, "multi"))!;
+    expect(m.digest).toBe(put.headers.get("docker-content-digest"));
+    expect(m.digest).not.toBe(pushed.b);
+    expect(m.labels["dstack.build-key"]).toBe("key-b");
+    expect(m.size).toBe((await client.manifest(REPO, "key-b"))!.size);
+    await expect(
+      new RegistryClient(address, { platform: "linux/arm64" }).manifest(REPO, "multi"),
+    ).rejects.toThrow(`${REPO}:multi has no image for linux/arm64`);
+    expect(await client.deleteTag(REPO, "multi")).toBe(true);
+    expect(await client.manifest(REPO, "key-b")).toBeDefined();
+  });
+
   it("lists the tags and the catalog", async () => {
     expect(await client.tags(REPO)).toEqual(["key-a", "key-b"]);
     expect(await client.catalog()).toContain(REPO);
