@@ -192,11 +192,11 @@ export class Builder {
     await docker.start(id);
     log(`build ${s.name}: container ${id.slice(0, 12)} running ${s.commands.length} command(s)`);
     const code = await docker.wait(id);
-    const output = (await docker.logs(id)).toString("utf8");
+    const output = await docker.logs(id); // bytes as served while it ran: the offsets stay valid
     writeFileSync(logFile(this.ctx, s.name), output);
     r.exit_code = code;
     if (code !== 0) {
-      r.log_tail = logTail(output);
+      r.log_tail = logTail(output.toString("utf8"));
       throw new Error(`a build command exited with code ${code}`);
     }
     this.set(r, "committing");
@@ -219,10 +219,14 @@ export class Builder {
 
   /** Background work: a failure removes the container (and an unpushed image), then ends the build. */
   private guard(r: BuildRecord, work: () => Promise<void>): void {
-    work().catch(async (err: unknown) => {
-      await cleanUp(this.ctx, r).catch((e: unknown) => log(`build ${r.spec.name}: cleanup: ${errorText(e)}`));
-      if (existsSync(logFile(this.ctx, r.spec.name))) this.note(r, `build failed: ${errorText(err)}`);
-      this.done(r, "failed", errorText(err));
-    });
+    work()
+      .catch(async (err: unknown) => {
+        await cleanUp(this.ctx, r).catch((e: unknown) =>
+          log(`build ${r.spec.name}: cleanup: ${errorText(e)}`),
+        );
+        if (existsSync(logFile(this.ctx, r.spec.name))) this.note(r, `build failed: ${errorText(err)}`);
+        this.done(r, "failed", errorText(err));
+      })
+      .catch((err: unknown) => log(`build ${r.spec.name}: ${errorText(err)}`)); // never crash the agent
   }
 }
