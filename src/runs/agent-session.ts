@@ -1,6 +1,8 @@
 // One SSH session to an instance and the agent calls the CLI makes through it.
 import type { Client } from "ssh2";
 import { UserError } from "../errors.js";
+import type { BuildView } from "../runtime-agent/builder.js";
+import type { BuildSpec } from "../runtime-agent/build-spec.js";
 import type { JobSpec } from "../runtime-agent/spec.js";
 import type { RunView } from "../runtime-agent/run-view.js";
 import { agentRequest, type AgentResponse } from "../ssh/agent-client.js";
@@ -55,7 +57,10 @@ export class AgentSession {
   }
 
   private async expect<T>(method: string, path: string, body: unknown, ok: number[]): Promise<T> {
-    const response = await this.call(method, path, body);
+    return this.check<T>(method, path, await this.call(method, path, body), ok);
+  }
+
+  private check<T>(method: string, path: string, response: AgentResponse, ok: number[]): T {
     if (!ok.includes(response.status)) {
       const detail =
         (response.body as { error?: string } | undefined)?.error ?? JSON.stringify(response.body);
@@ -125,6 +130,38 @@ export class AgentSession {
 
   logs(run: string, since: number): Promise<{ text: string; next_offset: number }> {
     return this.expect("GET", `/api/runs/${run}/logs?since=${since}`, undefined, [200]);
+  }
+
+  /**
+   * Starts an image build (agent API 1.1): with `repo_upload`, it waits for uploadBuildRepo. An agent
+   * older than builds answers 404 for the whole endpoint.
+   */
+  async build(spec: BuildSpec): Promise<BuildView> {
+    const response = await this.call("POST", "/api/builds", spec);
+    if (response.status === 404 && (response.body as { code?: string } | undefined)?.code === "not_found") {
+      throw new UserError(
+        "agent-too-old",
+        "the instance's agent cannot build images (it predates agent API 1.1)",
+        "build on a new instance: remove this one (`dstack pool remove INSTANCE`), or let it be torn down when idle",
+      );
+    }
+    return this.check<BuildView>("POST", "/api/builds", response, [201]);
+  }
+
+  uploadBuildRepo(build: string, archive: Buffer): Promise<BuildView> {
+    return this.expect("PUT", `/api/builds/${build}/repo`, archive, [200]);
+  }
+
+  /** undefined when the agent knows no build of that name. */
+  buildStatus(build: string): Promise<BuildView | undefined> {
+    return this.call("GET", `/api/builds/${build}`).then((r) =>
+      r.status === 200 ? (r.body as BuildView) : undefined,
+    );
+  }
+
+  /** The build's output from byte `since`; poll with since = next_offset. */
+  buildLogs(build: string, since: number): Promise<{ text: string; next_offset: number }> {
+    return this.expect("GET", `/api/builds/${build}/logs?since=${since}`, undefined, [200]);
   }
 }
 

@@ -1,6 +1,7 @@
 // The operations behind the HTTP API: submit, upload the repo, stop, update limits, logs, status.
 import { rmSync } from "node:fs";
 import type { Readable } from "node:stream";
+import { Builder } from "./builder.js";
 import { finish, save, type AgentContext } from "./context.js";
 import { HttpError } from "./http-util.js";
 import { prepareImage, startContainer } from "./launch.js";
@@ -17,7 +18,11 @@ export class Agent {
   private readonly imageReady = new Set<string>();
   private readonly starting = new Set<string>();
 
-  constructor(readonly ctx: AgentContext) {}
+  readonly builder: Builder;
+
+  constructor(readonly ctx: AgentContext) {
+    this.builder = new Builder(ctx);
+  }
 
   run(name: string): RunRecord {
     const r = this.ctx.state.runs[name];

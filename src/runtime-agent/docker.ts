@@ -1,4 +1,5 @@
 // The Docker Engine API calls the agent makes, each one request (see PROTOCOL.md for the list).
+import type { ImageConfig } from "./build-config.js";
 import { DockerError, daemonMessage, dockerJson, dockerRequest } from "./docker-http.js";
 import { registryAuthHeader, splitImageRef } from "./image-ref.js";
 import { demuxDockerLogs } from "./log-demux.js";
@@ -16,9 +17,9 @@ export interface ContainerInfo {
   GraphDriver?: { Name?: string; Data?: Record<string, string> | null };
 }
 
-interface ImageConfig {
-  Entrypoint?: string[] | null;
-  Cmd?: string[] | null;
+interface StreamEvent {
+  error?: string;
+  aux?: { Digest?: string };
 }
 
 export class Docker {
@@ -31,11 +32,14 @@ export class Docker {
     return true;
   }
 
+  /** The image's config and size (GET /images/{name}/json). */
+  inspectImage(image: string): Promise<{ Config?: ImageConfig | null; Size?: number }> {
+    return dockerJson(this.socket, "GET", `/images/${image}/json`);
+  }
+
   /** The image's ENTRYPOINT followed by its CMD, as `docker run` would start it ([] when it has none). */
   async imageCommand(image: string): Promise<string[]> {
-    const res = await dockerRequest(this.socket, "GET", `/images/${image}/json`);
-    if (res.status !== 200) throw new DockerError(res.status, daemonMessage(res));
-    const config = (JSON.parse(res.body.toString("utf8")) as { Config?: ImageConfig | null }).Config;
+    const config = (await this.inspectImage(image)).Config;
     return [...(config?.Entrypoint ?? []), ...(config?.Cmd ?? [])];
   }
 
@@ -46,19 +50,46 @@ export class Docker {
     const headers: Record<string, string> = auth
       ? { "X-Registry-Auth": registryAuthHeader(image, auth) }
       : {};
-    const res = await dockerRequest(
-      this.socket,
-      "POST",
-      `/images/create?${q.toString()}`,
-      undefined,
-      headers,
-    );
+    await this.stream(`/images/create?${q.toString()}`, headers);
+  }
+
+  /**
+   * Pushes a local image; the daemon requires X-Registry-Auth even without credentials. Resolves the
+   * pushed manifest's digest (the stream's last event, {"aux": {"Digest": ...}}).
+   */
+  async push(image: string, auth?: { username: string; password: string }): Promise<string | null> {
+    const { fromImage, tag } = splitImageRef(image);
+    const header = auth ? registryAuthHeader(image, auth) : "e30="; // base64url of {}
+    const events = await this.stream(`/images/${fromImage}/push?tag=${encodeURIComponent(tag)}`, {
+      "X-Registry-Auth": header,
+    });
+    return events.map((e) => e.aux?.Digest).find(Boolean) ?? null;
+  }
+
+  /** A streamed JSON answer (pull, push), read to its end: failures arrive inside a 200 as {"error"}. */
+  private async stream(path: string, headers: Record<string, string>): Promise<StreamEvent[]> {
+    const res = await dockerRequest(this.socket, "POST", path, undefined, headers);
     if (res.status !== 200) throw new DockerError(res.status, daemonMessage(res));
-    for (const line of res.body.toString("utf8").split("\n")) {
-      if (!line.trim()) continue;
-      const event = JSON.parse(line) as { error?: string };
-      if (event.error) throw new DockerError(500, event.error);
-    }
+    const events = res.body
+      .toString("utf8")
+      .split("\n")
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line) as StreamEvent);
+    const error = events.find((e) => e.error);
+    if (error) throw new DockerError(500, String(error.error));
+    return events;
+  }
+
+  /** A container as an image (repo:tag), with the given config over the container's. */
+  async commit(id: string, image: string, config: ImageConfig): Promise<void> {
+    const { fromImage, tag } = splitImageRef(image);
+    const q = new URLSearchParams({ container: id, repo: fromImage, tag });
+    await dockerJson(this.socket, "POST", `/commit?${q.toString()}`, config);
+  }
+
+  async removeImage(image: string): Promise<void> {
+    const res = await dockerRequest(this.socket, "DELETE", `/images/${image}`);
+    if (![200, 404].includes(res.status)) throw new DockerError(res.status, daemonMessage(res));
   }
 
   async runtimes(): Promise<string[]> {
@@ -94,6 +125,12 @@ export class Docker {
     if (res.status === 404) return null;
     if (res.status !== 200) throw new DockerError(res.status, daemonMessage(res));
     return JSON.parse(res.body.toString("utf8")) as ContainerInfo;
+  }
+
+  /** Blocks until the container has exited; its exit code. */
+  async wait(id: string): Promise<number> {
+    return (await dockerJson<{ StatusCode: number }>(this.socket, "POST", `/containers/${id}/wait`))
+      .StatusCode;
   }
 
   async stop(id: string, timeoutS = 10): Promise<void> {

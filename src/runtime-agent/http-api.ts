@@ -5,10 +5,11 @@ import { isObject } from "./fields.js";
 import { HttpError, readJson, sendJson } from "./http-util.js";
 import { errorText, log } from "./log.js";
 import { selfStopView, touch } from "./self-stop.js";
+import { parseBuildSpec } from "./build-spec.js";
 import { parseJobSpec } from "./spec.js";
 import { AGENT_API_VERSION, API_VERSION_HEADER, checkApiVersion } from "./version.js";
 
-const ROUTE = /^\/api\/runs(?:\/([a-z0-9-]+)(?:\/(stop|repo|logs))?)?$/;
+const ROUTE = /^\/api\/(runs|builds)(?:\/([a-z0-9-]+)(?:\/(stop|repo|logs))?)?$/;
 
 export function createApiServer(agent: Agent, startedAt: number): Server {
   return createServer((req, res) => {
@@ -52,34 +53,42 @@ async function handle(
   }
   const m = ROUTE.exec(url.pathname);
   if (!m) throw new HttpError(404, "not_found", `no endpoint ${method} ${url.pathname}`);
-  const [, name, action] = m;
-  const key = `${method} ${name ? ":name" : ""}${action ? `/${action}` : ""}`;
+  const [, kind, name = "", action] = m;
+  const key = `${method} ${kind}${m[2] ? ":name" : ""}${action ? `/${action}` : ""}`;
+  const since = () => Number(url.searchParams.get("since") ?? 0) || 0;
+  const gzip = () =>
+    /gzip/.test(`${req.headers["content-encoding"] ?? ""} ${req.headers["content-type"] ?? ""}`);
   switch (key) {
-    case "GET ":
+    case "GET runs":
       return sendJson(res, 200, agent.list());
-    case "POST ": {
+    case "POST runs": {
       const parsed = parseJobSpec(await readJson(req));
       if ("errors" in parsed) throw new HttpError(422, "invalid_spec", parsed.errors.join("; "));
       return sendJson(res, 201, await agent.submit(parsed.spec));
     }
-    case "GET :name":
-      return sendJson(res, 200, agent.view(name ?? ""));
-    case "PATCH :name":
-      return sendJson(res, 200, agent.update(name ?? "", readLimits(await readJson(req))));
-    case "POST :name/stop":
-      return sendJson(res, 200, await agent.stop(name ?? ""));
-    case "PUT :name/repo": {
-      const gzip = /gzip/.test(
-        `${req.headers["content-encoding"] ?? ""} ${req.headers["content-type"] ?? ""}`,
-      );
-      return sendJson(res, 200, await agent.uploadRepo(name ?? "", req, gzip));
+    case "GET runs:name":
+      return sendJson(res, 200, agent.view(name));
+    case "PATCH runs:name":
+      return sendJson(res, 200, agent.update(name, readLimits(await readJson(req))));
+    case "POST runs:name/stop":
+      return sendJson(res, 200, await agent.stop(name));
+    case "PUT runs:name/repo":
+      return sendJson(res, 200, await agent.uploadRepo(name, req, gzip()));
+    case "GET runs:name/logs":
+      return sendJson(res, 200, await agent.logs(name, since()));
+    case "GET builds":
+      return sendJson(res, 200, agent.builder.list());
+    case "POST builds": {
+      const parsed = parseBuildSpec(await readJson(req));
+      if ("errors" in parsed) throw new HttpError(422, "invalid_spec", parsed.errors.join("; "));
+      return sendJson(res, 201, agent.builder.submit(parsed.spec));
     }
-    case "GET :name/logs":
-      return sendJson(
-        res,
-        200,
-        await agent.logs(name ?? "", Number(url.searchParams.get("since") ?? 0) || 0),
-      );
+    case "GET builds:name":
+      return sendJson(res, 200, agent.builder.view(name));
+    case "PUT builds:name/repo":
+      return sendJson(res, 200, await agent.builder.uploadRepo(name, req, gzip()));
+    case "GET builds:name/logs":
+      return sendJson(res, 200, await agent.builder.logs(name, since()));
   }
   throw new HttpError(405, "method_not_allowed", `${method} is not allowed on ${url.pathname}`);
 }

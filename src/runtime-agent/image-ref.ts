@@ -16,5 +16,6 @@ export function splitImageRef(ref: string): { fromImage: string; tag: string; re
 
 export function registryAuthHeader(ref: string, auth: { username: string; password: string }): string {
   const json = JSON.stringify({ ...auth, serveraddress: splitImageRef(ref).registry });
-  return Buffer.from(json).toString("base64url");
+  // Padded base64url, as the docker CLI sends it: the daemon's decoder (Go's URLEncoding) wants the padding.
+  return Buffer.from(json).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
 }

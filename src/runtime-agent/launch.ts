@@ -11,25 +11,39 @@ import type { RegistryAuth } from "./spec.js";
 import type { RunRecord } from "./state.js";
 import { nodeAddress } from "./system-env.js";
 
-/** Pull when the image is missing locally, or always when spec.pull (then a local copy is the fallback). */
-export async function prepareImage(ctx: AgentContext, r: RunRecord, auth?: RegistryAuth): Promise<boolean> {
-  const image = r.spec.image;
+/**
+ * Pulls when the image is missing locally, or always when `always` (then a local copy is the fallback).
+ * null when the image is there, else why it cannot be. `pulling` is called before a pull.
+ */
+export async function ensureImage(
+  ctx: AgentContext,
+  who: string,
+  image: string,
+  always: boolean,
+  auth: RegistryAuth | undefined,
+  pulling: () => void,
+): Promise<string | null> {
   const present = await ctx.docker.imageExists(image);
-  if (present && !r.spec.pull) return true;
-  r.status = "pulling";
-  save(ctx);
-  log(`run ${r.spec.name}: pulling ${image}`);
+  if (present && !always) return null;
+  pulling();
+  log(`${who}: pulling ${image}`);
   try {
     await ctx.docker.pull(image, auth);
-    return true;
   } catch (err) {
-    if (present) {
-      log(`run ${r.spec.name}: pull failed, using the local ${image}: ${errorText(err)}`);
-      return true;
-    }
-    finish(ctx, r, "failed", "image_pull_failed", `cannot pull ${image}: ${errorText(err)}`);
-    return false;
+    if (!present) return `cannot pull ${image}: ${errorText(err)}`;
+    log(`${who}: pull failed, using the local ${image}: ${errorText(err)}`);
   }
+  return null;
+}
+
+/** A run's image: `pull` says always; an image that cannot be had ends the run (image_pull_failed). */
+export async function prepareImage(ctx: AgentContext, r: RunRecord, auth?: RegistryAuth): Promise<boolean> {
+  const why = await ensureImage(ctx, `run ${r.spec.name}`, r.spec.image, r.spec.pull, auth, () => {
+    r.status = "pulling";
+    save(ctx);
+  });
+  if (why !== null) finish(ctx, r, "failed", "image_pull_failed", why);
+  return why === null;
 }
 
 export async function startContainer(

@@ -9,6 +9,11 @@ export function workflowDir(config: AgentConfig, run: string, side: "agent" | "h
   return join(side === "agent" ? config.data_dir : config.host_data_dir, "runs", run, "workflow");
 }
 
+/** A build's files: its script, its repo (mounted at the workdir) and its log once the container is gone. */
+export function buildDir(config: AgentConfig, build: string, side: "agent" | "host"): string {
+  return join(side === "agent" ? config.data_dir : config.host_data_dir, "builds", build);
+}
+
 /** An instance volume's path on the instance, as the agent and as the daemon see it. */
 export function instancePath(config: AgentConfig, instancePath: string, side: "agent" | "host"): string {
   if (!config.instance_fs_in_data_dir)

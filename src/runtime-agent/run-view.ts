@@ -22,7 +22,7 @@ export interface RunView {
   finished_at: string | null;
 }
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 export function runView(r: RunRecord, now: number): RunView {
   return {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { save, type AgentContext } from "./context.js";
 import { log } from "./log.js";
-import { isFinished, type AgentState } from "./state.js";
+import { isBuildFinished, isFinished, type AgentState } from "./state.js";
 
 /** The grace past idle_duration: long enough for the CLI's destroy to win, never above 2 minutes. */
 export function selfStopGrace(idleSeconds: number): number {
@@ -22,12 +22,14 @@ export function idleDurationOf(configured: number | null, state: AgentState): nu
   return set === undefined ? configured : set;
 }
 
-/** Since when the instance has been idle (ms), or null while a run holds it. Pure. */
+/** Since when the instance has been idle (ms), or null while a run or a build holds it. Pure. */
 export function idleSince(state: AgentState): number | null {
   const runs = Object.values(state.runs);
-  if (runs.some((r) => !isFinished(r.status))) return null;
+  const builds = Object.values(state.builds ?? {});
+  if (runs.some((r) => !isFinished(r.status)) || builds.some((b) => !isBuildFinished(b.status))) return null;
   const times = [state.instance?.started_at ?? 0, state.instance?.touched_at ?? 0];
   for (const r of runs) times.push(r.finished_at ?? r.submitted_at);
+  for (const b of builds) times.push(b.finished_at ?? b.started_at);
   return Math.max(...times);
 }
 

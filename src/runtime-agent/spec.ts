@@ -47,7 +47,7 @@ export interface JobSpec {
   max_duration: number | null;
 }
 
-const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export function parseJobSpec(raw: unknown): { spec: JobSpec } | { errors: string[] } {
   if (!isObject(raw)) return { errors: ["expected a JSON object"] };
@@ -85,13 +85,13 @@ export function parseJobSpec(raw: unknown): { spec: JobSpec } | { errors: string
   return f.errors.length ? { errors: f.errors } : { spec };
 }
 
-function readAuth(a: Fields, f: Fields): RegistryAuth {
+export function readAuth(a: Fields, f: Fields): RegistryAuth {
   const auth = { username: a.str("username"), password: a.str("password") };
   f.errors.push(...a.errors);
   return auth;
 }
 
-function readEnv(env: unknown, f: Fields): Record<string, string> {
+export function readEnv(env: unknown, f: Fields): Record<string, string> {
   if (env === undefined) return {};
   if (isObject(env) && Object.values(env).every((v) => typeof v === "string")) {
     return env as Record<string, string>;

@@ -3,6 +3,7 @@
 // written: a run needs them only until its container is created.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { BuildSpec } from "./build-spec.js";
 import type { ActivityState } from "./inactivity.js";
 import type { JobSpec } from "./spec.js";
 
@@ -26,6 +27,27 @@ export interface RunRecord extends ActivityState {
   finished_at: number | null;
 }
 
+export type BuildStatus =
+  "pending" | "pulling" | "building" | "committing" | "pushing" | "succeeded" | "failed";
+
+export interface BuildRecord {
+  spec: Omit<BuildSpec, "registry_auth" | "base_registry_auth">;
+  status: BuildStatus;
+  /** the commands' exit code, once they ended */
+  exit_code: number | null;
+  /** why it failed */
+  message: string | null;
+  /** the last lines of the commands' output when they failed */
+  log_tail: string | null;
+  container_id: string | null;
+  repo_uploaded: boolean;
+  /** the pushed manifest's digest and the image's size in bytes */
+  digest: string | null;
+  size: number | null;
+  started_at: number;
+  finished_at: number | null;
+}
+
 /** The instance's own idle bookkeeping (self-stop.ts). */
 export interface InstanceRecord {
   /** When the agent first started on this instance (ms). */
@@ -39,12 +61,18 @@ export interface InstanceRecord {
 export interface AgentState {
   version: 1;
   runs: Record<string, RunRecord>;
+  /** Absent in state files of agents older than builds. */
+  builds?: Record<string, BuildRecord>;
   /** Absent in state files of older agents: created at start. */
   instance?: InstanceRecord;
 }
 
 export function isFinished(status: RunStatus): boolean {
   return status === "exited" || status === "failed" || status === "stopped";
+}
+
+export function isBuildFinished(status: BuildStatus): boolean {
+  return status === "succeeded" || status === "failed";
 }
 
 /** Runs share the network namespace, so each live run gets its own sshd port: the lowest free one. */

@@ -3,6 +3,7 @@
 // of the runs in the state file when the agent starts.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { abandonBuilds } from "./builder.js";
 import { finish, save, type AgentContext } from "./context.js";
 import { inactiveSeconds, limitReached, sshReady, trackActivity } from "./inactivity.js";
 import { errorText, log } from "./log.js";
@@ -63,7 +64,10 @@ export async function tick(ctx: AgentContext): Promise<void> {
   save(ctx);
 }
 
-/** After a restart: keep supervising live containers; runs that never got one cannot be resumed. */
+/**
+ * After a restart: keep supervising live containers; runs that never got one cannot be resumed, nor can
+ * builds (failed, their containers removed).
+ */
 export async function adopt(ctx: AgentContext): Promise<void> {
   for (const r of Object.values(ctx.state.runs)) {
     if (r.status === "pending" || r.status === "pulling") {
@@ -79,6 +83,7 @@ export async function adopt(ctx: AgentContext): Promise<void> {
       log(`run ${r.spec.name}: re-adopted container ${(r.container_id ?? "").slice(0, 12)}`);
     }
   }
+  await abandonBuilds(ctx);
   const known = new Set(Object.values(ctx.state.runs).map((r) => r.container_id));
   const labelled = await ctx.docker.listByLabel(`dstack.instance=${ctx.config.instance_name}`);
   for (const id of labelled.filter((c) => !known.has(c))) {

@@ -1,7 +1,8 @@
 // API versioning: every request names the API version it speaks in X-Dstack-Api-Version (MAJOR.MINOR).
 // Same major: accepted (minors only add optional fields). Another major: refused with 426, naming both.
 
-export const AGENT_API_VERSION = "1.0";
+// 1.1: image builds (/api/builds).
+export const AGENT_API_VERSION = "1.1";
 export const API_VERSION_HEADER = "x-dstack-api-version";
 
 export interface VersionRefusal {

@@ -175,7 +175,7 @@ describe("runtime agent with the real Docker engine", () => {
   it("refuses API version 2.0 with 426, naming both versions", async () => {
     const r = await api("GET", "/api/health", undefined, "2.0");
     expect(r.status).toBe(426);
-    expect(r.json).toMatchObject({ client_version: "2.0", agent_version: "1.0" });
+    expect(r.json).toMatchObject({ client_version: "2.0", agent_version: "1.1" });
   });
 
   it("dev environment: repo uploaded before start, ssh lands in /workflow, inactivity stops it", async () => {
@@ -323,7 +323,7 @@ describe("runtime agent with the real Docker engine", () => {
       "-c",
       probe,
     );
-    expect(out).toMatch(/^v18\.\d+\.\d+ 1\.0\n/);
+    expect(out).toMatch(/^v18\.\d+\.\d+ 1\.1\n/);
     expect(out).toMatch(/labelled for this instance but not in the state file/); // it listed containers via the socket
   }, 30_000);
 });

@@ -60,8 +60,8 @@ describe("agent HTTP API", () => {
     const r = await call("GET", "/api/health", undefined, "1.4");
     expect(r).toMatchObject({
       status: 200,
-      version: "1.0",
-      json: { api_version: "1.0", instance_name: "inst-1", runs: 0 },
+      version: "1.1",
+      json: { api_version: "1.1", instance_name: "inst-1", runs: 0 },
     });
   });
 
@@ -69,7 +69,7 @@ describe("agent HTTP API", () => {
     for (const path of ["/api/health", "/api/runs", "/api/runs/x/logs"]) {
       const newer = await call("GET", path, undefined, "2.0");
       expect(newer.status).toBe(426);
-      expect(newer.json).toMatchObject({ client_version: "2.0", agent_version: "1.0" });
+      expect(newer.json).toMatchObject({ client_version: "2.0", agent_version: "1.1" });
       expect((await call("GET", path, undefined, null)).status).toBe(400);
     }
   });
@@ -123,6 +123,36 @@ describe("agent HTTP API", () => {
       body: "",
     });
     expect(r.status).toBe(409);
+  });
+
+  it("/api/builds: validates (422, every problem), 404 for an unknown build, a missing base fails the build", async () => {
+    const bad = await call("POST", "/api/builds", { name: "b1", base_image: "nope:1", image: "nope:2" });
+    expect(bad).toMatchObject({ status: 422, json: { code: "invalid_spec" } });
+    expect(bad.json.error).toBe(
+      "commands: expected at least one command; " +
+        'image: "nope:2" must be <registry>/<repository>:<tag>, e.g. 127.0.0.1:5000/dstack/env:abc',
+    );
+    expect((await call("GET", "/api/builds/b1")).json).toMatchObject({ code: "build_not_found" });
+    const spec = { name: "b1", base_image: "nope:1", commands: ["true"], image: "127.0.0.1:5000/x/y:z" };
+    expect(await call("POST", "/api/builds", spec)).toMatchObject({
+      status: 201,
+      json: { name: "b1", status: "pending", image: "127.0.0.1:5000/x/y:z" },
+    });
+    await expect
+      .poll(async () => (await call("GET", "/api/builds/b1")).json, { timeout: 2000 })
+      .toMatchObject({
+        status: "failed",
+        message: expect.stringMatching(/^cannot pull nope:1: pull access denied/) as unknown,
+      });
+    expect((await call("GET", "/api/builds")).json).toHaveLength(1);
+    expect((await call("GET", "/api/builds/b1/logs?since=0")).json).toEqual({ text: "", next_offset: 0 });
+    const upload = await fetch(`${base}/api/builds/b1/repo`, {
+      method: "PUT",
+      headers: { "X-Dstack-Api-Version": "1.1" },
+      body: "",
+    });
+    expect(upload.status).toBe(409);
+    expect((await call("DELETE", "/api/builds/b1")).status).toBe(405);
   });
 
   it("/api/instance: GET the idle backstop, PUT claims (restarts the clock, may set idle_duration)", async () => {
