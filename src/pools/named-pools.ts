@@ -119,13 +119,18 @@ export function createPool(home: string, name: string): void {
       `"${name}" is not a valid pool name`,
       "use 2 to 41 characters: a lowercase letter, then lowercase letters, digits or dashes",
     );
-  if (namedPools(home).some((p) => p.name === name))
+  const catalog = readPoolCatalog(home);
+  // A name only instances still carry (their pool was deleted behind dstack's back) may be created again.
+  const taken =
+    name === DEFAULT_POOL ||
+    catalog.pools.some((p) => p.name === name) ||
+    namedPools(home).some((p) => p.name === name && p.kind === "fleet");
+  if (taken)
     throw new UserError(
       "pool-exists",
       `a pool named "${name}" already exists`,
       "dstack pool list shows the pools",
     );
-  const catalog = readPoolCatalog(home);
   writeCatalog(home, {
     ...catalog,
     pools: [...catalog.pools, { name, created_at: new Date().toISOString() }],
