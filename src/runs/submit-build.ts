@@ -127,11 +127,16 @@ async function follow(
 }
 
 function buildFailed(view: BuildView): UserError {
-  const code = view.exit_code === null ? "" : ` (exit code ${view.exit_code})`;
+  const message = view.message ?? "no message";
+  // The agent's message names the exit code already ("a build command exited with code 7").
+  const code =
+    view.exit_code === null || message.includes(`code ${view.exit_code}`)
+      ? ""
+      : ` (exit code ${view.exit_code})`;
   const tail = (view.log_tail ?? "").trimEnd();
   return new UserError(
     "build-failed",
-    `the build of ${view.image} failed${code}: ${view.message ?? "no message"}; nothing was pushed` +
+    `the build of ${view.image} failed${code}: ${message}; nothing was pushed` +
       (tail === "" ? "" : `\nLast lines of its log:\n${tail.replace(/^/gm, "  ")}`),
     "fix the build command (or the files it reads) and run it again",
   );
