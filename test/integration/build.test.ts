@@ -35,7 +35,6 @@ const task = (build: string[]): string =>
 const BUILD = [`echo ${BUILD_MARK}`, `echo built-${ID} > /opt/built`, "cp requirements.txt /opt/req"];
 
 let registry: RegistryClient;
-const refs = new Set<string>();
 
 const cli = (args: string[]) => runCli(args, { cwd: dir, env, timeoutMs: 300_000 });
 const keyIn = (text: string): string => /key ([0-9a-f]{16})/.exec(text)?.[1] ?? "none";
@@ -60,7 +59,9 @@ afterAll(async () => {
   for (const name of instances)
     for (const id of containersWithLabel(`dstack.instance=${name}`)) tryDocker(["rm", "-f", id]);
   for (const tag of await registry.tags(REPO).catch(() => [])) await registry.deleteTag(REPO, tag);
-  for (const ref of refs) tryDocker(["rmi", "-f", ref]);
+  // Every local image of the test's repository, the one --force-build replaced included.
+  const ids = tryDocker(["images", "-q", `127.0.0.1:5000/${REPO}`]).stdout.split("\n").filter((l) => l !== "");
+  for (const id of new Set(ids)) tryDocker(["rmi", "-f", id]);
 }, 240_000);
 
 describe("prebuilt environments on the local backend", () => {
@@ -83,7 +84,6 @@ describe("prebuilt environments on the local backend", () => {
     expect(r.code, r.out).toBe(0);
     const out = JSON.parse(r.stdout) as { image: string; key: string; built: boolean; digest: string };
     expect(out).toMatchObject({ image: `127.0.0.1:5000/${REPO}:${key}`, key, built: true });
-    refs.add(out.image);
     expect(r.stderr).toContain(BUILD_MARK);
     const manifest = await registry.manifest(REPO, key);
     expect(manifest?.digest).toBe(out.digest);
