@@ -34,6 +34,8 @@ const SPACED = new Set<string>(["plan.offers", "plan.diff", "plan.cost"]);
 
 function renderText(out: Output, o: CliIoOptions, m: IoMessage): void {
   if (m.code === "run.log") return out.write(m.text, o.json ? "stderr" : "stdout");
+  // A build's output is progress: stderr, so that stdout keeps what `dstack build` prints at the end.
+  if (m.code === "build.log") return out.write(m.text, "stderr");
   if (m.level === "result") return o.json ? out.error(m.text) : out.print(m.text);
   if (m.level === "debug" && !o.debug) return;
   const stamped = o.timestamps ? `${(o.now?.() ?? new Date()).toISOString()} ${m.text}` : m.text;

@@ -10,9 +10,14 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
     summary:
       "plan, provision and run a dev environment or task (local backend), create a fleet (aws, gcp, azure) or a volume (local)",
     usage:
-      "dstack apply [-f FILE] [-y] [-d] [--profile NAME] [-e NAME=VALUE]... [overrides] [--backend-url URL] [-- RUN_ARGS...]",
+      "dstack apply [-f FILE] [-y] [-d] [--build | --force-build] [--profile NAME] [-e NAME=VALUE]... [overrides] [--backend-url URL] [-- RUN_ARGS...]",
     help: [
       ["-y, --yes", "do not ask for confirmation"],
+      [
+        "--build",
+        "a configuration with `build`: build its prebuilt image first when the registry lacks it (else apply stops at plan time)",
+      ],
+      ["--force-build", "build the prebuilt image again even when the registry has it"],
       [
         "-d, --detach",
         "return once the run is up; under retry, hand a wait for capacity to a background process (runs and fleets)",
@@ -36,9 +41,39 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
       "dry-run": { type: "boolean" },
       verbose: { type: "boolean", short: "v" },
       "backend-url": { type: "string" },
+      build: { type: "boolean" },
+      "force-build": { type: "boolean" },
     },
     positionals: true,
     load: () => import("./commands/apply.js"),
+  },
+  {
+    name: "build",
+    summary:
+      "build a configuration's prebuilt image (its `build` commands, once) into the registry; list or delete them",
+    usage:
+      "dstack build [-f FILE] [-y] [--force] [--dry-run] [--profile NAME] [-e NAME=VALUE]... [overrides] [--json] | --list [--json] | --delete REF [-y]",
+    help: [
+      ["-y, --yes", "do not ask for confirmation"],
+      ["--force", "build even when the registry has the image for this key"],
+      ["--dry-run", "show the key, the offers and the infrastructure plan; change nothing"],
+      ["--list", "the prebuilt images in the registry: repository, key, size, base, age"],
+      ["--delete REF", "delete one (REGISTRY/REPOSITORY:KEY, REPOSITORY:KEY, or a key)"],
+      ...CONFIG_HELP.filter(([flags]) => flags !== "--json"),
+      ["--json", "print the image (or the list) as JSON on stdout; progress and the build log go to stderr"],
+      ...OVERRIDE_HELP,
+    ],
+    options: {
+      ...CONFIG_FLAGS,
+      ...OVERRIDE_FLAGS,
+      ...YES,
+      force: { type: "boolean" },
+      "dry-run": { type: "boolean" },
+      list: { type: "boolean" },
+      delete: { type: "string" },
+    },
+    positionals: true,
+    load: () => import("./commands/build.js"),
   },
   {
     name: "ps",

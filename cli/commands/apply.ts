@@ -28,6 +28,14 @@ export async function run(ctx: CommandContext, flags: Values, positionals: strin
       "remove them, or pass flags before `--` as dstack options",
       2,
     );
+  const build = values["force-build"] === true ? "force" : values.build === true ? "missing" : "never";
+  if (build !== "never" && (spec.type === "fleet" || spec.type === "volume"))
+    throw new UserError(
+      "usage",
+      `--${build === "force" ? "force-build" : "build"} is for dev environments and tasks with \`build\`, not a ${spec.type}`,
+      "leave the flag out",
+      2,
+    );
   if (spec.type === "fleet") return applyFleetCommand(ctx, values, file, spec);
   if (spec.type === "volume") return applyVolumeCommand(ctx, values, file, spec);
   const json = values.json === true;
@@ -42,6 +50,7 @@ export async function run(ctx: CommandContext, flags: Values, positionals: strin
       backendUrl: typeof values["backend-url"] === "string" ? values["backend-url"] : undefined,
       dryRun: values["dry-run"] === true,
       verbose: values.verbose === true,
+      build,
       // -d: a first pass without capacity hands the retrying to a background process (without -d the
       // retrying stays here, in the foreground).
       detachWith: values.detach === true ? values : undefined,

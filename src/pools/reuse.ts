@@ -4,7 +4,7 @@
 // the run is placed.
 import type { MatchedOffer } from "../catalog/offer.js";
 import type { InstanceSelector } from "../compiler/spec.js";
-import { AgentSession, isActive } from "../runs/agent-session.js";
+import { AgentSession, isActive, isBuilding } from "../runs/agent-session.js";
 import { addressOf, type InstanceAddress } from "./pool.js";
 import { defaultPoolName, poolNameOf } from "./named-pools.js";
 import { withPoolLock } from "./pool-lock.js";
@@ -64,9 +64,9 @@ async function claimIfIdle(
       return undefined;
     const session = await AgentSession.open(address, privateKey, 1).catch(() => undefined);
     if (session === undefined) return undefined;
-    const busy = await session
-      .runs()
-      .then((runs) => runs.some(isActive))
+    // A build under way (dstack build) holds the instance as a run does.
+    const busy = await Promise.all([session.runs(), session.builds()])
+      .then(([runs, builds]) => runs.some(isActive) || builds.some(isBuilding))
       .catch(() => true);
     if (busy) {
       session.close();

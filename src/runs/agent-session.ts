@@ -159,11 +159,20 @@ export class AgentSession {
     );
   }
 
+  /** Every build the agent knows; none from an agent older than builds (API 1.0). */
+  builds(): Promise<BuildView[]> {
+    return this.call("GET", "/api/builds").then((r) => (r.status === 200 ? (r.body as BuildView[]) : []));
+  }
+
   /** The build's output from byte `since`; poll with since = next_offset. */
   buildLogs(build: string, since: number): Promise<{ text: string; next_offset: number }> {
     return this.expect("GET", `/api/builds/${build}/logs?since=${since}`, undefined, [200]);
   }
 }
+
+/** A build not ended holds its instance like an active run. */
+export const isBuilding = (view: BuildView): boolean =>
+  view.status !== "succeeded" && view.status !== "failed";
 
 /** Active: the run holds its instance. */
 export const isActive = (view: RunView): boolean =>

@@ -50,6 +50,8 @@ export interface ApplyInput {
   pools: PoolSet;
   /** The workload base images present here (asked only when a run is submitted). */
   baseImages: () => readonly string[];
+  /** The prebuilt image of the spec's `build`, found (or built) before the plan: the run's image. */
+  image?: string;
   ui: ApplyUi;
   /** The user's Ctrl-C. */
   signal?: AbortSignal;
@@ -87,7 +89,7 @@ function refusePending(home: string, name: string): void {
 }
 
 /** Nothing to try: say which requirement or which backend configuration is in the way. */
-function noOffer(ctx: ApplyContext): UserError {
+export function noOffer(ctx: ApplyContext): UserError {
   const { matched } = ctx;
   if (ctx.placement !== undefined) return noPlacedOffer(ctx.placement, ctx.requirements, ctx.unplaced);
   const configured = new Set(ctx.provisionable.map((o) => o.backend));
@@ -229,6 +231,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
       repoDir: input.repoDir,
       configFile: input.configFile,
       baseImages: input.baseImages(),
+      ...(input.image === undefined ? {} : { image: input.image }),
       ...(idle === undefined ? {} : { session: idle.session }),
       signal: input.signal,
       ui: input.ui,

@@ -21,6 +21,8 @@ export interface JobSpecOptions {
   volumeName?: (name: string) => string;
   /** A cloud volume attached to the instance: the guest devices it may appear as (run-volumes.ts). */
   volumeDevices?: (name: string) => string[] | undefined;
+  /** The prebuilt image of the spec's `build` (dstack build): the run starts from it, not from the base. */
+  prebuiltImage?: string;
 }
 
 export type JobSpecResult = { job: JobSpec } | { error: string; hint: string };
@@ -32,7 +34,10 @@ export function baseImageTag(python: string): string {
 export function buildJobSpec(spec: DevEnvironmentSpec | TaskSpec, opts: JobSpecOptions): JobSpecResult {
   const refused = cannotRunHere(spec);
   if (refused !== undefined) return refused;
-  const image = chooseImage(spec, opts.availableBaseImages);
+  const image =
+    opts.prebuiltImage === undefined
+      ? chooseImage(spec, opts.availableBaseImages)
+      : { image: opts.prebuiltImage };
   if ("error" in image) return image;
   // dstack's dind image starts its Docker daemon with start-dockerd before anything else.
   const dind = spec.docker ? [DIND_START] : [];
@@ -120,7 +125,7 @@ function entrypointOf(spec: DevEnvironmentSpec | TaskSpec): { entrypoint?: strin
   return {};
 }
 
-function chooseImage(
+export function chooseImage(
   spec: DevEnvironmentSpec | TaskSpec,
   available: readonly string[],
 ): { image: string } | { error: string; hint: string } {

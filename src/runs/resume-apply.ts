@@ -33,6 +33,8 @@ export interface ResumeInput {
   pending: PendingRun;
   pools: PoolSet;
   baseImages: () => readonly string[];
+  /** The prebuilt image of the spec's `build`, looked up again by the caller. */
+  image?: string;
   /** SIGTERM from `dstack stop`: the attempt under way is cancelled and cleaned up. */
   signal?: AbortSignal;
   tuning?: ProvisionTuning;
@@ -157,6 +159,7 @@ export async function resumeApply(input: ResumeInput): Promise<{ run: RunRecord;
       repoDir: pending.cwd,
       configFile: pending.config_file,
       baseImages: input.baseImages(),
+      ...(input.image === undefined ? {} : { image: input.image }),
       signal: input.signal,
       ui: { progress: input.progress },
       resubmissions: pending.resubmissions,

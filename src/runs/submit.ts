@@ -28,6 +28,8 @@ export interface SubmitInput {
   repoDir: string;
   configFile: string;
   baseImages: readonly string[];
+  /** The prebuilt image of the spec's `build` (found or built before the plan): the run's image. */
+  image?: string;
   /**
    * An open session to the instance's agent (the idle instance's claim): used while still fresh, and
    * closed here like one this opens.
@@ -69,6 +71,7 @@ export async function submitRun(input: SubmitInput): Promise<{ run: RunRecord; v
       sshAuthorizedKeys: [keys.publicKey],
       gpus: placed.gpu_count,
       availableBaseImages: input.baseImages,
+      ...(input.image === undefined ? {} : { prebuiltImage: input.image }),
       volumeName: runVolumeName(home),
       volumeDevices: volumeDevices(
         placed.backend,

@@ -51,12 +51,12 @@ export interface ImageConfig {
  * []), and adds the container's labels: those are blanked, or a container run from the image would carry
  * dstack.instance and be removed with the build's instance.
  */
-export function commitConfig(base: ImageConfig): ImageConfig {
+export function commitConfig(base: ImageConfig, labels: Record<string, string> = {}): ImageConfig {
   return {
     Entrypoint: base.Entrypoint ?? [],
     Cmd: base.Cmd ?? null,
     Env: base.Env ?? [],
     WorkingDir: base.WorkingDir ?? "",
-    Labels: { ...base.Labels, "dstack.build": "", "dstack.instance": "", "dstack.managed": "" },
+    Labels: { ...base.Labels, ...labels, "dstack.build": "", "dstack.instance": "", "dstack.managed": "" },
   };
 }

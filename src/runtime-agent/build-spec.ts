@@ -21,9 +21,18 @@ export interface BuildSpec {
   workdir: string;
   /** the client will PUT /api/builds/:name/repo; the commands start only after it arrives */
   repo_upload: boolean;
+  /** labels the committed image gets (what it was built from), beside the base's own */
+  labels?: Record<string, string>;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function readLabels(labels: unknown, f: Fields): Record<string, string> {
+  if (isObject(labels) && Object.values(labels).every((v) => typeof v === "string"))
+    return labels as Record<string, string>;
+  f.errors.push("labels: expected an object of string values");
+  return {};
+}
 
 export function parseBuildSpec(raw: unknown): { spec: BuildSpec } | { errors: string[] } {
   if (!isObject(raw)) return { errors: ["expected a JSON object"] };
@@ -40,6 +49,7 @@ export function parseBuildSpec(raw: unknown): { spec: BuildSpec } | { errors: st
     ...auth("base_registry_auth"),
     workdir: f.str("workdir", "/workflow"),
     repo_upload: f.bool("repo_upload", false),
+    ...(raw.labels === undefined ? {} : { labels: readLabels(raw.labels, f) }),
   };
   if (spec.name && !NAME.test(spec.name)) f.errors.push(`name: "${spec.name}" must match ${NAME.source}`);
   if (raw.commands === undefined || (Array.isArray(raw.commands) && raw.commands.length === 0))

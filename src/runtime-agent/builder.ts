@@ -200,7 +200,7 @@ export class Builder {
       throw new Error(`a build command exited with code ${code}`);
     }
     this.set(r, "committing");
-    await docker.commit(id, s.image, commitConfig(base));
+    await docker.commit(id, s.image, commitConfig(base, s.labels));
     await docker.remove(id);
     r.container_id = null;
     this.set(r, "pushing");

@@ -37,6 +37,8 @@ export const IO_CODES = [
   "plan.diff",
   // what the plan costs per hour and at worst while idle (data: the numbers of --json `cost`)
   "plan.cost",
+  // the prebuilt image of a configuration's `build` a run starts from (or that is built first)
+  "plan.prebuilt",
   "provision.progress",
   "provision.attempt",
   "provision.wait",
@@ -53,6 +55,10 @@ export const IO_CODES = [
   "run.status",
   "run.log",
   "port.forward",
+  // image builds (dstack build, apply --build): the key, the build's own output, the pushed image
+  "build.key",
+  "build.log",
+  "build.done",
   // the reaper daemon
   "reaper.interrupted",
   "reaper.failed-run",

@@ -6,17 +6,26 @@ import type { PoolSet } from "../pools/pool-set.js";
 import { updatePoolInstance, type PoolInstance } from "../pools/pool-store.js";
 import { CLAIM_MS } from "../pools/reuse.js";
 import type { RunView } from "../runtime-agent/run-view.js";
-import { AgentSession, isActive } from "../runs/agent-session.js";
+import type { BuildView } from "../runtime-agent/builder.js";
+import { AgentSession, isActive, isBuilding } from "../runs/agent-session.js";
 import { listPending } from "../runs/pending-store.js";
 
-/** When the instance became idle: the last run's end, else its claim or creation. Null while busy. */
-export function idleSince(instance: PoolInstance, runs: readonly RunView[]): number | null {
-  if (runs.some(isActive)) return null;
+/**
+ * When the instance became idle: the last run's or image build's end, else its claim or creation. Null
+ * while busy (a run active, or a build not ended).
+ */
+export function idleSince(
+  instance: PoolInstance,
+  runs: readonly RunView[],
+  builds: readonly BuildView[] = [],
+): number | null {
+  if (runs.some(isActive) || builds.some(isBuilding)) return null;
   const times = [
     Date.parse(instance.created_at),
     ...(instance.claimed_at === undefined ? [] : [Date.parse(instance.claimed_at)]),
   ];
-  for (const run of runs) if (run.finished_at !== null) times.push(Date.parse(run.finished_at));
+  for (const run of [...runs, ...builds])
+    if (run.finished_at !== null) times.push(Date.parse(run.finished_at));
   return Math.max(...times.filter((t) => !Number.isNaN(t)));
 }
 
@@ -60,8 +69,10 @@ export async function reapOnce(
       const session = await AgentSession.open(address, privateKey, 2).catch(() => undefined);
       if (session === undefined) continue; // unreachable: leave it to the interruption check, never guess
       let runs: RunView[];
+      let builds: BuildView[];
       try {
         runs = await session.runs();
+        builds = await session.builds().catch(() => []);
       } catch {
         continue;
       } finally {
@@ -72,7 +83,7 @@ export async function reapOnce(
       if (JSON.stringify(active) !== JSON.stringify(instance.active_runs ?? []))
         updatePoolInstance(pools.home, pool.name, instance.name, { active_runs: active });
       onRuns?.(instance.name, runs);
-      if (!awaited.has(instance.name) && isExpired(instance, idleSince(instance, runs), now)) {
+      if (!awaited.has(instance.name) && isExpired(instance, idleSince(instance, runs, builds), now)) {
         await pool.remove(instance.name);
         removed.push(instance.name);
       }

@@ -11,6 +11,7 @@ import { readPending, removePending, updatePending, type PendingRun } from "../r
 import { resumeApply } from "../runs/resume-apply.js";
 import type { RunRecord } from "../runs/store.js";
 import type { Toolkit } from "./toolkit.js";
+import { prebuiltForRun } from "./prebuilt.js";
 
 /** `specOf`: the configuration to run (the CLI compiles the file again from the original flags). */
 export async function resumeRun(
@@ -52,9 +53,18 @@ export async function resumeRun(
       const spec = specOf(pending);
       if (spec === null || spec.type === "fleet" || spec.type === "volume")
         throw new UserError("config", `${pending.config_file} no longer compiles to a run (see above)`);
+      // A configuration with `build` starts from its prebuilt image, which `apply` found or built.
+      const prebuilt = await prebuiltForRun(kit, {
+        spec,
+        configFile: pending.config_file,
+        repoDir: pending.cwd,
+        policy: "never",
+        renderOffers: () => "",
+      });
       const { run: record } = await resumeApply({
         spec,
         pending,
+        ...("image" in prebuilt && prebuilt.image !== undefined ? { image: prebuilt.image } : {}),
         pools: openPools({ home, env, backendUrl: pending.backend_url }),
         baseImages,
         signal: kit.signal,

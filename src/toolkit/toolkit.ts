@@ -25,6 +25,16 @@ import { ensureReaper } from "./reaper-process.js";
 import { reconcileGone } from "./reconcile.js";
 import { recoverLeftovers } from "./recover-leftovers.js";
 import { resumeRun } from "./resume-run.js";
+import {
+  buildConfiguration,
+  prebuiltForRun,
+  prebuiltRegistry,
+  type BuildConfigurationInput,
+  type BuildOutcome,
+  type BuildPolicy,
+} from "./prebuilt.js";
+import { deletePrebuilt, listPrebuilt, type PrebuiltImage } from "../build/prebuilt-list.js";
+import { localRegistryAddress } from "../build/registry-client.js";
 import { requireRun } from "./run-access.js";
 import { runStatuses, type RunStatuses } from "./run-status.js";
 import { stopRun, type StopOutcome } from "./stop-run.js";
@@ -47,9 +57,11 @@ export interface ToolkitOptions {
 
 export interface ToolkitApplyInput extends Omit<
   ApplyInput,
-  "pools" | "ui" | "baseImages" | "signal" | "detachRetry"
+  "pools" | "ui" | "baseImages" | "signal" | "detachRetry" | "image"
 > {
   backendUrl?: string;
+  /** A configuration with `build`: whether a missing prebuilt image is built first (default: never). */
+  build?: BuildPolicy;
   /** apply -d: hand a wait for capacity to a background process, which compiles these flags again. */
   detachWith?: Readonly<Record<string, unknown>>;
   renderOffers: (matched: readonly MatchedOffer[]) => string;
@@ -140,12 +152,26 @@ export class Toolkit {
 
   /** `dstack apply` of a run: recover first, then plan, provision or reuse, submit; the reaper after. */
   async apply(input: ToolkitApplyInput): Promise<ApplyResult> {
-    const { backendUrl, detachWith, renderOffers, ...rest } = input;
+    const { backendUrl, detachWith, renderOffers, build, ...rest } = input;
     await this.recover(backendUrl);
+    // The prebuilt image first: a missing one stops here, before any offer or instance.
+    const prebuilt = await this.keepingReaper(() =>
+      prebuiltForRun(this, {
+        spec: rest.spec,
+        configFile: rest.configFile,
+        repoDir: rest.repoDir,
+        policy: build ?? "never",
+        ...(rest.dryRun === undefined ? {} : { dryRun: rest.dryRun }),
+        ...(rest.tuning === undefined ? {} : { tuning: rest.tuning }),
+        renderOffers,
+      }),
+    );
+    if ("declined" in prebuilt) return { kind: "declined" };
     const pools = this.pools(backendUrl);
     return this.keepingReaper(() =>
       apply({
         ...rest,
+        ...(prebuilt.image === undefined ? {} : { image: prebuilt.image }),
         pools,
         baseImages,
         signal: this.signal,
@@ -156,6 +182,22 @@ export class Toolkit {
             : (pending) => startRetryingProcess(this.home, pending, detachWith, this.env),
       }),
     );
+  }
+
+  /** `dstack build`: recover first, then the build through the pipeline (or nothing); the reaper after. */
+  async build(input: BuildConfigurationInput): Promise<BuildOutcome> {
+    await this.recover();
+    return this.keepingReaper(() => buildConfiguration(this, input));
+  }
+
+  /** `dstack build --list`: the prebuilt images of the registry, newest first. */
+  prebuiltImages(): Promise<PrebuiltImage[]> {
+    return listPrebuilt(prebuiltRegistry(this.env), localRegistryAddress(this.env));
+  }
+
+  /** `dstack build --delete REF`: the reference deleted. */
+  deletePrebuilt(ref: string): Promise<string> {
+    return deletePrebuilt(prebuiltRegistry(this.env), localRegistryAddress(this.env), ref);
   }
 
   /** `dstack pool add`: recover first, then one idle instance through the pipeline; the reaper after. */
