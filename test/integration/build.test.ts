@@ -60,7 +60,9 @@ afterAll(async () => {
     for (const id of containersWithLabel(`dstack.instance=${name}`)) tryDocker(["rm", "-f", id]);
   for (const tag of await registry.tags(REPO).catch(() => [])) await registry.deleteTag(REPO, tag);
   // Every local image of the test's repository, the one --force-build replaced included.
-  const ids = tryDocker(["images", "-q", `127.0.0.1:5000/${REPO}`]).stdout.split("\n").filter((l) => l !== "");
+  const ids = tryDocker(["images", "-q", `127.0.0.1:5000/${REPO}`])
+    .stdout.split("\n")
+    .filter((l) => l !== "");
   for (const id of new Set(ids)) tryDocker(["rmi", "-f", id]);
 }, 240_000);
 
