@@ -1,5 +1,5 @@
 // A project's registry stack on each cloud (issue 14) through the real engine and the fake cloud,
-// records only (no booting): preview plans exactly the registry's resources and creates nothing; up
+// records only (no booting), from the registry spec a generated example project holds: preview plans exactly the registry's resources and creates nothing; up
 // creates them with the names and rights the program gives; a second preview changes nothing; a pool
 // given the stack's instance_identity launches its instances with it (the fake refuses an identity that
 // does not exist); destroying the pool and then the registry leaves nothing in the fake cloud.
@@ -126,13 +126,17 @@ describe.concurrent("registry stacks through the real engine (fake cloud, record
     it(`${c.cloud}: preview, up, no change on a second run, a pool launches with its identity, destroy`, async () => {
       const store = join(tmp, c.cloud, "cloud");
       const region = pool(c).region;
-      const spec: RegistrySpec = {
+      // The registry spec `dstack generate` wrote beside the example's pool (its registry/ project).
+      const generated = JSON.parse(
+        readFileSync(join(ROOT, "examples/stacks", c.example, "registry/dstack-registry.json"), "utf8"),
+      ) as RegistrySpec;
+      expect(generated).toMatchObject({
         registry_spec_version: 1,
         project: "main",
         backend: c.cloud,
         region,
-        network: c.network,
-      };
+      });
+      const spec: RegistrySpec = { ...generated, network: { ...generated.network, ...c.network } };
       const registry = target(c, "registry", cloudRegistryProgram(spec));
 
       const planned = await preview(registry);
