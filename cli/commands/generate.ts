@@ -95,7 +95,9 @@ export function run(ctx: CommandContext, values: Values): Promise<number> {
     changed.length === 0
       ? `${generated.dir}: up to date (${generated.files.size} files unchanged)`
       : `${generated.dir}: ${changed.map(([f, s]) => `${f} ${s}`).join(", ")}`,
-    `Next: cd ${values.output} && npm install && pulumi stack init ${stack} && pulumi preview`,
+    generated.files.has("registry/Pulumi.yaml")
+      ? `Next: cd ${values.output} && npm install && (cd registry && pulumi stack init ${stack} && pulumi up) && pulumi stack init ${stack} && pulumi preview`
+      : `Next: cd ${values.output} && npm install && pulumi stack init ${stack} && pulumi preview`,
   ];
   ctx.out.print(lines.join("\n"));
   return Promise.resolve(0);

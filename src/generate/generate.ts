@@ -13,6 +13,7 @@ import { planAttempts, type Attempt } from "../planner/attempt-plan.js";
 import { isCloudBackend, poolSpecFor, volumePoolSpec } from "../stacks/pool-from-spec.js";
 import { CLOUD_BACKENDS, type NetworkSettings, type PoolSpec } from "../stacks/pool-spec.js";
 import { renderProject } from "./project-files.js";
+import { REGISTRY_DIR } from "./registry-files.js";
 import { resolveVolumes } from "./resolve-volumes.js";
 import { writeProject, type WriteStatus } from "./write-project.js";
 
@@ -104,12 +105,14 @@ export function generate(input: GenerateInput): GenerateResult {
     });
   }
   const toRoot = relative(dir, packageRoot(import.meta.url)) || ".";
+  const registryToRoot = relative(join(dir, REGISTRY_DIR), packageRoot(import.meta.url)) || ".";
   const files = renderProject({
     spec: pool,
     stack: input.stack,
     configFile: relative(dir, configAbs),
     regenerate: input.regenerate,
     dstackPackage: `file:${toRoot}`,
+    registryDstackPackage: `file:${registryToRoot}`,
     dstackVersion: pkg.version,
     versions: pkg.dependencies,
     kind: spec.type === "volume" ? "volume" : spec.type === "fleet" ? "fleet" : "run",

@@ -1,7 +1,7 @@
 // Writes a generated project into its folder: files whose content is already right are left alone (a
 // re-run changes nothing, not even mtimes), and a file dstack did not write is never overwritten.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { UserError } from "../errors.js";
 
 export type WriteStatus = "created" | "updated" | "unchanged";
@@ -39,6 +39,8 @@ export function writeProject(
     if (options.check === true) continue;
     // Write beside, then rename: an interrupted run never leaves a half-written file.
     const path = join(dir, name);
+    // Files may sit in a subfolder of the project (`registry/`).
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(`${path}.tmp`, content);
     renameSync(`${path}.tmp`, path);
   }

@@ -3,6 +3,8 @@
 // Every cloud backend (aws, gcp, azure) turns exactly this into resources, so nothing above the stack
 // builder branches on the cloud. No secret ever belongs here: it is committed and reaches user data.
 
+import type { RegistryIdentity } from "./registry/registry-spec.js";
+
 export const POOL_SPEC_VERSION = 1;
 
 export const CLOUD_BACKENDS = ["aws", "gcp", "azure"] as const;
@@ -24,6 +26,12 @@ export interface PoolSpec {
   ssh_public_keys: string[];
   instances: PoolInstanceSpec[];
   volumes: PoolVolumeSpec[];
+  /**
+   * The identity of the project's registry stack (registry/registry-spec.ts) the instances launch with,
+   * to pull and push prebuilt images without credentials in user data. Absent: instances get no identity
+   * (exactly as before registries existed), so no existing stack changes.
+   */
+  registry?: RegistryIdentity;
 }
 
 /** Backend settings from ~/.dstack/config.yml; everything optional, defaults are the clouds' own. */

@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { packageRoot } from "../package-root.js";
 import { loadPoolBuilder } from "./backend.js";
 import { CLOUD_BACKENDS, POOL_SPEC_VERSION, type PoolOutputs, type PoolSpec } from "./pool-spec.js";
+import type { RegistryIdentity } from "./registry/registry-spec.js";
 
 export interface PoolStackOptions {
   /** The agent bundle; defaults to this package's dist/agent/dstack-agent.js. */
@@ -25,7 +26,25 @@ export function checkPoolSpec(value: unknown): PoolSpec {
     throw new Error(`unknown backend ${JSON.stringify(spec.backend)} (one of ${CLOUD_BACKENDS.join(", ")})`);
   if (!Array.isArray(spec.instances) || !Array.isArray(spec.volumes))
     throw new Error("the pool spec needs `instances` and `volumes` lists");
+  checkRegistryIdentity(spec as PoolSpec);
   return spec as PoolSpec;
+}
+
+const IDENTITY_KEY: Record<PoolSpec["backend"], keyof RegistryIdentity> = {
+  aws: "aws_instance_profile",
+  gcp: "gcp_service_account",
+  azure: "azure_identity_id",
+};
+
+/** A registry identity must be the pool's cloud's: another cloud's would be silently ignored. */
+function checkRegistryIdentity(spec: PoolSpec): void {
+  if (spec.registry === undefined) return;
+  const key = IDENTITY_KEY[spec.backend];
+  const keys = Object.keys(spec.registry);
+  if (keys.length !== 1 || keys[0] !== key || typeof spec.registry[key] !== "string")
+    throw new Error(
+      `the pool spec's registry must be { ${key}: string } on ${spec.backend}, not ${JSON.stringify(spec.registry)}: use the instance_identity output of the ${spec.backend} registry stack`,
+    );
 }
 
 export function agentBundle(): string {

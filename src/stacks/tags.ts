@@ -25,6 +25,14 @@ export function cloudTags(scope: TagScope): Record<string, string> {
   return tags;
 }
 
+/**
+ * Tags of a project's container registry (issue 14): it belongs to the project, not to a pool, so it
+ * carries `dstack-registry` where pool resources carry `dstack-pool`.
+ */
+export function registryTags(project: string): Record<string, string> {
+  return { [MANAGED_TAG]: "true", "dstack-project": project, "dstack-registry": "true" };
+}
+
 /** GCP labels: lowercase letters, digits, `_` and `-`, at most 63 characters. */
 export function gcpLabels(scope: TagScope): Record<string, string> {
   return Object.fromEntries(Object.entries(cloudTags(scope)).map(([k, v]) => [k, gcpLabelValue(v)]));

@@ -84,18 +84,36 @@ function previewSteps(dir: string): PreviewStep[] {
 
 const typeOf = (urn: string): string => urn.split("::")[2]?.split("$").pop() ?? "";
 
-const CASES: { example: string; cloud: CloudName; instanceType: string; expected: string[] }[] = [
+const CASES: {
+  example: string;
+  cloud: CloudName;
+  instanceType: string;
+  expected: string[];
+  /** What the project's registry stack (registry/) creates. */
+  registry: string[];
+}[] = [
   {
     example: "aws-train",
     cloud: "aws",
     instanceType: "aws:ec2/instance:Instance",
     expected: ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/keyPair:KeyPair", "aws:ec2/instance:Instance"],
+    registry: [
+      "aws:ecr/repository:Repository",
+      "aws:iam/role:Role",
+      "aws:iam/rolePolicy:RolePolicy",
+      "aws:iam/instanceProfile:InstanceProfile",
+    ],
   },
   {
     example: "gcp-train",
     cloud: "gcp",
     instanceType: "gcp:compute/instance:Instance",
     expected: ["gcp:compute/firewall:Firewall", "gcp:compute/instance:Instance"],
+    registry: [
+      "gcp:artifactregistry/repository:Repository",
+      "gcp:serviceaccount/account:Account",
+      "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
+    ],
   },
   {
     example: "azure-train",
@@ -110,6 +128,12 @@ const CASES: { example: string; cloud: CloudName; instanceType: string; expected
       "azure-native:network:NetworkInterface",
       "azure-native:compute:VirtualMachine",
     ],
+    registry: [
+      "azure-native:resources:ResourceGroup",
+      "azure-native:managedidentity:UserAssignedIdentity",
+      "azure-native:containerregistry:Registry",
+      "azure-native:authorization:RoleAssignment",
+    ],
   },
 ];
 
@@ -117,11 +141,37 @@ describe("generated projects with the plain pulumi CLI (fake cloud)", () => {
   for (const c of CASES) {
     it(`${c.example}: preview, up, destroy`, () => {
       const dir = checkout(c.example);
+      // The project's registry first (registry/, its own Pulumi project): the pool reads its identity.
+      const registry = join(dir, "registry");
+      pulumi(registry, ["stack", "init", "dev"]);
+      const planned = previewSteps(registry)
+        .filter((s) => s.op === "create")
+        .map((s) => typeOf(s.urn));
+      for (const type of c.registry) expect(planned, type).toContain(type);
+      pulumi(registry, ["up", "--yes", "--skip-preview"]);
+      const identity = (
+        JSON.parse(pulumi(registry, ["stack", "output", "--json"])) as {
+          instance_identity: Record<string, string>;
+        }
+      ).instance_identity;
+      const [identityValue] = Object.values(identity);
+      expect(identityValue).toBeTruthy();
+      expect(
+        listResources(join(tmp, "cloud"), c.cloud)
+          .map((r) => r.type)
+          .sort(),
+      ).toEqual([...c.registry].sort());
+
       pulumi(dir, ["stack", "init", "dev"]);
       const steps = previewSteps(dir);
       const created = steps.filter((s) => s.op === "create").map((s) => typeOf(s.urn));
       for (const type of c.expected) expect(created, type).toContain(type);
-      expect(listResources(join(tmp, "cloud"), c.cloud)).toEqual([]);
+      // A preview creates nothing: only the registry's resources exist.
+      expect(
+        listResources(join(tmp, "cloud"), c.cloud)
+          .map((r) => r.type)
+          .sort(),
+      ).toEqual([...c.registry].sort());
 
       pulumi(dir, ["up", "--yes", "--skip-preview"]);
       const outputs = JSON.parse(pulumi(dir, ["stack", "output", "--json"])) as {
@@ -138,6 +188,8 @@ describe("generated projects with the plain pulumi CLI (fake cloud)", () => {
       const tags = JSON.stringify(vms[0]?.inputs);
       for (const key of ["dstack-managed", "dstack-project", "dstack-pool", "dstack-instance"])
         expect(tags).toContain(key);
+      // The instance launched with the registry's identity (instance profile, service account, managed identity).
+      expect(tags).toContain(identityValue);
       // Nothing private or secret reaches the state.
       const state = readdirSync(join(tmp, "state"), { recursive: true })
         .map(String)
@@ -147,13 +199,18 @@ describe("generated projects with the plain pulumi CLI (fake cloud)", () => {
       expect(state).not.toMatch(/PRIVATE KEY|generated-projects-test/);
 
       // A second preview of the same project changes nothing.
-      expect(previewSteps(dir).filter((s) => s.op !== "same")).toEqual([]);
+      // (The stack reference to the registry is read on every run: a read, not a change.)
+      expect(previewSteps(dir).filter((s) => s.op !== "same" && s.op !== "read")).toEqual([]);
       pulumi(dir, ["destroy", "--yes", "--skip-preview"]);
       const left = listResources(join(tmp, "cloud"), c.cloud).filter(
         // Azure keeps the pool's resource group only when it holds retained disks; none here.
-        (r) => !r.type.endsWith("ResourceGroup") || r.urn.includes(c.example),
+        (r) =>
+          !r.type.endsWith("ResourceGroup") || r.urn.includes(c.example) || r.urn.includes("-registry::"),
       );
-      expect(left.map((r) => r.type)).toEqual([]);
+      // What is left is the registry, which outlives its pools; destroying it leaves nothing.
+      expect(left.map((r) => r.type).sort()).toEqual([...c.registry].sort());
+      pulumi(registry, ["destroy", "--yes", "--skip-preview"]);
+      expect(listResources(join(tmp, "cloud"), c.cloud)).toEqual([]);
     }, 240_000);
   }
 

@@ -2,9 +2,18 @@
 // The program: this package's stack builder, given the compiled pool spec kept beside it as data.
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { poolStack } from "dstack/stacks";
+import { poolStack, registryIdentity } from "dstack/stacks";
 
 const spec = JSON.parse(readFileSync(new URL("./dstack-pool.json", import.meta.url), "utf8"));
-const keys = new pulumi.Config("dstack").getObject("sshPublicKeys") ?? [];
+const config = new pulumi.Config("dstack");
+const keys = config.getObject("sshPublicKeys") ?? [];
+// The registry stack whose identity the instances launch with (pull and push of prebuilt images, no
+// credentials in user data); read from that stack's outputs when this one runs.
+const registryStack = config.get("registryStack");
 
-export default () => poolStack({ ...spec, ssh_public_keys: keys });
+export default async () =>
+  poolStack({
+    ...spec,
+    ssh_public_keys: keys,
+    ...(registryStack === undefined ? {} : { registry: await registryIdentity(registryStack) }),
+  });

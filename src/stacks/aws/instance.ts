@@ -86,6 +86,10 @@ export function poolInstance(
         deleteOnTermination: true,
         tags,
       },
+      // The registry's instance profile, when the pool has one: pull/push rights from the metadata service.
+      ...(spec.registry?.aws_instance_profile === undefined
+        ? {}
+        : { iamInstanceProfile: spec.registry.aws_instance_profile }),
       instanceMarketOptions: marketOptions(instance),
       capacityReservationSpecification: capacityReservation(instance),
       tags,

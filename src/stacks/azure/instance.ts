@@ -6,7 +6,7 @@ import * as compute from "@pulumi/azure-native/compute/index.js";
 import * as network from "@pulumi/azure-native/network/index.js";
 import type * as pulumi from "@pulumi/pulumi";
 import type { BuildContext } from "../backend.js";
-import type { PoolInstanceSpec, PoolOutputs } from "../pool-spec.js";
+import type { PoolInstanceSpec, PoolOutputs, PoolSpec } from "../pool-spec.js";
 import { azureCustomData } from "./custom-data.js";
 import { azureName } from "./names.js";
 import { placed, type PoolScope } from "./scope.js";
@@ -80,10 +80,20 @@ export function poolInstance(
       networkProfile: { networkInterfaces: [{ id: nic.id, primary: true, deleteOption: "Delete" }] },
       ...pricing(instance),
       ...reservation(instance),
+      ...registryIdentity(spec),
     },
     opts,
   );
   return { vm, publicIp, nic };
+}
+
+/**
+ * The registry's managed identity, when the pool has one: the VM gets AcrPush tokens from the instance
+ * metadata service, nothing in custom data. Absent: no identity block, exactly as before registries.
+ */
+export function registryIdentity(spec: PoolSpec): Pick<compute.VirtualMachineArgs, "identity"> {
+  const id = spec.registry?.azure_identity_id;
+  return id === undefined ? {} : { identity: { type: "UserAssigned", userAssignedIdentities: [id] } };
 }
 
 export function instanceOutput(instance: PoolInstanceSpec, parts: InstanceParts): InstanceOutputInputs {

@@ -10,6 +10,7 @@ import { bootImage, guestAccelerators } from "./machine.js";
 import { deviceName, gcpName, networkTag, zoneOf } from "./naming.js";
 import { networkAttachment } from "./network.js";
 import { instanceScheduling, reservationAffinity } from "./scheduling.js";
+import { withServiceAccount } from "./service-account.js";
 import { DISK_TYPE, type PoolVolume } from "./volumes.js";
 
 export function computeInstance(
@@ -44,6 +45,7 @@ export function computeInstance(
       networkInterfaces: [{ ...networkAttachment(spec), accessConfigs: [{}] }],
       tags: [networkTag(ctx.scope)],
       labels,
+      ...withServiceAccount(spec),
     },
     // Disks attached by AttachedDisk show up in the instance's attachedDisks on refresh; without this
     // the next update would detach them again (the provider's documented pairing of the two).

@@ -12,6 +12,7 @@ import { type InstanceOutput, SSH_PORT, SSH_USER } from "./instance-output.js";
 import { gcpName, networkTag, zoneOf } from "./naming.js";
 import { networkAttachment } from "./network.js";
 import { tpuSchedulingConfig } from "./scheduling.js";
+import { withServiceAccount } from "./service-account.js";
 import type { PoolVolume } from "./volumes.js";
 
 /**
@@ -54,6 +55,7 @@ export function tpuInstance(
       metadata,
       tags: [networkTag(ctx.scope)],
       labels: gcpLabels({ ...ctx.scope, instance: instance.name }),
+      ...withServiceAccount(spec),
     },
     ctx.opts,
   );

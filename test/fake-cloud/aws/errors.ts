@@ -6,8 +6,10 @@ import type { FaultSubject } from "../core/kind.js";
 export interface AwsCall {
   /** What the provider was doing: `creating EC2 Instance`, `deleting EBS Volume (vol-...)`. */
   doing: string;
-  /** The EC2 API action: `RunInstances`. */
+  /** The API action: `RunInstances`, `CreateRole`. */
   action: string;
+  /** The AWS service as the SDK names it in the error chain; EC2 when absent. */
+  service?: "EC2" | "IAM" | "ECR";
 }
 
 export function awsApiError(
@@ -17,7 +19,7 @@ export function awsApiError(
   message: string,
   requestId: string,
 ): string {
-  return `${call.doing}: operation error EC2: ${call.action}, https response error StatusCode: ${status}, RequestID: ${requestId}, api error ${code}: ${message}`;
+  return `${call.doing}: operation error ${call.service ?? "EC2"}: ${call.action}, https response error StatusCode: ${status}, RequestID: ${requestId}, api error ${code}: ${message}`;
 }
 
 const RUN: AwsCall = { doing: "creating EC2 Instance", action: "RunInstances" };

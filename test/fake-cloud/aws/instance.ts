@@ -11,6 +11,7 @@ import { tagsAll, type AwsConfig } from "./config.js";
 import { awsBoot } from "./boot.js";
 import { awsApiError } from "./errors.js";
 import { arn, zoneByName, zoneBySubnet, zonesOf, type Zone } from "./geo.js";
+import { requireInstanceProfile } from "./iam.js";
 
 export const USER_DATA_LIMIT = 16 * 1024;
 const RUN = { doing: "creating EC2 Instance", action: "RunInstances" };
@@ -71,7 +72,15 @@ function render(inputs: JsonObject, ident: Ident | null, ctx: Ctx<AwsConfig>): J
 function check(c: Checker): void {
   c.required("ami", "string");
   c.required("instanceType", "string");
-  for (const p of ["subnetId", "availabilityZone", "keyName", "userData", "userDataBase64", "privateIp"])
+  for (const p of [
+    "subnetId",
+    "availabilityZone",
+    "keyName",
+    "userData",
+    "userDataBase64",
+    "privateIp",
+    "iamInstanceProfile",
+  ])
     c.type(p, "string");
   for (const p of ["userDataReplaceOnChange", "associatePublicIpAddress"]) c.type(p, "boolean");
   c.type("vpcSecurityGroupIds", "array");
@@ -108,6 +117,7 @@ function beforeCreate(inputs: JsonObject, _id: string, ctx: Ctx<AwsConfig>): voi
   const key = str(inputs.keyName);
   if (key !== undefined && ctx.resources[key]?.type !== "aws:ec2/keyPair:KeyPair")
     fail("InvalidKeyPair.NotFound", `The key pair '${key}' does not exist`);
+  requireInstanceProfile(inputs, RUN, ctx);
 }
 
 function faultSubject(inputs: JsonObject, ctx: Ctx<AwsConfig>): FaultSubject {
@@ -151,6 +161,13 @@ export const awsInstance: ResourceKind<AwsConfig> = {
   id: (_inputs, serial) => `i-${hexOf(`instance:${serial}`, 17)}`,
   render,
   beforeCreate,
+  // A changed instance profile is associated in place (AssociateIamInstanceProfile): it must exist.
+  beforeUpdate: (old, news, ctx) =>
+    requireInstanceProfile(
+      news,
+      { doing: `updating EC2 Instance (${old.id})`, action: "AssociateIamInstanceProfile" },
+      ctx,
+    ),
   // Terminating an instance detaches its volumes.
   cascade: (res, ctx) =>
     Object.values(ctx.resources)

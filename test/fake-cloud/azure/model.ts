@@ -5,7 +5,9 @@ import { checkAzureConfig, configureAzure, type AzureConfig } from "./config.js"
 import { azureDisk } from "./disk.js";
 import { azureFaultCodes, azureFaultMessage } from "./errors.js";
 import { azureResourceGroup } from "./group.js";
+import { azureRoleAssignment, azureUserAssignedIdentity } from "./identity.js";
 import { azureNetworkSecurityGroup, azureSubnet, azureVirtualNetwork } from "./network.js";
+import { azureContainerRegistry } from "./registry.js";
 import { azureVirtualMachine } from "./vm.js";
 
 export const azureModel: CloudModel<AzureConfig> = {
@@ -24,6 +26,9 @@ export const azureModel: CloudModel<AzureConfig> = {
     azureNetworkInterface,
     azureVirtualMachine,
     azureDisk,
+    azureContainerRegistry,
+    azureUserAssignedIdentity,
+    azureRoleAssignment,
   ],
   invokes: {},
   faultCodes: azureFaultCodes,

@@ -11,6 +11,7 @@ import { azureBoot } from "./boot.js";
 import { armError, armId, armOutputs, locationOf, requireGroup, requireReference } from "./common.js";
 import type { AzureConfig } from "./config.js";
 import { DISK_TYPE } from "./disk.js";
+import { checkVmIdentity, requireIdentities, vmIdentityOutput } from "./identity.js";
 import { NIC_TYPE } from "./network.js";
 
 const VMS = "Microsoft.Compute/virtualMachines";
@@ -31,6 +32,7 @@ function check(c: Checker): void {
   (arr(c.get("zones")) ?? []).forEach((_z, i) => c.oneOf(`zones[${i}]`, ["1", "2", "3"]));
   c.type("billingProfile.maxPrice", "number");
   c.type("tags", "object");
+  checkVmIdentity(c);
 }
 
 function refs(inputs: JsonObject, path: "nics" | "disks"): JsonObject[] {
@@ -134,6 +136,7 @@ export const azureVirtualMachine: ResourceKind<AzureConfig> = {
       VMS,
       str(inputs.vmName) ?? "",
     ),
+    ...(inputs.identity === undefined ? {} : { identity: vmIdentityOutput(inputs, ctx) ?? null }),
     vmId: generated(ident, (i) => uuidOf(`vm:${i.serial}`)),
     timeCreated: generated(ident, () => new Date().toISOString()),
   }),
@@ -141,8 +144,12 @@ export const azureVirtualMachine: ResourceKind<AzureConfig> = {
     requireGroup(inputs, ctx);
     for (const nic of refs(inputs, "nics")) requireReference(str(nic.id) ?? "", id, NIC_TYPE, ctx);
     checkDisks(inputs, id, ctx);
+    requireIdentities(inputs, id, ctx);
   },
-  beforeUpdate: (old, news, ctx) => checkDisks(news, old.id, ctx),
+  beforeUpdate: (old, news, ctx) => {
+    checkDisks(news, old.id, ctx);
+    requireIdentities(news, old.id, ctx);
+  },
   cascade,
   faultSubject,
   boot: azureBoot,

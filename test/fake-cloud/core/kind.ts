@@ -64,6 +64,8 @@ export interface ResourceKind<C> {
   type: string;
   /** The name property the provider fills when absent (`<logical name>-<7 hex>`). */
   nameProperty?: string;
+  /** The provider's own autoname where it is not `<logical name>-<7 hex>` (a role assignment's GUID). */
+  autoName?: (logicalName: string, seed: string) => string;
   /** Property paths whose change forces a replacement (everything else updates in place). */
   replaceOn: readonly string[];
   /** Further replace rules that depend on the values (e.g. a replace-on-change flag, a shrink). */

@@ -99,7 +99,8 @@ export class FakeCloudProvider<C> implements sdk.Provider {
     if (prop !== undefined && (inputs[prop] === undefined || inputs[prop] === null)) {
       const old = olds[prop];
       const reuse = defaultsOf(olds).includes(prop) && typeof old === "string";
-      inputs[prop] = reuse ? old : autoName(parseUrn(urn).name, `${urn}:${randomSeed}`);
+      const named = kind.autoName ?? autoName;
+      inputs[prop] = reuse ? old : named(parseUrn(urn).name, `${urn}:${randomSeed}`);
       inputs.__defaults = [...new Set([...defaultsOf(news), prop])];
     }
     const checker = new Checker(withoutMeta(inputs));

@@ -21,6 +21,7 @@ import {
 } from "./common.js";
 import { gcpBoot, gcpHasPublicAddress } from "./boot.js";
 import { effectiveLabels, type GcpConfig } from "./config.js";
+import { requireServiceAccount } from "./iam.js";
 
 const GPU_FAMILIES = ["a2-", "a3-", "a4-", "a4x-", "g2-", "g4-"];
 const METRICS: Record<string, string> = {
@@ -69,6 +70,9 @@ function check(c: Checker, config: GcpConfig): void {
   c.type("guestAccelerators", "array");
   c.type("labels", "object");
   c.type("tags", "array");
+  c.type("serviceAccount", "object");
+  c.type("serviceAccount.email", "string");
+  if (c.get("serviceAccount") !== undefined) c.required("serviceAccount.scopes", "array");
 }
 
 function render(inputs: JsonObject, ident: Ident | null, ctx: Ctx<GcpConfig>): JsonObject {
@@ -117,8 +121,9 @@ function render(inputs: JsonObject, ident: Ident | null, ctx: Ctx<GcpConfig>): J
   };
 }
 
-function beforeCreate(inputs: JsonObject): void {
+function beforeCreate(inputs: JsonObject, _id: string, ctx: Ctx<GcpConfig>): void {
   checkName(str(inputs.name) ?? "", "creating instance");
+  requireServiceAccount(inputs, "creating instance", ctx);
   const maintenance = str(obj(inputs.scheduling)?.onHostMaintenance) ?? "MIGRATE";
   if (maintenance !== "TERMINATE" && hasGpus(inputs))
     throw googleApiError(
@@ -138,7 +143,8 @@ function beforeCreate(inputs: JsonObject): void {
 
 const STOPPING = ["machineType", "minCpuPlatform", "serviceAccount"];
 
-function beforeUpdate(old: { inputs: JsonObject }, news: JsonObject): void {
+function beforeUpdate(old: { inputs: JsonObject }, news: JsonObject, ctx: Ctx<GcpConfig>): void {
+  requireServiceAccount(news, "updating instance", ctx);
   const changed = STOPPING.filter((p) => JSON.stringify(old.inputs[p]) !== JSON.stringify(news[p]));
   if (changed.length > 0 && news.allowStoppingForUpdate !== true)
     throw new CloudError(

@@ -6,7 +6,9 @@ import { gcpInvokes } from "./asset-search.js";
 import { gcpAttachedDisk, gcpDisk } from "./disk.js";
 import { gcpFaultCodes, gcpFaultMessage } from "./errors.js";
 import { gcpFirewall } from "./firewall.js";
+import { gcpServiceAccount } from "./iam.js";
 import { gcpInstance } from "./instance.js";
+import { gcpArtifactRepository, gcpArtifactRepositoryIamMember } from "./registry.js";
 import { gcpTpuVm } from "./tpu.js";
 
 const LABELS: Record<string, string> = {
@@ -15,6 +17,8 @@ const LABELS: Record<string, string> = {
   "gcp:compute/firewall:Firewall": "creating Firewall",
   "gcp:tpu/v2Vm:V2Vm": "creating V2Vm",
   "gcp:compute/attachedDisk:AttachedDisk": "attaching disk",
+  "gcp:artifactregistry/repository:Repository": "creating Repository",
+  "gcp:serviceaccount/account:Account": "creating service account",
 };
 
 export const gcpModel: CloudModel<GcpConfig> = {
@@ -24,7 +28,16 @@ export const gcpModel: CloudModel<GcpConfig> = {
   configure: configureGcp,
   checkConfig: checkGcpConfig,
   configReplaceOn: ["project"],
-  kinds: [gcpFirewall, gcpInstance, gcpTpuVm, gcpDisk, gcpAttachedDisk],
+  kinds: [
+    gcpFirewall,
+    gcpInstance,
+    gcpTpuVm,
+    gcpDisk,
+    gcpAttachedDisk,
+    gcpArtifactRepository,
+    gcpArtifactRepositoryIamMember,
+    gcpServiceAccount,
+  ],
   invokes: gcpInvokes,
   faultCodes: gcpFaultCodes,
   faultMessage: gcpFaultMessage,

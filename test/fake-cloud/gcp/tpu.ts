@@ -7,6 +7,7 @@ import { basename, generated } from "../core/render.js";
 import { arr, obj, str, type JsonObject } from "../core/values.js";
 import { checkMetadata, checkName, checkPlacement, placed, privateIp, regionOfZone } from "./common.js";
 import { effectiveLabels, type GcpConfig } from "./config.js";
+import { requireServiceAccount } from "./iam.js";
 
 const DISK = "gcp:compute/disk:Disk";
 
@@ -28,6 +29,8 @@ function check(c: Checker, config: GcpConfig): void {
   c.type("schedulingConfig", "object");
   c.type("dataDisks", "array");
   c.type("labels", "object");
+  c.type("serviceAccount", "object");
+  c.type("serviceAccount.email", "string");
 }
 
 function render(inputs: JsonObject, ident: Ident | null, ctx: Ctx<GcpConfig>): JsonObject {
@@ -68,6 +71,7 @@ function render(inputs: JsonObject, ident: Ident | null, ctx: Ctx<GcpConfig>): J
 
 function beforeCreate(inputs: JsonObject, id: string, ctx: Ctx<GcpConfig>): void {
   checkName(str(inputs.name) ?? "", "creating V2Vm");
+  requireServiceAccount(inputs, "creating V2Vm", ctx);
   const { zone } = placed(inputs, ctx.config);
   for (const d of arr(inputs.dataDisks) ?? []) {
     const source = str(obj(d)?.sourceDisk) ?? "";
