@@ -3,15 +3,14 @@
 // first attempt, confirmation, then the failover loop (retry included). It lands idle in the pool of the
 // attempt's backend and region, where the next run that fits reuses it with no infrastructure change.
 // Its idle_duration is the pool's default, 72h (`off`: never torn down), unless given.
-import type { MatchedOffer } from "../catalog/offer.js";
 import { planCost, type PlanCost } from "../catalog/plan-cost.js";
 import type { TaskSpec } from "../compiler/spec.js";
 import { renderPlan, type Plan } from "../engine/plan.js";
 import { UserError } from "../errors.js";
 import { renderAttemptPlan, type Attempt } from "../planner/attempt-plan.js";
-import type { ProvisionState } from "../provisioning/provision.js";
 import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
 import { applyContext } from "../runs/apply-context.js";
+import type { ApplyUi } from "../runs/apply.js";
 import { instanceToken } from "../runs/names.js";
 import { poolForNewInstances } from "./named-pools.js";
 import type { InstanceAddress } from "./pool.js";
@@ -22,14 +21,8 @@ import { instanceName, provisionInstance } from "./provision-instance.js";
 /** A pool instance's idle_duration when none is given (dstack: 72h for `pool add`). */
 export const POOL_ADD_IDLE_DEFAULT = 72 * 3600;
 
-export interface AddInstanceUi {
-  offers(matched: readonly MatchedOffer[], requirements: string): void;
-  plan(text: string): void;
-  cost?(cost: PlanCost): void;
-  confirm(question: string): Promise<boolean>;
-  progress(line: string): void;
-  state?(state: ProvisionState): void;
-}
+/** What `pool add` shows and asks: the same as a run's apply. */
+export type AddInstanceUi = ApplyUi;
 
 export interface AddInstanceInput {
   /** The requirements, as a task compiled from the flags (resources, backends, regions, spot, price, retry). */

@@ -5,27 +5,24 @@
 import type { MatchedOffer } from "../catalog/offer.js";
 import type { PlanCost } from "../catalog/plan-cost.js";
 import type { RunSpec } from "../compiler/spec.js";
-import { renderPlan, type Plan } from "../engine/plan.js";
+import type { Plan } from "../engine/plan.js";
 import { UserError } from "../errors.js";
 import { renderAttemptPlan, type Attempt } from "../planner/attempt-plan.js";
 import type { InstanceAddress } from "../pools/pool.js";
 import type { PoolSet } from "../pools/pool-set.js";
 import { updatePoolInstance } from "../pools/pool-store.js";
 import { instanceName, provisionInstance } from "../pools/provision-instance.js";
-import { poolForNewInstances } from "../pools/named-pools.js";
-import { findIdleInstance } from "../pools/reuse.js";
 import { stampAlive, type ProcessStamp } from "../process-identity.js";
 import { HandedOff, type ProvisionState } from "../provisioning/provision.js";
 import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
 import type { RunView } from "../runtime-agent/run-view.js";
 import { applyContext, type ApplyContext } from "./apply-context.js";
 import { checkLocalPaths } from "./code-upload.js";
-import { checkFleets, mayCreate, noIdleInstance } from "./fleet-placement.js";
+import { findPlacement, planPlacement } from "./instance-placement.js";
 import { handOffRetrying } from "./hand-off.js";
 import { updateInPlace } from "./in-place.js";
-import { instanceToken, randomRunName } from "./names.js";
+import { randomRunName } from "./names.js";
 import { pendingStatus } from "./pending-status.js";
-import { runPlanCost } from "./run-cost.js";
 import { listPending, readPending, removePending, type PendingRun } from "./pending-store.js";
 import { listRuns, readRun, type RunRecord } from "./store.js";
 import { submitRun } from "./submit.js";
@@ -138,45 +135,20 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
     if (update !== undefined) return update;
   }
 
-  checkFleets(home, spec.fleets);
-  const poolName = poolForNewInstances(home, spec.pool_name);
-  const idle = await findIdleInstance(
-    home,
-    provisionable,
-    keys.privateKey,
-    spec.idle_duration,
-    spec.fleets,
-    spec.instances,
-    spec.pool_name,
-    ctx.placement?.volumes.map((v) => v.name),
-  );
-  if (idle === undefined && !mayCreate(spec)) throw noIdleInstance(home, spec, ctx.requirements);
+  const found = await findPlacement(ctx);
+  const { idle } = found;
   // A volume attached to another instance cannot be attached to a new one.
   if (idle === undefined && ctx.placement !== undefined) refuseHeldVolumes(home, ctx.placement);
   // The claim's session to the agent goes on to the submission; closed here whatever happens.
   try {
-    const token = instanceToken();
-    const limits = {
-      idle_duration: spec.idle_duration,
-      max_price: spec.max_price,
-      reservation: spec.reservation,
-      pool_name: poolName,
-      ...(ctx.placement === undefined ? {} : { volumes: ctx.placement.volumes }),
-    };
-    const plan: Plan =
-      idle !== undefined
-        ? { steps: [], unchanged: 1 }
-        : await input.pools
-            .forAttempt(first)
-            .preview({ ...limits, name: instanceName(first.backend, token), attempt: first }, input.signal);
-    input.ui.plan(
-      idle !== undefined
-        ? `Reusing idle instance ${idle.name}: no infrastructure changes.`
-        : renderPlan(plan),
-    );
-    const priced = { home, idleDuration: spec.idle_duration, reused: idle };
-    const cost = runPlanCost({ ...priced, offer: first.offer, alternatives: attempts.map((a) => a.offer) });
-    input.ui.cost?.(cost);
+    const { token, limits, plan, cost, costAt } = await planPlacement({
+      ctx,
+      found,
+      first,
+      attempts,
+      ui: input.ui,
+      signal: input.signal,
+    });
     if (input.dryRun === true) {
       if (idle !== undefined) updatePoolInstance(home, idle.pool, idle.name, { claimed_at: undefined });
       return { kind: "dry-run", plan, attempts, cost };
@@ -237,8 +209,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
       ui: input.ui,
     });
     // What it costs where it landed (a failover may have taken a dearer offer than the plan's).
-    const landed = placed === first.offer ? cost : runPlanCost({ ...priced, offer: placed });
-    return { kind: "submitted", run, view, reused: idle?.name ?? null, plan, cost: landed };
+    return { kind: "submitted", run, view, reused: idle?.name ?? null, plan, cost: costAt(placed) };
   } finally {
     idle?.session.close();
   }

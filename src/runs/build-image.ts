@@ -5,21 +5,17 @@
 import type { MatchedOffer } from "../catalog/offer.js";
 import type { PlanCost } from "../catalog/plan-cost.js";
 import type { DevEnvironmentSpec, TaskSpec } from "../compiler/spec.js";
-import { renderPlan, type Plan } from "../engine/plan.js";
+import type { Plan } from "../engine/plan.js";
 import type { PrebuiltTarget } from "../build/prebuilt-target.js";
 import type { InstanceAddress } from "../pools/pool.js";
 import type { PoolSet } from "../pools/pool-set.js";
 import { updatePoolInstance } from "../pools/pool-store.js";
 import { instanceName, provisionInstance } from "../pools/provision-instance.js";
-import { poolForNewInstances } from "../pools/named-pools.js";
-import { findIdleInstance } from "../pools/reuse.js";
 import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
 import { applyContext } from "./apply-context.js";
 import { noOffer, type ApplyUi } from "./apply.js";
 import { checkLocalPaths } from "./code-upload.js";
-import { checkFleets, mayCreate, noIdleInstance } from "./fleet-placement.js";
-import { instanceToken } from "./names.js";
-import { runPlanCost } from "./run-cost.js";
+import { findPlacement, planPlacement } from "./instance-placement.js";
 import { submitBuild, type BuildUi, type BuiltImage } from "./submit-build.js";
 
 export interface BuildImageInput {
@@ -51,44 +47,19 @@ export async function buildImage(input: BuildImageInput): Promise<BuildImageResu
   const first = attempts[0];
   if (first === undefined) throw noOffer(ctx);
 
-  checkFleets(home, spec.fleets);
-  const poolName = poolForNewInstances(home, spec.pool_name);
-  const idle = await findIdleInstance(
-    home,
-    ctx.provisionable,
-    keys.privateKey,
-    spec.idle_duration,
-    spec.fleets,
-    spec.instances,
-    spec.pool_name,
-    ctx.placement?.volumes.map((v) => v.name),
-  );
-  if (idle === undefined && !mayCreate(spec)) throw noIdleInstance(home, spec, ctx.requirements);
+  const found = await findPlacement(ctx);
+  const { idle } = found;
   const release = (address: Pick<InstanceAddress, "pool" | "name">): void =>
     updatePoolInstance(home, address.pool, address.name, { claimed_at: undefined });
   try {
-    const token = instanceToken();
-    const limits = {
-      idle_duration: spec.idle_duration,
-      max_price: spec.max_price,
-      reservation: spec.reservation,
-      pool_name: poolName,
-      ...(ctx.placement === undefined ? {} : { volumes: ctx.placement.volumes }),
-    };
-    const plan: Plan =
-      idle !== undefined
-        ? { steps: [], unchanged: 1 }
-        : await input.pools
-            .forAttempt(first)
-            .preview({ ...limits, name: instanceName(first.backend, token), attempt: first }, input.signal);
-    input.ui.plan(
-      idle !== undefined
-        ? `Reusing idle instance ${idle.name}: no infrastructure changes.`
-        : renderPlan(plan),
-    );
-    const priced = { home, idleDuration: spec.idle_duration, reused: idle };
-    const cost = runPlanCost({ ...priced, offer: first.offer, alternatives: attempts.map((a) => a.offer) });
-    input.ui.cost?.(cost);
+    const { token, limits, plan, cost, costAt } = await planPlacement({
+      ctx,
+      found,
+      first,
+      attempts,
+      ui: input.ui,
+      signal: input.signal,
+    });
     if (input.dryRun === true || !(await input.ui.confirm(`Build ${input.target.ref}?`))) {
       if (idle !== undefined) release(idle);
       return input.dryRun === true ? { kind: "dry-run", plan, cost } : { kind: "declined" };
@@ -127,8 +98,7 @@ export async function buildImage(input: BuildImageInput): Promise<BuildImageResu
         ui: input.ui,
         signal: input.signal,
       });
-      const landed = placed === first.offer ? cost : runPlanCost({ ...priced, offer: placed });
-      return { kind: "built", image, reused: idle?.name ?? null, plan, cost: landed };
+      return { kind: "built", image, reused: idle?.name ?? null, plan, cost: costAt(placed) };
     } finally {
       // Built or not, the instance is idle now: the next run may take it, the reaper counts from here.
       release(address);
