@@ -1,9 +1,16 @@
 // A minimal client of the Registry HTTP API v2 (the OCI distribution API), enough to find, list and
-// delete prebuilt environment images (issue 14): Node's fetch, no dependency, no auth (the local
-// registry of scripts/ensure-registry has none). An unreachable registry or an answer we cannot use is a
+// delete prebuilt environment images (issue 14): Node's fetch, no dependency. The local registry of
+// scripts/ensure-registry has no auth; a cloud's takes short-lived credentials (Basic, and the Bearer
+// token flow of registry-challenge.ts when the registry asks for it). An unreachable registry or an answer we cannot use is a
 // UserError naming the URL; a missing repository or tag is `undefined` / an empty list, not an error.
 import { createHash } from "node:crypto";
 import { UserError } from "../errors.js";
+import {
+  basicHeader,
+  fetchBearerToken,
+  parseBearerChallenge,
+  type BasicCredentials,
+} from "./registry-challenge.js";
 
 /** Where scripts/ensure-registry serves: 127.0.0.1:${DSTACK_REGISTRY_PORT:-5000} (an image reference's host). */
 export function localRegistryAddress(env: NodeJS.ProcessEnv = process.env): string {
@@ -54,10 +61,16 @@ export class RegistryClient {
   constructor(
     /** host:port, or a URL with its scheme (http:// is assumed for a bare host:port). */
     address: string,
-    private readonly options: { timeoutMs?: number; platform?: string } = {},
+    private readonly options: { timeoutMs?: number; platform?: string; auth?: BasicCredentials } = {},
   ) {
-    this.url = (/^https?:\/\//.test(address) ? address : `http://${address}`).replace(/\/+$/, "");
+    this.url = (/^https?:\/\//.test(address) ? address : `${schemeOf(address)}://${address}`).replace(
+      /\/+$/,
+      "",
+    );
   }
+
+  /** The last Bearer token the registry's token service gave (it covers the scope asked; a 401 asks again). */
+  private bearer: string | undefined;
 
   /** Resolves when the registry answers the API version check; else a UserError saying how to start it. */
   async ping(): Promise<void> {
@@ -154,11 +167,26 @@ export class RegistryClient {
     return manifests.find((m) => m.platform?.os === os && m.platform?.architecture === architecture);
   }
 
+  /** One request, with the credentials the registry asks for (Basic first, then its Bearer flow). */
   private async request(
     method: string,
     path: string,
     headers: Record<string, string> = {},
   ): Promise<Response> {
+    const auth = this.options.auth;
+    if (auth === undefined) return this.send(method, path, headers);
+    const first = await this.send(method, path, {
+      ...headers,
+      authorization: this.bearer === undefined ? basicHeader(auth) : `Bearer ${this.bearer}`,
+    });
+    const challenge =
+      first.status === 401 ? parseBearerChallenge(first.headers.get("www-authenticate")) : undefined;
+    if (challenge === undefined) return first;
+    this.bearer = await fetchBearerToken(challenge, auth, this.options.timeoutMs ?? 15_000);
+    return this.send(method, path, { ...headers, authorization: `Bearer ${this.bearer}` });
+  }
+
+  private async send(method: string, path: string, headers: Record<string, string>): Promise<Response> {
     try {
       return await fetch(`${this.url}${path}`, {
         method,
@@ -184,7 +212,9 @@ export class RegistryClient {
     return this.error(
       `the registry on ${this.url} answered ${what} with HTTP ${res.status}${detail === "" ? "" : ` (${detail})`}`,
       res.status === 401 || res.status === 403
-        ? "it asks for credentials, which this client does not send"
+        ? this.options.auth === undefined
+          ? "it asks for credentials, which this client does not send"
+          : "the credentials dstack got from the cloud were refused: check that yours may read and write the registry"
         : undefined,
     );
   }
@@ -199,6 +229,12 @@ export class RegistryClient {
       ? "start the local registry with ./scripts/ensure-registry"
       : "check that the registry's address is right and reachable from this machine";
   }
+}
+
+/** Plain HTTP for a registry on this machine (as Docker allows), HTTPS for any other. */
+function schemeOf(address: string): "http" | "https" {
+  const host = address.replace(/:\d+$/, "");
+  return host === "localhost" || /^127\./.test(host) ? "http" : "https";
 }
 
 const sha256 = (data: Buffer): string => createHash("sha256").update(data).digest("hex");

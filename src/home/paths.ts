@@ -19,6 +19,8 @@ export const pendingDir = (home: string): string => join(dstackDir(home), "pendi
 export const fleetsDir = (home: string): string => join(dstackDir(home), "fleets");
 export const poolsDir = (home: string): string => join(dstackDir(home), "pools");
 export const volumesDir = (home: string): string => join(dstackDir(home), "volumes");
+/** The clouds' registry stacks dstack applied (one per backend and region). */
+export const registriesDir = (home: string): string => join(dstackDir(home), "registries");
 
 /** One change to a pool at a time (src/pools/pool-lock.ts). */
 /** The named pools (`dstack pool create`) and which one is the default. */

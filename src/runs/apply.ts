@@ -2,6 +2,7 @@
 // an idle instance, or an in-place update), submission to the agent, repo upload, and SSH access. With
 // `detachRetry` (apply -d under `retry`), a first pass without capacity hands the retrying to a
 // background process and returns the pending run.
+import type { PrebuiltImageRef } from "./job-spec.js";
 import type { MatchedOffer } from "../catalog/offer.js";
 import type { PlanCost } from "../catalog/plan-cost.js";
 import type { RunSpec } from "../compiler/spec.js";
@@ -48,7 +49,7 @@ export interface ApplyInput {
   /** The workload base images present here (asked only when a run is submitted). */
   baseImages: () => readonly string[];
   /** The prebuilt image of the spec's `build`, found (or built) before the plan: the run's image. */
-  image?: string;
+  image?: PrebuiltImageRef;
   ui: ApplyUi;
   /** The user's Ctrl-C. */
   signal?: AbortSignal;

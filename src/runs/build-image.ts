@@ -7,6 +7,7 @@ import type { PlanCost } from "../catalog/plan-cost.js";
 import type { DevEnvironmentSpec, TaskSpec } from "../compiler/spec.js";
 import type { Plan } from "../engine/plan.js";
 import type { PrebuiltTarget } from "../build/prebuilt-target.js";
+import type { BasicCredentials } from "../build/registry-challenge.js";
 import type { InstanceAddress } from "../pools/pool.js";
 import type { PoolSet } from "../pools/pool-set.js";
 import { updatePoolInstance } from "../pools/pool-store.js";
@@ -18,9 +19,25 @@ import { checkLocalPaths } from "./code-upload.js";
 import { findPlacement, planPlacement } from "./instance-placement.js";
 import { submitBuild, type BuildUi, type BuiltImage } from "./submit-build.js";
 
+/** Where the image of a build placed in a backend and region is pushed (a cloud's registry, or this machine's). */
+export interface BuildDestinations {
+  /** What must be created first for the image to have a home there (a cloud registry's plan), or undefined. */
+  plan(where: MatchedOffer): Promise<string | undefined>;
+  /** The image's reference there and the credentials to push it (creating that home when missing). */
+  at(where: MatchedOffer): Promise<{ ref: string; auth?: BasicCredentials }>;
+}
+
+/** Every build pushes to the target's own reference (this machine's registry). */
+const targetOnly = (target: PrebuiltTarget): BuildDestinations => ({
+  plan: () => Promise.resolve(undefined),
+  at: () => Promise.resolve({ ref: target.ref }),
+});
+
 export interface BuildImageInput {
   spec: DevEnvironmentSpec | TaskSpec;
   target: PrebuiltTarget;
+  /** Default: the target's reference, wherever the build lands. */
+  destinations?: BuildDestinations;
   labels: Record<string, string>;
   configFile: string;
   repoDir: string;
@@ -32,7 +49,17 @@ export interface BuildImageInput {
 }
 
 export type BuildImageResult =
-  | { kind: "built"; image: BuiltImage; reused: string | null; plan: Plan; cost: PlanCost }
+  | {
+      kind: "built";
+      image: BuiltImage;
+      /** Where the build ran, and so where its image is kept. */
+      placed: MatchedOffer;
+      /** The credentials the image was pushed with (a cloud registry's, short-lived), to pull it with. */
+      auth?: BasicCredentials;
+      reused: string | null;
+      plan: Plan;
+      cost: PlanCost;
+    }
   | { kind: "declined" }
   | { kind: "dry-run"; plan: Plan; cost: PlanCost };
 
@@ -60,7 +87,11 @@ export async function buildImage(input: BuildImageInput): Promise<BuildImageResu
       ui: input.ui,
       signal: input.signal,
     });
-    if (input.dryRun === true || !(await input.ui.confirm(`Build ${input.target.ref}?`))) {
+    const destinations = input.destinations ?? targetOnly(input.target);
+    const home = await destinations.plan(idle?.offer ?? first.offer);
+    if (home !== undefined) input.ui.plan(home);
+    const what = home === undefined ? input.target.ref : `the image of key ${input.target.key.key}`;
+    if (input.dryRun === true || !(await input.ui.confirm(`Build ${what}?`))) {
       if (idle !== undefined) release(idle);
       return input.dryRun === true ? { kind: "dry-run", plan, cost } : { kind: "declined" };
     }
@@ -86,9 +117,12 @@ export async function buildImage(input: BuildImageInput): Promise<BuildImageResu
       placed = provisioned.attempt.offer;
     }
     try {
+      const destination = await destinations.at(placed);
       const image = await submitBuild({
         spec,
         target: input.target,
+        image: destination.ref,
+        ...(destination.auth === undefined ? {} : { pushAuth: destination.auth }),
         labels: input.labels,
         address,
         privateKey: keys.privateKey,
@@ -98,7 +132,15 @@ export async function buildImage(input: BuildImageInput): Promise<BuildImageResu
         ui: input.ui,
         signal: input.signal,
       });
-      return { kind: "built", image, reused: idle?.name ?? null, plan, cost: costAt(placed) };
+      return {
+        kind: "built",
+        image,
+        placed,
+        ...(destination.auth === undefined ? {} : { auth: destination.auth }),
+        reused: idle?.name ?? null,
+        plan,
+        cost: costAt(placed),
+      };
     } finally {
       // Built or not, the instance is idle now: the next run may take it, the reaper counts from here.
       release(address);

@@ -22,7 +22,13 @@ export interface JobSpecOptions {
   /** A cloud volume attached to the instance: the guest devices it may appear as (run-volumes.ts). */
   volumeDevices?: (name: string) => string[] | undefined;
   /** The prebuilt image of the spec's `build` (dstack build): the run starts from it, not from the base. */
-  prebuiltImage?: string;
+  prebuiltImage?: PrebuiltImageRef;
+}
+
+/** A prebuilt image and, for a cloud's registry, the short-lived credentials to pull it (never stored). */
+export interface PrebuiltImageRef {
+  ref: string;
+  auth?: { username: string; password: string };
 }
 
 export type JobSpecResult = { job: JobSpec } | { error: string; hint: string };
@@ -37,7 +43,7 @@ export function buildJobSpec(spec: DevEnvironmentSpec | TaskSpec, opts: JobSpecO
   const image =
     opts.prebuiltImage === undefined
       ? chooseImage(spec, opts.availableBaseImages)
-      : { image: opts.prebuiltImage };
+      : { image: opts.prebuiltImage.ref };
   if ("error" in image) return image;
   // dstack's dind image starts its Docker daemon with start-dockerd before anything else.
   const dind = spec.docker ? [DIND_START] : [];
@@ -48,14 +54,19 @@ export function buildJobSpec(spec: DevEnvironmentSpec | TaskSpec, opts: JobSpecO
     image: image.image,
     // No registry is reachable here: the agent pulls only an image that is absent locally.
     pull: false,
-    ...(spec.registry_auth
-      ? {
-          registry_auth: {
-            username: spec.registry_auth.username,
-            password: spec.registry_auth.password.reveal(),
-          },
-        }
-      : {}),
+    // A prebuilt image is pulled with its registry's credentials (the base's are the build's business).
+    ...(opts.prebuiltImage !== undefined
+      ? opts.prebuiltImage.auth === undefined
+        ? {}
+        : { registry_auth: { ...opts.prebuiltImage.auth } }
+      : spec.registry_auth
+        ? {
+            registry_auth: {
+              username: spec.registry_auth.username,
+              password: spec.registry_auth.password.reveal(),
+            },
+          }
+        : {}),
     repo_id: opts.repoId,
     repo_upload: true,
     // Revealed: the job travels to the agent over the SSH tunnel only, and the agent never writes env

@@ -3,6 +3,7 @@
 // the deadline from submission), with the pending record following every attempt and wait; once an
 // instance is up, the run is submitted exactly as `apply` would. Whatever the outcome, the record
 // says it: replaced by the run record, marked failed with the report, or removed when cancelled.
+import type { PrebuiltImageRef } from "./job-spec.js";
 import type { RunSpec } from "../compiler/spec.js";
 import { UserError } from "../errors.js";
 import type { RunView } from "../runtime-agent/run-view.js";
@@ -34,7 +35,7 @@ export interface ResumeInput {
   pools: PoolSet;
   baseImages: () => readonly string[];
   /** The prebuilt image of the spec's `build`, looked up again by the caller. */
-  image?: string;
+  image?: PrebuiltImageRef;
   /** SIGTERM from `dstack stop`: the attempt under way is cancelled and cleaned up. */
   signal?: AbortSignal;
   tuning?: ProvisionTuning;

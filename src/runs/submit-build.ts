@@ -5,6 +5,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { DevEnvironmentSpec, TaskSpec } from "../compiler/spec.js";
 import { reveal } from "../compiler/secret.js";
 import type { PrebuiltTarget } from "../build/prebuilt-target.js";
+import type { BasicCredentials } from "../build/registry-challenge.js";
 import { UserError } from "../errors.js";
 import type { InstanceAddress } from "../pools/pool.js";
 import type { BuildSpec } from "../runtime-agent/build-spec.js";
@@ -25,6 +26,10 @@ export interface BuildUi {
 export interface SubmitBuildInput {
   spec: DevEnvironmentSpec | TaskSpec;
   target: PrebuiltTarget;
+  /** Where the image is pushed: `<registry>/<repository>:<key>`. */
+  image: string;
+  /** The registry's short-lived credentials (a cloud's); none for this machine's registry. */
+  pushAuth?: BasicCredentials;
   labels: Record<string, string>;
   address: InstanceAddress;
   privateKey: string;
@@ -64,7 +69,9 @@ export async function submitBuild(input: SubmitBuildInput): Promise<BuiltImage> 
       // Revealed: it travels over the SSH tunnel only, and the agent keeps it in a script file that
       // never reaches the image nor its state file.
       env: Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, reveal(v)])),
-      image: target.ref,
+      image: input.image,
+      // Over the SSH tunnel only; the agent uses it for the push and never stores it.
+      ...(input.pushAuth === undefined ? {} : { registry_auth: { ...input.pushAuth } }),
       ...(spec.registry_auth === null
         ? {}
         : {
@@ -78,13 +85,13 @@ export async function submitBuild(input: SubmitBuildInput): Promise<BuiltImage> 
       labels: input.labels,
     };
     const repo = await archiving;
-    input.ui.progress(`Building ${target.ref} on ${input.address.name} from ${target.base}...`);
+    input.ui.progress(`Building ${input.image} on ${input.address.name} from ${target.base}...`);
     await session.build(build);
     await session.uploadBuildRepo(name, repo.archive);
     const view = await follow(session, name, input.ui, input.signal);
     if (view.status === "failed") throw buildFailed(view);
     return {
-      ref: target.ref,
+      ref: input.image,
       digest: view.digest ?? "",
       size: view.size,
       seconds: (Date.now() - started) / 1000,

@@ -9,7 +9,7 @@ import { ensureSshInclude, upsertRunSshEntry } from "../ssh/ssh-config.js";
 import { AgentSession } from "./agent-session.js";
 import type { ApplyContext } from "./apply-context.js";
 import type { ApplyUi } from "./apply.js";
-import { buildJobSpec } from "./job-spec.js";
+import { buildJobSpec, type PrebuiltImageRef } from "./job-spec.js";
 import type { InstanceAddress } from "../pools/pool.js";
 import { readPool, updatePoolInstance } from "../pools/pool-store.js";
 import { createCodeUpload } from "./code-upload.js";
@@ -29,7 +29,7 @@ export interface SubmitInput {
   configFile: string;
   baseImages: readonly string[];
   /** The prebuilt image of the spec's `build` (found or built before the plan): the run's image. */
-  image?: string;
+  image?: PrebuiltImageRef;
   /**
    * An open session to the instance's agent (the idle instance's claim): used while still fresh, and
    * closed here like one this opens.

@@ -4,9 +4,11 @@
 // time with nothing provisioned.
 import type { MatchedOffer } from "../catalog/offer.js";
 import { prebuiltLabels } from "../build/build-labels.js";
-import { findPrebuilt, type FoundImage } from "../build/find-prebuilt.js";
+import type { FoundImage } from "../build/find-prebuilt.js";
+import { findInStores, refIn, storeText, type FoundInStore, type StorePlace } from "../build/image-stores.js";
 import { missingPrebuilt } from "../build/missing-prebuilt.js";
 import { hashedFilesText, prebuiltTarget, type PrebuiltTarget } from "../build/prebuilt-target.js";
+import type { BasicCredentials } from "../build/registry-challenge.js";
 import { localRegistryAddress, RegistryClient } from "../build/registry-client.js";
 import type { RunSpec } from "../compiler/spec.js";
 import { UserError } from "../errors.js";
@@ -14,6 +16,7 @@ import { baseImages } from "../pools/pools-context.js";
 import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
 import { buildImage, type BuildImageResult } from "../runs/build-image.js";
 import type { IoHost } from "./io-host.js";
+import { storeAt, storePlan, storesFor } from "./prebuilt-stores.js";
 import { formatAge } from "./run-status.js";
 import type { Toolkit } from "./toolkit.js";
 
@@ -55,9 +58,13 @@ export function requireTarget(kit: Toolkit, input: PrebuiltInput, flag: string):
   return target;
 }
 
-/** Finds the image of the target in its registry (undefined: not there). */
-export function lookUp(target: PrebuiltTarget): Promise<FoundImage | undefined> {
-  return findPrebuilt(new RegistryClient(target.registry, { platform: target.platform }), target);
+/** Finds the image of the target in the stores the spec may use (undefined: in none of them). */
+export function lookUp(
+  kit: Toolkit,
+  spec: RunSpec,
+  target: PrebuiltTarget,
+): Promise<FoundInStore | undefined> {
+  return findInStores(storesFor(kit, spec), target);
 }
 
 export interface PrebuiltForRun extends PrebuiltInput {
@@ -67,21 +74,49 @@ export interface PrebuiltForRun extends PrebuiltInput {
   renderOffers: (matched: readonly MatchedOffer[]) => string;
 }
 
+/** A run's prebuilt image: its reference, where it is kept, and the credentials to pull it there. */
+export interface RunImage {
+  ref: string;
+  where: StorePlace;
+  /** A cloud registry's short-lived credentials (never stored); none for this machine's registry. */
+  auth?: BasicCredentials;
+}
+
 /** The run's image (none: the configuration has no `build`), or the user declined its build. */
-export type RunImage = { image: string | undefined } | { declined: true };
+export type RunImageResult = { image: RunImage | undefined } | { declined: true };
+
+/**
+ * The spec limited to where its image is kept: a cloud registry's image is pulled in its own backend
+ * and region only, so the run's offers (and its failover) stay there.
+ */
+export function placedWithImage<S extends Pick<RunSpec, "backends" | "regions">>(
+  spec: S,
+  image: RunImage | undefined,
+): S {
+  if (image === undefined) return spec;
+  const { where } = image;
+  return where.backend === "local"
+    ? { ...spec, backends: ["local"] }
+    : { ...spec, backends: [where.backend], regions: [where.region] };
+}
+
+async function imageOf(found: FoundInStore): Promise<RunImage> {
+  const auth = await found.store.credentials();
+  return { ref: found.ref, where: found.store.place, ...(auth === undefined ? {} : { auth }) };
+}
 
 /**
  * `apply`: the image the run starts from when the configuration has `build`, found in the registry or
  * built first as the policy allows; a missing one is refused before any offer is looked at.
  */
-export async function prebuiltForRun(kit: Toolkit, input: PrebuiltForRun): Promise<RunImage> {
+export async function prebuiltForRun(kit: Toolkit, input: PrebuiltForRun): Promise<RunImageResult> {
   const target =
     input.policy === "never" ? targetOf(kit, input) : requireTarget(kit, input, flagOf(input.policy));
   if (target === undefined) return { image: undefined };
-  const found = input.policy === "force" ? undefined : await lookUp(target);
+  const found = input.policy === "force" ? undefined : await lookUp(kit, input.spec, target);
   if (found !== undefined) {
     notePrebuilt(kit.io, target, found);
-    return { image: found.ref };
+    return { image: await imageOf(found) };
   }
   if (input.policy === "never") throw missingPrebuilt(target, input.configFile);
   if (input.dryRun === true) {
@@ -91,25 +126,37 @@ export async function prebuiltForRun(kit: Toolkit, input: PrebuiltForRun): Promi
       text: `Prebuilt image ${target.ref}: ${flagOf(input.policy)} would build it first (files hashed: ${hashedFilesText(target)})`,
       data: { image: target.ref, key: target.key.key, built: false },
     });
-    return { image: target.ref };
+    return { image: undefined };
   }
   const built = await buildFor(kit, { ...input, target });
-  return built.kind === "built" ? { image: built.image.ref } : { declined: true };
+  if (built.kind !== "built") return { declined: true };
+  const { placed } = built;
+  return {
+    image: {
+      ref: built.image.ref,
+      where:
+        placed.backend === "local"
+          ? { backend: "local" }
+          : { backend: placed.backend as never, region: placed.region },
+      ...(built.auth === undefined ? {} : { auth: built.auth }),
+    },
+  };
 }
 
 const flagOf = (policy: BuildPolicy): string => (policy === "force" ? "--force-build" : "--build");
 
 /** The plan's line: `Prebuilt image 127.0.0.1:5000/dstack-prebuilt/dev:0123... (built 3m 2s ago)`. */
-function notePrebuilt(io: IoHost, target: PrebuiltTarget, found: FoundImage): void {
+function notePrebuilt(io: IoHost, target: PrebuiltTarget, found: FoundInStore): void {
   const created = found.manifest.created;
   const age =
     created === undefined ? "" : ` (built ${formatAge((Date.now() - created.getTime()) / 1000)} ago)`;
   io.notify({
     code: "plan.prebuilt",
     level: "info",
-    text: `Prebuilt image ${found.ref}${age}`,
+    text: `Prebuilt image ${found.ref}${age}${found.store.place.backend === "local" ? "" : `: the run goes where it is kept (${storeText(found.store.place)})`}`,
     data: {
       image: found.ref,
+      where: found.store.place,
       key: target.key.key,
       digest: found.manifest.digest,
       size: found.manifest.size,
@@ -159,6 +206,14 @@ export async function buildFor(kit: Toolkit, input: BuildFor): Promise<BuildImag
   const result = await buildImage({
     spec,
     target,
+    destinations: {
+      plan: (where) => storePlan(kit, where),
+      at: async (where) => {
+        const store = await storeAt(kit, where);
+        const auth = await store.credentials();
+        return { ref: refIn(store, target), ...(auth === undefined ? {} : { auth }) };
+      },
+    },
     labels: prebuiltLabels(target, input.configFile),
     configFile: input.configFile,
     repoDir: input.repoDir,
@@ -202,7 +257,7 @@ export async function buildConfiguration(
 ): Promise<BuildOutcome> {
   const target = requireTarget(kit, input, "dstack build");
   if (!input.force) {
-    const found = await lookUp(target);
+    const found = await lookUp(kit, input.spec, target);
     if (found !== undefined) return { kind: "exists", target, found };
   }
   return { ...(await buildFor(kit, { ...input, target })), target };

@@ -11,7 +11,7 @@ import { readPending, removePending, updatePending, type PendingRun } from "../r
 import { resumeApply } from "../runs/resume-apply.js";
 import type { RunRecord } from "../runs/store.js";
 import type { Toolkit } from "./toolkit.js";
-import { prebuiltForRun } from "./prebuilt.js";
+import { placedWithImage, prebuiltForRun } from "./prebuilt.js";
 
 /** `specOf`: the configuration to run (the CLI compiles the file again from the original flags). */
 export async function resumeRun(
@@ -61,10 +61,11 @@ export async function resumeRun(
         policy: "never",
         renderOffers: () => "",
       });
+      const image = "image" in prebuilt ? prebuilt.image : undefined;
       const { run: record } = await resumeApply({
-        spec,
+        spec: placedWithImage(spec, image),
         pending,
-        ...("image" in prebuilt && prebuilt.image !== undefined ? { image: prebuilt.image } : {}),
+        ...(image === undefined ? {} : { image }),
         pools: openPools({ home, env, backendUrl: pending.backend_url }),
         baseImages,
         signal: kit.signal,

@@ -27,6 +27,7 @@ import { recoverLeftovers } from "./recover-leftovers.js";
 import { resumeRun } from "./resume-run.js";
 import {
   buildConfiguration,
+  placedWithImage,
   prebuiltForRun,
   prebuiltRegistry,
   type BuildConfigurationInput,
@@ -171,6 +172,7 @@ export class Toolkit {
     return this.keepingReaper(() =>
       apply({
         ...rest,
+        spec: placedWithImage(rest.spec, prebuilt.image),
         ...(prebuilt.image === undefined ? {} : { image: prebuilt.image }),
         pools,
         baseImages,

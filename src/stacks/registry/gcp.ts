@@ -61,7 +61,8 @@ export class GcpRegistry extends pulumi.ComponentResource {
       opts,
     );
     this.outputs = pulumi.output({
-      registry: `${spec.region}-docker.pkg.dev`,
+      // The host of the repository's endpoint (`<region>-docker.pkg.dev`), as the cloud reports it.
+      registry: repository.registryUri.apply((uri) => uri.split("/")[0] ?? uri),
       repository: repository.registryUri.apply((uri) => `${uri}/prebuilt`),
       instance_identity: { gcp_service_account: account.email },
     });

@@ -6,6 +6,7 @@ import { generated } from "../core/render.js";
 import { str } from "../core/values.js";
 import { tagsAll, type AwsConfig } from "./config.js";
 import { awsApiError } from "./errors.js";
+import { dataPlaneHost } from "../core/data-plane.js";
 import { ACCOUNT_ID } from "./geo.js";
 
 export const ECR_REPOSITORY = "aws:ecr/repository:Repository";
@@ -16,6 +17,12 @@ const MUTABILITY = ["MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION", "MUTABLE
 /** The registry host of the account in a region: what `docker login` and image references name. */
 export function ecrHost(region: string): string {
   return `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com`;
+}
+
+/** The repository's endpoint: ECR's own, or a path of the loopback data plane (core/data-plane.ts). */
+export function ecrRepositoryUrl(region: string, name: string): string {
+  const plane = dataPlaneHost();
+  return plane === undefined ? `${ecrHost(region)}/${name}` : `${plane}/aws/${region}/${name}`;
 }
 
 export const awsEcrRepository: ResourceKind<AwsConfig> = {
@@ -40,7 +47,7 @@ export const awsEcrRepository: ResourceKind<AwsConfig> = {
       id: generated(ident, (i) => i.id),
       arn: `arn:aws:ecr:${region}:${ACCOUNT_ID}:repository/${name}`,
       registryId: ACCOUNT_ID,
-      repositoryUrl: `${ecrHost(region)}/${name}`,
+      repositoryUrl: ecrRepositoryUrl(region, name),
       region,
       forceDelete: inputs.forceDelete ?? false,
       imageTagMutability: inputs.imageTagMutability ?? "MUTABLE",

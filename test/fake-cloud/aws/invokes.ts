@@ -8,6 +8,9 @@ import type { AwsConfig } from "./config.js";
 import { matches, type Fields } from "./filters.js";
 import { ACCOUNT_ID, arn, defaultVpcId, VPC_CIDR, zonesOf } from "./geo.js";
 import { awsListInvokes } from "./list-invokes.js";
+import { dataPlaneHost } from "../core/data-plane.js";
+import { fakeRegistryToken, TOKEN_EXPIRES_AT } from "../core/registry-tokens.js";
+import { ecrHost } from "./ecr.js";
 
 function vpc(region: string): JsonObject {
   const id = defaultVpcId(region);
@@ -136,7 +139,22 @@ const getAmi: Invoke<AwsConfig> = (args, config) => {
   };
 };
 
+/** ecr:GetAuthorizationToken: the registry's 12-hour login, `AWS:<password>` base64-encoded. */
+const getAuthorizationToken: Invoke<AwsConfig> = (_args, config) => {
+  const password = fakeRegistryToken(`aws:${ACCOUNT_ID}:${config.region}`);
+  const plane = dataPlaneHost();
+  return {
+    id: config.region,
+    authorizationToken: Buffer.from(`AWS:${password}`).toString("base64"),
+    expiresAt: TOKEN_EXPIRES_AT,
+    password,
+    proxyEndpoint: plane === undefined ? `https://${ecrHost(config.region)}` : `http://${plane}`,
+    userName: "AWS",
+  };
+};
+
 export const awsInvokes: Record<string, Invoke<AwsConfig>> = {
+  "aws:ecr/getAuthorizationToken:getAuthorizationToken": getAuthorizationToken,
   "aws:ec2/getVpc:getVpc": getVpc,
   "aws:ec2/getSubnet:getSubnet": getSubnet,
   "aws:ec2/getSubnets:getSubnets": getSubnets,

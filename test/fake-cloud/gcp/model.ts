@@ -3,6 +3,7 @@ import type { CloudModel } from "../core/kind.js";
 import { checkGcpConfig, configureGcp, type GcpConfig } from "./config.js";
 import { googleApiError } from "./common.js";
 import { gcpInvokes } from "./asset-search.js";
+import { gcpClientInvokes } from "./client-config.js";
 import { gcpAttachedDisk, gcpDisk } from "./disk.js";
 import { gcpFaultCodes, gcpFaultMessage } from "./errors.js";
 import { gcpFirewall } from "./firewall.js";
@@ -38,7 +39,7 @@ export const gcpModel: CloudModel<GcpConfig> = {
     gcpArtifactRepositoryIamMember,
     gcpServiceAccount,
   ],
-  invokes: gcpInvokes,
+  invokes: { ...gcpInvokes, ...gcpClientInvokes },
   faultCodes: gcpFaultCodes,
   faultMessage: gcpFaultMessage,
   alreadyExists: (type, id) =>

@@ -4,6 +4,7 @@
 import type { Checker } from "../core/check-kit.js";
 import { hexOf } from "../core/hash.js";
 import type { Ctx, ResourceKind } from "../core/kind.js";
+import { dataPlaneHost } from "../core/data-plane.js";
 import { generated } from "../core/render.js";
 import { str, type JsonObject } from "../core/values.js";
 import { googleApiError, projectOf } from "./common.js";
@@ -43,6 +44,14 @@ function memberRepository(inputs: JsonObject, config: GcpConfig): string {
   return repositoryPath(projectOf(inputs, config) ?? "", locationOf(inputs, config) ?? "", repository);
 }
 
+/** A Docker repository's endpoint: Artifact Registry's own, or a path of the loopback data plane. */
+function dockerRegistryUri(location: string, project: string, repositoryId: string): string {
+  const plane = dataPlaneHost();
+  return plane === undefined
+    ? `${location}-docker.pkg.dev/${project}/${repositoryId}`
+    : `${plane}/gcp/${location}/${project}/${repositoryId}`;
+}
+
 export const gcpArtifactRepository: ResourceKind<GcpConfig> = {
   type: AR_REPOSITORY,
   replaceOn: ["repositoryId", "location", "format", "project", "mode", "kmsKeyName"],
@@ -76,8 +85,7 @@ export const gcpArtifactRepository: ResourceKind<GcpConfig> = {
       location,
       mode: inputs.mode ?? "STANDARD_REPOSITORY",
       // Only Docker repositories are modelled with their endpoint; other formats have other hosts.
-      registryUri:
-        str(inputs.format) === "DOCKER" ? `${location}-docker.pkg.dev/${project}/${repositoryId}` : "",
+      registryUri: str(inputs.format) === "DOCKER" ? dockerRegistryUri(location, project, repositoryId) : "",
       createTime: CREATED,
       updateTime: CREATED,
       deletionPolicy: "DELETE",

@@ -10,6 +10,7 @@ import { prebuiltRepository, splitPrebuiltRef } from "../../../src/build/prebuil
 import { prebuiltTarget } from "../../../src/build/prebuilt-target.js";
 import { compile } from "../../../src/compiler/compile.js";
 import type { DevEnvironmentSpec, TaskSpec } from "../../../src/compiler/spec.js";
+import { Secret } from "../../../src/compiler/secret.js";
 import { buildJobSpec } from "../../../src/runs/job-spec.js";
 import { commitConfig } from "../../../src/runtime-agent/build-config.js";
 import { parseBuildSpec } from "../../../src/runtime-agent/build-spec.js";
@@ -147,10 +148,28 @@ describe("the run's image", () => {
     const plain = buildJobSpec(spec, opts);
     const prebuilt = buildJobSpec(spec, {
       ...opts,
-      prebuiltImage: "127.0.0.1:5000/dstack-prebuilt/dev:0123",
+      prebuiltImage: { ref: "127.0.0.1:5000/dstack-prebuilt/dev:0123" },
     });
     expect("job" in plain && plain.job.image).toBe("dstack/base:py3.11");
     expect("job" in prebuilt && prebuilt.job.image).toBe("127.0.0.1:5000/dstack-prebuilt/dev:0123");
     expect("job" in prebuilt && prebuilt.job.init).toEqual(["cat /opt/built"]);
+    expect("job" in prebuilt && prebuilt.job.registry_auth).toBeUndefined();
+  });
+
+  it("a cloud registry's image is pulled with that registry's credentials, not the base image's", () => {
+    const spec = specOf("type: dev-environment\nbuild: [echo hi]\n");
+    const withAuth = { ...spec, registry_auth: { username: "base-user", password: new Secret("base-pass") } };
+    const job = buildJobSpec(withAuth, {
+      runName: "dev",
+      repoId: "r",
+      sshAuthorizedKeys: [],
+      gpus: 0,
+      availableBaseImages: ["dstack/base:py3.11"],
+      prebuiltImage: {
+        ref: "123456789012.dkr.ecr.us-east-1.amazonaws.com/dstack/main/prebuilt:0123",
+        auth: { username: "AWS", password: "token" },
+      },
+    });
+    expect("job" in job && job.job.registry_auth).toEqual({ username: "AWS", password: "token" });
   });
 });
