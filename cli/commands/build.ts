@@ -2,7 +2,7 @@
 // instance (reused or provisioned like a run's) and pushed to the registry under its key; later runs
 // start from it. `--list` shows the registry's prebuilt images, `--delete REF` deletes one.
 import { usageError } from "../../src/errors.js";
-import type { PrebuiltImage } from "../../src/build/prebuilt-list.js";
+import type { PlacedImage } from "../../src/toolkit/prebuilt-images.js";
 import { provisionTuning } from "../../src/provisioning/provision-tuning.js";
 import { textTable } from "../../src/text-table.js";
 import { formatAge } from "../../src/toolkit/run-status.js";
@@ -98,10 +98,11 @@ async function list(ctx: CommandContext, values: Values): Promise<number> {
   }
   ctx.out.print(
     textTable([
-      ["REPOSITORY", "KEY", "SIZE", "BASE", "BUILT"],
+      ["REPOSITORY", "KEY", "WHERE", "SIZE", "BASE", "BUILT"],
       ...images.map((i) => [
         i.repository,
         i.key,
+        i.where,
         `${(i.size / 1e6).toFixed(1)} MB`,
         i.base ?? "?",
         i.created === null ? "?" : `${age(i.created)} ago`,
@@ -111,8 +112,9 @@ async function list(ctx: CommandContext, values: Values): Promise<number> {
   return 0;
 }
 
-const imageJson = (i: PrebuiltImage) => ({
+const imageJson = (i: PlacedImage) => ({
   image: i.ref,
+  where: i.where,
   repository: i.repository,
   key: i.key,
   digest: i.digest,

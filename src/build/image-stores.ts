@@ -18,6 +18,8 @@ export interface ImageStore {
   address: string;
   /** Short-lived credentials for it (none for this machine's registry). */
   credentials(): Promise<BasicCredentials | undefined>;
+  /** A cloud registry's one repository (without host); null: one per configuration (this machine's). */
+  repository: string | null;
   /** The repository (without host) a target's image goes to in this store. */
   repositoryOf(target: PrebuiltTarget): string;
 }
@@ -31,6 +33,7 @@ export function localStore(address: string): ImageStore {
     place: { backend: "local" },
     address,
     credentials: () => Promise.resolve(undefined),
+    repository: null,
     repositoryOf: (target) => target.repository,
   };
 }
@@ -45,6 +48,7 @@ export function cloudStore(record: RegistryRecord, credentials: () => Promise<Ba
     place: { backend: record.backend, region: record.region },
     address: record.registry,
     credentials,
+    repository,
     repositoryOf: () => repository,
   };
 }
@@ -53,10 +57,10 @@ export function cloudStore(record: RegistryRecord, credentials: () => Promise<Ba
 export const refIn = (store: ImageStore, target: PrebuiltTarget): string =>
   `${store.address}/${store.repositoryOf(target)}:${target.key.key}`;
 
-export async function clientOf(store: ImageStore, target: PrebuiltTarget): Promise<RegistryClient> {
+export async function clientOf(store: ImageStore, target?: PrebuiltTarget): Promise<RegistryClient> {
   const auth = await store.credentials();
   return new RegistryClient(store.address, {
-    platform: target.platform,
+    ...(target === undefined ? {} : { platform: target.platform }),
     ...(auth === undefined ? {} : { auth }),
   });
 }

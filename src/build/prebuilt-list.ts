@@ -17,8 +17,27 @@ export interface PrebuiltImage {
   created: Date | null;
 }
 
-export async function listPrebuilt(registry: RegistryClient, address: string): Promise<PrebuiltImage[]> {
-  const repositories = (await registry.catalog()).filter((r) => r.startsWith(`${PREBUILT_PREFIX}/`)).sort();
+/**
+ * The images of one registry: those of `repositories` when given (a cloud registry's one repository),
+ * else of every `dstack-prebuilt/...` repository its catalog lists.
+ */
+export async function listPrebuilt(
+  registry: RegistryClient,
+  address: string,
+  repositories?: readonly string[],
+): Promise<PrebuiltImage[]> {
+  return collect(
+    registry,
+    address,
+    repositories ?? (await registry.catalog()).filter((r) => r.startsWith(`${PREBUILT_PREFIX}/`)).sort(),
+  );
+}
+
+async function collect(
+  registry: RegistryClient,
+  address: string,
+  repositories: readonly string[],
+): Promise<PrebuiltImage[]> {
   const images: PrebuiltImage[] = [];
   for (const repository of repositories)
     for (const key of await registry.tags(repository)) {

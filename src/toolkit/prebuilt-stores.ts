@@ -12,6 +12,7 @@ import { networkSettings } from "../generate/network-settings.js";
 import { configuredBackends } from "../pools/configured-backends.js";
 import { isCloudBackend } from "../stacks/pool-from-spec.js";
 import type { CloudBackend } from "../stacks/pool-spec.js";
+import { UserError } from "../errors.js";
 import type { Toolkit } from "./toolkit.js";
 
 export interface Where {
@@ -26,6 +27,18 @@ function cloudStoreOf(kit: Toolkit, record: RegistryRecord): ImageStore {
     network: networkSettings(kit.home)(record.backend),
   };
   return cloudStore(record, () => registryCredentials(place, kit.engine(), kit.signal));
+}
+
+/** The backends a build may land on: a registry dstack can push to must be there (not Azure's yet). */
+export function buildableSpec<S extends Pick<RunSpec, "backends">>(kit: Toolkit, spec: S): S {
+  const backends = (spec.backends ?? configuredBackends(kit.home).types).filter((b) => b !== "azure");
+  if (backends.length === 0)
+    throw new UserError(
+      "unsupported",
+      "prebuilt images on Azure are not supported yet: dstack cannot log in to an Azure Container Registry (it would need the ACR token exchange), so a build cannot be placed there",
+      "place the build and its runs on aws, gcp or local (`-b aws`), or drop `build`",
+    );
+  return { ...spec, backends: backends as S["backends"] };
 }
 
 /** Local first, then the clouds' registries in the order dstack created them. */

@@ -9,14 +9,14 @@ import { findInStores, refIn, storeText, type FoundInStore, type StorePlace } fr
 import { missingPrebuilt } from "../build/missing-prebuilt.js";
 import { hashedFilesText, prebuiltTarget, type PrebuiltTarget } from "../build/prebuilt-target.js";
 import type { BasicCredentials } from "../build/registry-challenge.js";
-import { localRegistryAddress, RegistryClient } from "../build/registry-client.js";
+import { localRegistryAddress } from "../build/registry-client.js";
 import type { RunSpec } from "../compiler/spec.js";
 import { UserError } from "../errors.js";
 import { baseImages } from "../pools/pools-context.js";
 import type { ProvisionTuning } from "../provisioning/provision-tuning.js";
 import { buildImage, type BuildImageResult } from "../runs/build-image.js";
 import type { IoHost } from "./io-host.js";
-import { storeAt, storePlan, storesFor } from "./prebuilt-stores.js";
+import { buildableSpec, storeAt, storePlan, storesFor } from "./prebuilt-stores.js";
 import { formatAge } from "./run-status.js";
 import type { Toolkit } from "./toolkit.js";
 
@@ -28,10 +28,6 @@ export interface PrebuiltInput {
   configFile: string;
   repoDir: string;
 }
-
-/** The registry prebuilt images go to: the local one (the clouds' registries come with their stacks). */
-export const prebuiltRegistry = (env: Readonly<Record<string, string | undefined>>): RegistryClient =>
-  new RegistryClient(localRegistryAddress(env));
 
 /** The key and image reference of a configuration's build; undefined when it has no `build`. */
 export function targetOf(kit: Toolkit, input: PrebuiltInput): PrebuiltTarget | undefined {
@@ -176,9 +172,9 @@ export interface BuildFor extends PrebuiltInput {
 /** One build through the pipeline (offers, an instance, the agent), its log as `build.log` messages. */
 export async function buildFor(kit: Toolkit, input: BuildFor): Promise<BuildImageResult> {
   const { target } = input;
-  const spec = input.spec;
-  if (spec.type !== "dev-environment" && spec.type !== "task")
+  if (input.spec.type !== "dev-environment" && input.spec.type !== "task")
     throw new Error("internal: only runs are built");
+  const spec = buildableSpec(kit, input.spec);
   kit.io.notify({
     code: "build.key",
     level: "info",

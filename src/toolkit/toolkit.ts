@@ -29,13 +29,11 @@ import {
   buildConfiguration,
   placedWithImage,
   prebuiltForRun,
-  prebuiltRegistry,
   type BuildConfigurationInput,
   type BuildOutcome,
   type BuildPolicy,
 } from "./prebuilt.js";
-import { deletePrebuilt, listPrebuilt, type PrebuiltImage } from "../build/prebuilt-list.js";
-import { localRegistryAddress } from "../build/registry-client.js";
+import { deleteAnyPrebuilt, listAllPrebuilt, type PlacedImage } from "./prebuilt-images.js";
 import { requireRun } from "./run-access.js";
 import { runStatuses, type RunStatuses } from "./run-status.js";
 import { stopRun, type StopOutcome } from "./stop-run.js";
@@ -192,14 +190,14 @@ export class Toolkit {
     return this.keepingReaper(() => buildConfiguration(this, input));
   }
 
-  /** `dstack build --list`: the prebuilt images of the registry, newest first. */
-  prebuiltImages(): Promise<PrebuiltImage[]> {
-    return listPrebuilt(prebuiltRegistry(this.env), localRegistryAddress(this.env));
+  /** `dstack build --list`: the prebuilt images of every registry the backends allow, newest first. */
+  prebuiltImages(): Promise<PlacedImage[]> {
+    return listAllPrebuilt(this);
   }
 
   /** `dstack build --delete REF`: the reference deleted. */
   deletePrebuilt(ref: string): Promise<string> {
-    return deletePrebuilt(prebuiltRegistry(this.env), localRegistryAddress(this.env), ref);
+    return deleteAnyPrebuilt(this, ref);
   }
 
   /** `dstack pool add`: recover first, then one idle instance through the pipeline; the reaper after. */

@@ -32,6 +32,8 @@ const BUILD_MARK = `cloud-build-step-ran-${ID}`;
 const ECR_PATH = "aws/us-east-1/dstack/main/prebuilt";
 let fakeBin = "";
 let registryHost = "";
+/** The images the tests pushed (repository path, key), deleted at the end. */
+const pushed: [string, string][] = [];
 
 function git(...args: string[]): void {
   execFileSync("git", ["-c", "user.email=e2e@dstack", "-c", "user.name=e2e", ...args], { cwd: repo });
@@ -58,6 +60,12 @@ function filesContaining(dir: string, needle: string): string[] {
   walk(dir);
   return found;
 }
+
+afterAll(async () => {
+  cleanUp(users);
+  const registry = new RegistryClient(registryHost);
+  for (const [path, tag] of pushed) await registry.deleteTag(path, tag).catch(() => false);
+}, 120_000);
 
 describe("prebuilt environments on AWS (fake cloud, booting, real registry)", () => {
   let u: FleetUser;
@@ -97,10 +105,6 @@ describe("prebuilt environments on AWS (fake cloud, booting, real registry)", ()
     users.push(u);
   });
 
-  afterAll(() => {
-    cleanUp(users);
-  }, 120_000);
-
   it("apply without the image stops at plan time; nothing is created, not even the registry", async () => {
     const r = await cli(["apply", "-f", "train.dstack.yml", "-y"]);
     expect(r.code, r.out).toBe(1);
@@ -109,7 +113,7 @@ describe("prebuilt environments on AWS (fake cloud, booting, real registry)", ()
     expect(key).toMatch(/^[0-9a-f]{16}$/);
     expect(listResources(u.cloud, "aws", "aws:ec2/instance:Instance")).toEqual([]);
     expect(listResources(u.cloud, "aws", "aws:ecr/repository:Repository")).toEqual([]);
-  });
+  }, 600_000);
 
   it("dstack build creates the registry stack, builds on an AWS instance and pushes there with a short-lived token", async () => {
     const r = await cli(["build", "-f", "train.dstack.yml", "-y", "--json"]);
@@ -119,6 +123,7 @@ describe("prebuilt environments on AWS (fake cloud, booting, real registry)", ()
     expect(r.stderr).toContain(BUILD_MARK);
     const out = JSON.parse(r.stdout) as { image: string; key: string; digest: string; instance: string };
     expect(out).toMatchObject({ image: `${registryHost}/${ECR_PATH}:${key}`, key });
+    pushed.push([ECR_PATH, key]);
 
     // The registry's stack made the repository and the instances' identity; dstack recorded it.
     const [ecr] = listResources(u.cloud, "aws", "aws:ecr/repository:Repository");
@@ -137,7 +142,14 @@ describe("prebuilt environments on AWS (fake cloud, booting, real registry)", ()
     const manifest = await new RegistryClient(registryHost).manifest(ECR_PATH, key);
     expect(manifest?.digest).toBe(out.digest);
     expect(manifest?.labels["dev.dstack.prebuilt.base"]).toBe(localImages().base);
-  });
+
+    // The listing reads the cloud's registry with its token too, and says where each image is.
+    const list = await cli(["build", "--list", "--json"]);
+    expect(list.code, list.out).toBe(0);
+    const images = (JSON.parse(list.stdout) as { images: { image: string; where: string; key: string }[] })
+      .images;
+    expect(images).toContainEqual(expect.objectContaining({ image: out.image, where: "aws us-east-1", key }));
+  }, 600_000);
 
   it("apply finds the image in the AWS registry, runs there from it, and the build does not run again", async () => {
     const r = await cli(["apply", "-f", "train.dstack.yml", "-y"]);
@@ -147,7 +159,7 @@ describe("prebuilt environments on AWS (fake cloud, booting, real registry)", ()
     expect(r.out).toContain(`run sees: built-${ID} torch # ${ID}`);
     expect(r.out).not.toContain(BUILD_MARK);
     expect(r.out).toContain("Reusing idle instance");
-  });
+  }, 600_000);
 
   it("the registry token is written nowhere: not in ~/.dstack, the state, the fake cloud's store or the agent's data", () => {
     const token = fakeRegistryToken(`aws:${ACCOUNT_ID}:us-east-1`);
@@ -168,5 +180,71 @@ describe("prebuilt environments on AWS (fake cloud, booting, real registry)", ()
     expect(listResources(u.cloud, "aws", "aws:ecr/repository:Repository")).toHaveLength(1);
     expect(await new RegistryClient(registryHost).manifest(ECR_PATH, key)).toBeDefined();
     expect(orphans(u)).toEqual([]);
+  }, 600_000);
+});
+
+describe("prebuilt environments on GCP (fake cloud, booting, real registry)", () => {
+  const AR_PATH = "gcp/us-central1/dstack-test/dstack-main/prebuilt";
+  let u: FleetUser;
+  const cli = (args: string[]) => runCli(args, { cwd: repo, env: u.env, timeoutMs: 480_000 });
+
+  beforeAll(() => {
+    writeFileSync(
+      join(repo, "gcp.dstack.yml"),
+      [
+        "type: task",
+        "name: gcp-train",
+        "build:",
+        `  - echo gcp-built-${ID} > /opt/built`,
+        "commands:",
+        `  - ${JSON.stringify('echo "gcp run sees: $(cat /opt/built)"')}`,
+        "backends: [gcp]",
+        "regions: [us-central1]",
+        "instance_types: [e2-standard-4]",
+        "spot_policy: on-demand",
+        "idle_duration: 30m",
+        "",
+      ].join("\n"),
+    );
+    u = fleetUser(fakeBin, "backends:\n  - type: gcp\n    project: dstack-test\n", {
+      [BOOT_ENV]: "1",
+      [REGISTRY_ENV]: registryHost,
+    });
+    users.push(u);
   });
+
+  it("apply --build creates the Artifact Registry stack, builds there with the access token, then runs from the image", async () => {
+    const r = await cli(["apply", "-f", "gcp.dstack.yml", "--build", "-y"]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.stderr).toContain("The project's registry in gcp us-central1 does not exist yet");
+    expect(r.stderr).toContain(`Built ${registryHost}/${AR_PATH}:`);
+    expect(r.out).toContain(`gcp run sees: gcp-built-${ID}`);
+    const [repository] = listResources(u.cloud, "gcp", "gcp:artifactregistry/repository:Repository");
+    expect(repository?.outputs.registryUri).toBe(`${registryHost}/gcp/us-central1/dstack-test/dstack-main`);
+    const key = new RegExp(`${AR_PATH}:([0-9a-f]{16})`).exec(r.stderr)?.[1] ?? "";
+    pushed.push([AR_PATH, key]);
+    expect(await new RegistryClient(registryHost).manifest(AR_PATH, key)).toBeDefined();
+    expect(filesContaining(u.home, fakeRegistryToken("gcp:dstack-test"))).toEqual([]);
+    expect(filesContaining(u.cloud, fakeRegistryToken("gcp:dstack-test"))).toEqual([]);
+  }, 600_000);
+
+  it("an Azure-only configuration with build is refused with what to do, before anything is created", async () => {
+    const az = fleetUser(
+      fakeBin,
+      "backends:\n  - type: azure\n    subscription_id: 11111111-2222-3333-4444-555555555555\n",
+    );
+    users.push(az);
+    writeFileSync(
+      join(repo, "az.dstack.yml"),
+      "type: task\nname: az-train\nbuild: [echo hi]\ncommands: [echo run]\nbackends: [azure]\nregions: [eastus]\n",
+    );
+    const r = await runCli(["build", "-f", "az.dstack.yml", "-y"], {
+      cwd: repo,
+      env: az.env,
+      timeoutMs: 480_000,
+    });
+    expect(r.code, r.out).toBe(1);
+    expect(r.stderr).toContain("prebuilt images on Azure are not supported yet");
+    expect(listResources(az.cloud, "azure")).toEqual([]);
+  }, 600_000);
 });
