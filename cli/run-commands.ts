@@ -78,9 +78,10 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
   {
     name: "ps",
     summary: "list runs and fleets with their status",
-    usage: "dstack ps [-a] [-v] [--json] [--refresh]",
+    usage: "dstack ps [-a] [-v] [--mine] [--json] [--refresh]",
     help: [
       ["-a, --all", "include finished runs"],
+      ["--mine", "only your own runs (on a shared backend, everyone's are listed with their OWNER)"],
       [
         "-v, --verbose",
         "show each run's instance and zone, and how long dev environments have been inactive",
@@ -91,6 +92,7 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
     options: {
       all: { type: "boolean", short: "a" },
       verbose: { type: "boolean", short: "v" },
+      mine: { type: "boolean" },
       json: { type: "boolean" },
       refresh: { type: "boolean" },
     },
@@ -104,6 +106,21 @@ export const RUN_COMMANDS: readonly CommandSpec[] = [
     options: { ...YES },
     positionals: true,
     load: () => import("./commands/stop.js"),
+  },
+  {
+    name: "ssh-key",
+    summary: "authorize the members of the shared backend on the instances you can reach",
+    usage: "dstack ssh-key add [--json]",
+    help: [
+      [
+        "add",
+        "every member's key (each teammate's dstack registers itself) on every instance whose agent you can reach",
+      ],
+      ["--json", "machine-readable output"],
+    ],
+    options: { json: { type: "boolean" } },
+    positionals: true,
+    load: () => import("./commands/ssh-key.js"),
   },
   {
     name: "fleet",

@@ -6,6 +6,8 @@ import { formatCost, formatPrice, textTable as table } from "../../src/text-tabl
 import { formatAge, runStatusText, type RunRow } from "../../src/toolkit/run-status.js";
 import type { CommandContext, Values } from "../command.js";
 import { toolkitFor } from "../toolkit.js";
+import { sharedRecords } from "../../src/home/members.js";
+import { currentOwner, isMine } from "../../src/home/owner.js";
 import { pendingJson } from "./pending-render.js";
 import { fleetsJson, fleetsTable, refreshFleets } from "./fleets.js";
 
@@ -33,6 +35,7 @@ function runJson({ record, view, status, cost }: RunRow): Record<string, unknown
       record.resubmissions === undefined ? null : (record.resubmitted_after ?? "interruption"),
     first_submitted_at: record.first_submitted_at ?? record.submitted_at,
     interrupted_at: record.interrupted_at ?? null,
+    owner: record.owner ?? null,
   };
 }
 
@@ -43,7 +46,7 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
   if (values.refresh === true) await refreshFleets(ctx, kit);
   const all = values.all === true;
   const now = Date.now();
-  const { pending, runs } = await kit.runStatuses({ all, now });
+  const { pending, runs } = await kit.runStatuses({ all, mine: values.mine === true, now });
   if (values.json === true) {
     ctx.out.json({
       runs: [...pending.map(({ pending: p }) => pendingJson(p, now)), ...runs.map(runJson)],
@@ -58,11 +61,14 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
     return 0;
   }
   const verbose = values.verbose === true;
+  // On a shared backend (or with runs of others), whose each run is.
+  const owners = sharedRecords(ctx.home) || runs.some((r) => !isMine(r.record.owner, currentOwner()));
   // -v adds where the run landed: its instance, region, (simulated) availability zone, type and spot.
   ctx.out.print(
     table([
       [
         "NAME",
+        ...(owners ? ["OWNER"] : []),
         "BACKEND",
         ...(verbose ? ["INSTANCE", "REGION", "ZONE", "TYPE", "SPOT"] : []),
         "RESOURCES",
@@ -73,6 +79,7 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
       ],
       ...pending.map(({ pending: p, status }) => [
         p.name,
+        ...(owners ? ["-"] : []),
         p.backend,
         ...(verbose ? ["-", "-", "-", "-", "-"] : []),
         p.resources,
@@ -83,6 +90,7 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
       ]),
       ...runs.map((row) => [
         row.record.name,
+        ...(owners ? [row.record.owner?.user ?? "-"] : []),
         row.record.backend,
         ...(verbose
           ? [

@@ -2,6 +2,7 @@
 // A run still pending (retrying for capacity in the background) is cancelled. The decision is the
 // toolkit's (src/toolkit/stop-run.ts); this renders its outcome.
 import type { CancelOutcome, RunStopOutcome } from "../../src/toolkit/stop-run.js";
+import { ownerText } from "../../src/home/owner.js";
 import type { CommandContext } from "../command.js";
 import { toolkitFor } from "../toolkit.js";
 
@@ -13,7 +14,7 @@ function cancelledText(c: CancelOutcome): string {
 
 function stoppedText(r: RunStopOutcome): string {
   return r.kind === "stopped"
-    ? `Stopped ${r.name} (${r.status}).`
+    ? `Stopped ${r.name} (${r.status})${r.owner === undefined ? "" : `: it was ${ownerText(r.owner)}'s run`}.`
     : `${r.name}: its instance ${r.instance} no longer answers; the run is gone and forgotten.`;
 }
 

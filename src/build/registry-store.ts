@@ -3,8 +3,7 @@
 // finding a prebuilt image asks the registries without running Pulumi. No credential is ever kept here;
 // they are asked of the cloud each time (registry-credentials.ts).
 import { z } from "zod";
-import { FileRecordStore } from "../home/file-record-store.js";
-import { registriesDir } from "../home/paths.js";
+import { recordStore } from "../home/record-stores.js";
 import { isoTime } from "../home/record-fields.js";
 import type { RecordKind, RecordStore } from "../home/record-store.js";
 
@@ -32,8 +31,7 @@ export const REGISTRY_KIND: RecordKind<RegistryRecord> = {
   whenRemoved: "dstack forgets the registry, not its images: its stack and repository stay",
 };
 
-const store = (home: string): RecordStore<RegistryRecord> =>
-  new FileRecordStore(REGISTRY_KIND, registriesDir(home));
+const store = (home: string): RecordStore<RegistryRecord> => recordStore(REGISTRY_KIND, home, "registries");
 
 export const readRegistry = (home: string, backend: string, region: string): RegistryRecord | undefined =>
   store(home).get(keyOf(backend, region));

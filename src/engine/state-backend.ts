@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { Secret } from "../compiler/secret.js";
 import { createOnce } from "../create-once.js";
 import { dstackDir, stateDir, statePassphraseFile } from "../home/paths.js";
+import { teamBackendUrl } from "../home/team-backend.js";
 
 export interface StateBackend {
   url: string;
@@ -29,9 +30,13 @@ function kindOf(url: string): StateBackend["kind"] {
   return "other";
 }
 
-/** The backend URL alone, without touching anything (no folder, no passphrase). */
+/**
+ * The backend URL alone, without touching anything (no folder, no passphrase): the command's
+ * --backend-url, else the team's backend (DSTACK_BACKEND_URL, else `state: {backend}` in config.yml),
+ * else the file backend under ~/.dstack.
+ */
 export function stateBackendUrl(input: BackendInput): string {
-  return input.backendUrl ?? input.env.DSTACK_BACKEND_URL ?? `file://${stateDir(input.home)}`;
+  return input.backendUrl ?? teamBackendUrl(input.home, input.env) ?? `file://${stateDir(input.home)}`;
 }
 
 export function resolveStateBackend(input: BackendInput): StateBackend {

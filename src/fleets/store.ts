@@ -3,8 +3,7 @@
 // outputs said about its instances. Pulumi's state stays the truth; this record says which stack to ask.
 import { z } from "zod";
 import type { FleetSpec } from "../compiler/spec.js";
-import { FileRecordStore } from "../home/file-record-store.js";
-import { fleetsDir } from "../home/paths.js";
+import { recordStore } from "../home/record-stores.js";
 import { appliedSpec, isoTime, processStampSchema } from "../home/record-fields.js";
 import type { RecordKind, RecordStore } from "../home/record-store.js";
 import { CLOUD_BACKENDS } from "../stacks/pool-spec.js";
@@ -105,8 +104,7 @@ export const FLEET_KIND: RecordKind<FleetRecord> = {
     "dstack forgets the fleet, not its instances: destroy its stack with `pulumi destroy` first (project and stack are in the file)",
 };
 
-export const fleetStore = (home: string): RecordStore<FleetRecord> =>
-  new FileRecordStore(FLEET_KIND, fleetsDir(home));
+export const fleetStore = (home: string): RecordStore<FleetRecord> => recordStore(FLEET_KIND, home, "fleets");
 
 export const readFleet = (home: string, name: string): FleetRecord | undefined => fleetStore(home).get(name);
 export const writeFleet = (home: string, fleet: FleetRecord): void => fleetStore(home).put(fleet);

@@ -35,7 +35,38 @@ export interface DstackConfig {
   file: string;
   present: boolean;
   backends: ConfiguredBackend[];
+  /** `state: {backend: URL}`: the Pulumi backend the team shares (stacks and dstack's records). */
+  stateBackend?: string;
   diagnostics: Diagnostic[];
+}
+
+const STATE_SCHEMES = ["file://", "s3://", "gs://", "azblob://", "https://", "http://"];
+
+/** `state: {backend: URL}`; problems at the key. */
+function stateBackendOf(bag: DiagnosticBag, value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const backend = isRecord(value) ? value.backend : undefined;
+  if (!isRecord(value) || typeof backend !== "string" || backend === "") {
+    bag.error({
+      code: "invalid-value",
+      path: ["state"],
+      message: "expected `state: {backend: URL}`",
+      hint: "e.g. `state: {backend: s3://my-bucket/dstack}`, or a shared folder `file:///mnt/team/dstack`",
+    });
+    return undefined;
+  }
+  if (!STATE_SCHEMES.some((s) => backend.startsWith(s))) {
+    bag.error({
+      code: "invalid-value",
+      path: ["state", "backend"],
+      message: `${JSON.stringify(backend)} is not a Pulumi backend URL`,
+      hint: `start it with one of ${STATE_SCHEMES.join(", ")}`,
+    });
+    return undefined;
+  }
+  for (const key of Object.keys(value).filter((k) => k !== "backend"))
+    bag.warning({ code: "unknown-key", path: ["state", key], message: "unknown key", atKey: true });
+  return backend;
 }
 
 /** Reads one setting's value into the backend; reports problems at `path` (the setting's own). */
@@ -172,6 +203,8 @@ export function parseDstackConfig(text: string, file: string): DstackConfig {
   if (source.diagnostics.some((d) => d.severity === "error") || data === undefined || data === null) {
     return { file, present: true, backends, diagnostics: bag.items };
   }
+  let stateBackend: string | undefined;
+  if (isRecord(data)) stateBackend = stateBackendOf(bag, data.state);
   if (!isRecord(data)) {
     bag.error({ code: "invalid-value", path: [], message: "expected a mapping with a `backends` list" });
   } else if (data.backends !== undefined && data.backends !== null) {
@@ -191,7 +224,13 @@ export function parseDstackConfig(text: string, file: string): DstackConfig {
       });
     }
   }
-  return { file, present: true, backends, diagnostics: bag.items };
+  return {
+    file,
+    present: true,
+    backends,
+    ...(stateBackend === undefined ? {} : { stateBackend }),
+    diagnostics: bag.items,
+  };
 }
 
 /** Reads ~/.dstack/config.yml under the given home; absent is not a problem. */

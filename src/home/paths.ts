@@ -13,19 +13,9 @@ export const userProfilesFile = (home: string): string => join(dstackDir(home), 
 export const stateDir = (home: string): string => join(dstackDir(home), "state");
 export const statePassphraseFile = (home: string): string => join(dstackDir(home), "state-passphrase");
 
-// Records (src/home/record-store.ts): one JSON file per record, one folder per kind.
-export const runsDir = (home: string): string => join(dstackDir(home), "runs");
-export const pendingDir = (home: string): string => join(dstackDir(home), "pending");
-export const fleetsDir = (home: string): string => join(dstackDir(home), "fleets");
-export const poolsDir = (home: string): string => join(dstackDir(home), "pools");
-export const volumesDir = (home: string): string => join(dstackDir(home), "volumes");
-/** The clouds' registry stacks dstack applied (one per backend and region). */
-export const registriesDir = (home: string): string => join(dstackDir(home), "registries");
-
-/** One change to a pool at a time (src/pools/pool-lock.ts). */
-/** The named pools (`dstack pool create`) and which one is the default. */
-export const poolNamesFile = (home: string): string => join(dstackDir(home), "pool-names.json");
-export const poolLockFile = (home: string, pool: string): string => join(poolsDir(home), `${pool}.lock`);
+// Records (runs, pending runs, fleets, pools, volumes, registries, the named pools, the pools' locks)
+// live in the records root: ~/.dstack by default, else beside the team's stacks (records-root.ts,
+// record-stores.ts).
 
 // The local backend: its instances' seed and data folders, the recovery mutex, the fault state.
 export const localBackendDir = (home: string): string => join(dstackDir(home), "local");

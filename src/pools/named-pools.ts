@@ -10,8 +10,10 @@ import { closest } from "../compiler/suggest.js";
 import { NAME_PATTERN } from "../compiler/normalize/run-fields.js";
 import { UserError } from "../errors.js";
 import { writeFileAtomic } from "../home/atomic-file.js";
-import { poolNamesFile } from "../home/paths.js";
+import { recordsFile } from "../home/record-stores.js";
 import { listPools, type PoolInstance, type PoolRecord } from "./pool-store.js";
+
+const poolNamesFile = (home: string): string => recordsFile(home, "pool-names.json");
 
 export const DEFAULT_POOL = "default-pool";
 

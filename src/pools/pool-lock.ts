@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
 import { dirname } from "node:path";
 import { releaseLock, takeLock } from "../home/lock-file.js";
-import { poolLockFile } from "../home/paths.js";
+import { recordsFile } from "../home/record-stores.js";
 import { cancelled } from "../provisioning/cancelled.js";
 
 /** How deep this process is in each lock it holds (the per-process part of the lock, by its nature). */
@@ -24,7 +24,7 @@ export async function withPoolLock<T>(
   /** Told at every refused try while another live process holds the lock (why a command waits). */
   onWait?: (tries: number) => void,
 ): Promise<T> {
-  const file = poolLockFile(home, pool);
+  const file = recordsFile(home, "pools", `${pool}.lock`);
   const depth = held.get(file) ?? 0;
   if (depth === 0) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });

@@ -3,8 +3,7 @@
 // the bookkeeping of reuse and teardown (claims, idleness, the runs on it). One record per pool in the
 // record store; Pulumi's state stays the truth about what exists.
 import { z } from "zod";
-import { FileRecordStore } from "../home/file-record-store.js";
-import { poolsDir } from "../home/paths.js";
+import { recordStore } from "../home/record-stores.js";
 import { isoTime, processStampSchema } from "../home/record-fields.js";
 import type { RecordKind, RecordStore } from "../home/record-store.js";
 import type { PoolInstanceSpec, PoolVolumeSpec } from "../stacks/pool-spec.js";
@@ -114,8 +113,7 @@ export const POOL_KIND: RecordKind<PoolRecord> = {
     "dstack forgets the pool's instances, which may still exist and cost money: restore the file rather than remove it",
 };
 
-export const poolStore = (home: string): RecordStore<PoolRecord> =>
-  new FileRecordStore(POOL_KIND, poolsDir(home));
+export const poolStore = (home: string): RecordStore<PoolRecord> => recordStore(POOL_KIND, home, "pools");
 
 /** The pool's record; a pool without one has no instances. */
 export const readPool = (home: string, pool: string): PoolRecord =>

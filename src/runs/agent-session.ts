@@ -128,6 +128,16 @@ export class AgentSession {
     await this.call("PUT", "/api/instance", body).catch(() => undefined);
   }
 
+  /**
+   * Authorizes teammates' public keys on the instance (agent API 1.2); how many were new. An older
+   * agent answers 404: then they cannot reach it (undefined).
+   */
+  async authorizeKeys(keys: readonly string[]): Promise<number | undefined> {
+    const response = await this.call("POST", "/api/authorized-keys", { keys });
+    if (response.status === 404) return undefined;
+    return this.check<{ added: number }>("POST", "/api/authorized-keys", response, [200]).added;
+  }
+
   logs(run: string, since: number): Promise<{ text: string; next_offset: number }> {
     return this.expect("GET", `/api/runs/${run}/logs?since=${since}`, undefined, [200]);
   }

@@ -3,8 +3,7 @@
 // agent to ask yet. The background process retrying it owns the record and keeps it current; once the
 // run is submitted, the record is replaced by an ordinary run record. One record store kind.
 import { z } from "zod";
-import { FileRecordStore } from "../home/file-record-store.js";
-import { pendingDir } from "../home/paths.js";
+import { recordStore } from "../home/record-stores.js";
 import { appliedSpec, isoTime, processStampSchema } from "../home/record-fields.js";
 import type { RecordKind, RecordStore } from "../home/record-store.js";
 import { runType } from "./store.js";
@@ -69,7 +68,7 @@ export const PENDING_KIND: RecordKind<PendingRun> = {
 };
 
 export const pendingStore = (home: string): RecordStore<PendingRun> =>
-  new FileRecordStore(PENDING_KIND, pendingDir(home));
+  recordStore(PENDING_KIND, home, "pending");
 
 export const readPending = (home: string, name: string): PendingRun | undefined =>
   pendingStore(home).get(name);

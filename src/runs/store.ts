@@ -2,10 +2,10 @@
 // stays the truth about infrastructure and the pools (src/pools/pool-store.ts) say which instances exist;
 // these records only say which instance and which agent to ask. One record per run in the record store.
 import { z } from "zod";
-import { FileRecordStore } from "../home/file-record-store.js";
+import { recordStore } from "../home/record-stores.js";
+import { ownerSchema } from "../home/owner.js";
 import { appliedSpec, isoTime } from "../home/record-fields.js";
 import type { RecordKind, RecordStore } from "../home/record-store.js";
-import { runsDir } from "../home/paths.js";
 import type { SshEndpoint } from "./agent-session.js";
 
 export const runType = z.enum(["dev-environment", "task"]);
@@ -47,6 +47,8 @@ const runRecord = z.object({
   first_submitted_at: isoTime.optional(),
   /** Set once the run failed with retry.duration used up: the reaper stops looking at it. */
   error_retry_ended: isoTime.optional(),
+  /** Who submitted it (absent in records written before shared backends). */
+  owner: ownerSchema.optional(),
 });
 
 export type RunRecord = z.infer<typeof runRecord>;
@@ -60,8 +62,7 @@ export const RUN_KIND: RecordKind<RunRecord> = {
   whenRemoved: "dstack forgets the run; its instance stays in its pool until the reaper removes it",
 };
 
-export const runStore = (home: string): RecordStore<RunRecord> =>
-  new FileRecordStore(RUN_KIND, runsDir(home));
+export const runStore = (home: string): RecordStore<RunRecord> => recordStore(RUN_KIND, home, "runs");
 
 export const readRun = (home: string, name: string): RunRecord | undefined => runStore(home).get(name);
 export const writeRun = (home: string, run: RunRecord): void => runStore(home).put(run);

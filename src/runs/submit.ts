@@ -16,6 +16,8 @@ import { createCodeUpload } from "./code-upload.js";
 import { cancelled } from "../provisioning/cancelled.js";
 import { throwRunFailure, waitStarted } from "./run-start.js";
 import { writeRun, type RunRecord } from "./store.js";
+import { shareWithTeam } from "./team-keys.js";
+import { currentOwner } from "../home/owner.js";
 import { runVolumeName, volumeDevices } from "../volumes/run-volumes.js";
 
 export interface SubmitInput {
@@ -65,6 +67,10 @@ export async function submitRun(input: SubmitInput): Promise<{ run: RunRecord; v
   const session = handedOn ?? (await AgentSession.open(address, keys.privateKey));
   try {
     if (handedOn === undefined) await session.waitHealthy();
+    // A shared backend's members may reach (ps, stop, logs) what runs here: their keys go on the instance.
+    await shareWithTeam(home, session, keys.publicKey).catch((error: unknown) =>
+      input.ui.progress(`could not authorize the team's keys on ${address.name}: ${String(error)}`),
+    );
     const built = buildJobSpec(spec, {
       runName: name,
       repoId: (await archiving).repoId,
@@ -126,6 +132,7 @@ export async function submitRun(input: SubmitInput): Promise<{ run: RunRecord; v
       ...(input.resubmissions === undefined ? {} : { resubmissions: input.resubmissions }),
       ...(input.resubmittedAfter === undefined ? {} : { resubmitted_after: input.resubmittedAfter }),
       ...(input.firstSubmittedAt === undefined ? {} : { first_submitted_at: input.firstSubmittedAt }),
+      owner: currentOwner(),
     };
     writeRun(home, run);
     const pooled = readPool(home, address.pool).instances.find((i) => i.name === address.name);

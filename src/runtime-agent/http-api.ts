@@ -1,6 +1,7 @@
 // The agent's HTTP API (PROTOCOL.md): JSON, versioned by the X-Dstack-Api-Version header, 127.0.0.1 only.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Agent } from "./agent.js";
+import { authorizeKeys } from "./authorized-keys.js";
 import { isObject } from "./fields.js";
 import { HttpError, readJson, sendJson } from "./http-util.js";
 import { errorText, log } from "./log.js";
@@ -51,6 +52,8 @@ async function handle(
     if (method === "PUT") return sendJson(res, 200, touch(agent.ctx, readIdle(await readJson(req))));
     throw new HttpError(405, "method_not_allowed", `${method} is not allowed on ${url.pathname}`);
   }
+  if (url.pathname === "/api/authorized-keys" && method === "POST")
+    return sendJson(res, 200, authorizeKeys(await readJson(req)));
   const m = ROUTE.exec(url.pathname);
   if (!m) throw new HttpError(404, "not_found", `no endpoint ${method} ${url.pathname}`);
   const [, kind, name = "", action] = m;

@@ -1,8 +1,8 @@
 // API versioning: every request names the API version it speaks in X-Dstack-Api-Version (MAJOR.MINOR).
 // Same major: accepted (minors only add optional fields). Another major: refused with 426, naming both.
 
-// 1.1: image builds (/api/builds).
-export const AGENT_API_VERSION = "1.1";
+// 1.1: image builds (/api/builds). 1.2: teammates' keys (POST /api/authorized-keys).
+export const AGENT_API_VERSION = "1.2";
 export const API_VERSION_HEADER = "x-dstack-api-version";
 
 export interface VersionRefusal {

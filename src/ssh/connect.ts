@@ -39,12 +39,25 @@ function once(target: SshTarget): Promise<Client> {
   });
 }
 
+/**
+ * The instance's sshd refused this key: it is up, but not ours to reach (a teammate's instance that
+ * does not authorize our key yet). Never retried: waiting does not change it.
+ */
+export class SshKeyRefused extends Error {
+  constructor(readonly target: string) {
+    super(`${target} does not accept this key`);
+    this.name = "SshKeyRefused";
+  }
+}
+
 export async function connectSsh(target: SshTarget, attempts = 10, delayMs = 500): Promise<Client> {
   let last: unknown;
   for (let i = 0; i < attempts; i++) {
     try {
       return await once(target);
     } catch (error) {
+      if ((error as { level?: string }).level === "client-authentication")
+        throw new SshKeyRefused(`${target.username}@${target.host}:${target.port}`);
       last = error;
       await new Promise((r) => setTimeout(r, delayMs));
     }

@@ -9,9 +9,11 @@ import { listPending, pendingSupersedes, type PendingRun } from "../runs/pending
 import { runCost, type RunCost } from "../runs/run-cost.js";
 import { listRuns, type RunRecord } from "../runs/store.js";
 import { openAgent, pendingStatusOf } from "./run-access.js";
+import { currentOwner, isMine } from "../home/owner.js";
+import { SshKeyRefused } from "../ssh/connect.js";
 
-/** Without an answer from the agent. */
-export type Unanswered = "interrupted" | "ended" | "unreachable";
+/** Without an answer from the agent ("no-access": a teammate's instance that does not accept our key). */
+export type Unanswered = "interrupted" | "ended" | "unreachable" | "no-access";
 
 export interface RunRow {
   record: RunRecord;
@@ -34,9 +36,11 @@ export interface RunStatuses {
   runs: RunRow[];
 }
 
-async function viewOf(home: string, run: RunRecord): Promise<RunView | undefined> {
-  const session = await openAgent(home, run, 1).catch(() => undefined);
-  if (session === undefined) return undefined;
+async function viewOf(home: string, run: RunRecord): Promise<RunView | "no-access" | undefined> {
+  const session = await openAgent(home, run, 1).catch((error: unknown) =>
+    error instanceof SshKeyRefused ? ("no-access" as const) : undefined,
+  );
+  if (session === undefined || session === "no-access") return session;
   try {
     return await session.run(run.name);
   } catch {
@@ -74,25 +78,32 @@ export function runEnd(
 /** Active runs and pending ones; with `all`, finished and failed ones too. */
 export async function runStatuses(
   home: string,
-  options: { all: boolean; now?: number },
+  options: { all: boolean; mine?: boolean; now?: number },
 ): Promise<RunStatuses> {
   const now = options.now ?? Date.now();
   const pendings = listPending(home);
   const records = listRuns(home).filter(
     (r) => !pendings.some((p) => p.name === r.name && pendingSupersedes(p, r)),
   );
-  const views = await Promise.all(records.map((r) => viewOf(home, r)));
+  const me = currentOwner();
+  const mine = records.filter((r) => options.mine !== true || isMine(r.owner, me));
+  const answers = await Promise.all(mine.map((r) => viewOf(home, r)));
   const instances = new Map(listInstances(home).map((i) => [i.instance.name, i]));
   const pooled = new Set(instances.keys());
-  const runs = records
+  const runs = mine
     .map((record, i): RunRow => {
-      const view = views[i];
-      const missing = view === undefined ? unanswered(record, pooled) : null;
+      const answer = answers[i];
+      const view = answer === "no-access" ? undefined : answer;
+      const missing =
+        answer === "no-access" ? "no-access" : view === undefined ? unanswered(record, pooled) : null;
       const end = runEnd(record, view, missing, now);
       const cost = runCost({ record, instance: instances.get(record.instance), end });
       return { record, view, status: view?.status ?? missing ?? "unreachable", unanswered: missing, cost };
     })
-    .filter(({ view }) => options.all || (view !== undefined && isActive(view)));
+    // A teammate's run we cannot ask is listed: it may well run, and `stop` says how to reach it.
+    .filter(
+      ({ view, unanswered: u }) => options.all || u === "no-access" || (view !== undefined && isActive(view)),
+    );
   const pending = pendings
     .map((p) => ({ pending: p, status: pendingStatusOf(p, now) }))
     .filter(({ status }) => options.all || status.status === "pending");
@@ -110,6 +121,8 @@ const UNANSWERED_TEXT: Record<Unanswered, (r: RunRecord) => string> = {
   interrupted: (r) => `interrupted (instance ${r.instance} disappeared)`,
   ended: () => "ended (instance torn down)",
   unreachable: () => "unreachable (instance or agent not answering)",
+  "no-access": (r) =>
+    `not reachable with your key (${r.owner?.user ?? "its owner"} or a teammate: dstack ssh-key add)`,
 };
 
 function resubmittedText(after: "interruption" | "error", n: number): string {

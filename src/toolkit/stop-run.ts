@@ -8,6 +8,9 @@ import { cancelRetrying, type Cancelled } from "../runs/pending-process.js";
 import { pendingSupersedes, readPending, removePending, type PendingRun } from "../runs/pending-store.js";
 import { readRun, removeRun } from "../runs/store.js";
 import { removeRunSshEntry } from "../ssh/ssh-config.js";
+import { SshKeyRefused } from "../ssh/connect.js";
+import { UserError } from "../errors.js";
+import { currentOwner, isMine, ownerText, type Owner } from "../home/owner.js";
 import { openAgent, pendingStatusOf, requireRun } from "./run-access.js";
 import type { Toolkit } from "./toolkit.js";
 
@@ -20,7 +23,8 @@ export interface CancelOutcome {
 }
 
 export type RunStopOutcome =
-  | { kind: "stopped"; name: string; status: string }
+  /** `owner`: whose run it was when not the caller's (a teammate's, on a shared backend). */
+  | { kind: "stopped"; name: string; status: string; owner?: Owner }
   /** The instance did not answer: nothing runs there any more; the record is gone. */
   | { kind: "forgotten"; name: string; instance: string };
 
@@ -42,8 +46,18 @@ async function cancelPending(kit: Toolkit, pending: PendingRun): Promise<CancelO
 
 async function stopOnInstance(kit: Toolkit, name: string | undefined, asked: boolean): Promise<StopOutcome> {
   const record = requireRun(kit.home, name);
-  if (!asked && !(await kit.io.confirm(`Stop the run ${record.name}?`))) return { declined: true };
-  const session = await openAgent(kit.home, record).catch(() => undefined);
+  const theirs = isMine(record.owner, currentOwner(kit.env)) ? undefined : record.owner;
+  const whose = theirs === undefined ? "" : ` of ${ownerText(theirs)}`;
+  if (!asked && !(await kit.io.confirm(`Stop the run ${record.name}${whose}?`))) return { declined: true };
+  const session = await openAgent(kit.home, record).catch((error: unknown) => {
+    if (!(error instanceof SshKeyRefused)) return undefined;
+    // Up, but not ours to reach: the run goes on; never forget it.
+    throw new UserError(
+      "no-access",
+      `the run ${record.name}${whose} is on ${record.instance}, which does not accept your key`,
+      `anyone who can reach it runs \`dstack ssh-key add\` (it authorizes every member of the backend), then stop it again`,
+    );
+  });
   let run: RunStopOutcome;
   if (session === undefined) {
     // The instance is gone (destroyed, or this machine restarted): nothing runs; forget the run.
@@ -52,7 +66,12 @@ async function stopOnInstance(kit: Toolkit, name: string | undefined, asked: boo
   } else {
     try {
       const view = await session.stop(record.name);
-      run = { kind: "stopped", name: record.name, status: view.status };
+      run = {
+        kind: "stopped",
+        name: record.name,
+        status: view.status,
+        ...(theirs === undefined ? {} : { owner: theirs }),
+      };
     } finally {
       session.close();
     }

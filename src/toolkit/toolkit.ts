@@ -39,6 +39,9 @@ import { runStatuses, type RunStatuses } from "./run-status.js";
 import { stopRun, type StopOutcome } from "./stop-run.js";
 import { unreadableRecords, unreadableWarning } from "./unreadable-records.js";
 import { networkSettings } from "../generate/network-settings.js";
+import { joinBackend } from "../home/members.js";
+import { authorizeTeam } from "./team-keys.js";
+import { ensureClientKey } from "../ssh/keys.js";
 import { catalogZones } from "../volumes/known-zones.js";
 import { applyVolume, type VolumeApplyInput, type VolumeApplyResult } from "../volumes/apply-volume.js";
 import type { VolumeRow } from "../volumes/volume-view.js";
@@ -83,6 +86,8 @@ export class Toolkit {
 
   /** Cleans up what a killed dstack left (half-created instances, locked stacks), saying so. */
   async recover(backendUrl?: string): Promise<void> {
+    // On a shared backend, this user is one of its members: teammates' runs will authorize this key.
+    joinBackend(this.home, () => ensureClientKey(this.home).publicKey, this.env);
     const result = await recoverLeftovers({ home: this.home, env: this.env, backendUrl });
     if (result?.kind === "cleaned")
       this.io.notify({
@@ -190,6 +195,11 @@ export class Toolkit {
     return this.keepingReaper(() => buildConfiguration(this, input));
   }
 
+  /** `dstack ssh-key add`: the backend's members authorized on every instance this user can reach. */
+  authorizeTeam(): ReturnType<typeof authorizeTeam> {
+    return authorizeTeam(this);
+  }
+
   /** `dstack build --list`: the prebuilt images of every registry the backends allow, newest first. */
   prebuiltImages(): Promise<PlacedImage[]> {
     return listAllPrebuilt(this);
@@ -261,7 +271,7 @@ export class Toolkit {
   }
 
   /** What `dstack ps` shows of runs (recovering first, and naming records that cannot be read). */
-  async runStatuses(options: { all: boolean; now?: number }): Promise<RunStatuses> {
+  async runStatuses(options: { all: boolean; mine?: boolean; now?: number }): Promise<RunStatuses> {
     await this.recover();
     // A record that cannot be read is skipped by the listings and named here, never a crash.
     for (const error of unreadableRecords(this.home))

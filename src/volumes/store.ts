@@ -4,8 +4,7 @@
 // or only registered an existing one (`volume_id`: never deleted by dstack). Pulumi's state stays the
 // truth about what exists; this record says which stack to ask.
 import { z } from "zod";
-import { FileRecordStore } from "../home/file-record-store.js";
-import { volumesDir } from "../home/paths.js";
+import { recordStore } from "../home/record-stores.js";
 import { isoTime, processStampSchema } from "../home/record-fields.js";
 import type { RecordKind, RecordStore } from "../home/record-store.js";
 
@@ -52,7 +51,7 @@ export const VOLUME_KIND: RecordKind<VolumeRecord> = {
 };
 
 export const volumeStore = (home: string): RecordStore<VolumeRecord> =>
-  new FileRecordStore(VOLUME_KIND, volumesDir(home));
+  recordStore(VOLUME_KIND, home, "volumes");
 
 export const readVolume = (home: string, name: string): VolumeRecord | undefined =>
   volumeStore(home).get(name);

@@ -175,7 +175,7 @@ describe("runtime agent with the real Docker engine", () => {
   it("refuses API version 2.0 with 426, naming both versions", async () => {
     const r = await api("GET", "/api/health", undefined, "2.0");
     expect(r.status).toBe(426);
-    expect(r.json).toMatchObject({ client_version: "2.0", agent_version: "1.1" });
+    expect(r.json).toMatchObject({ client_version: "2.0", agent_version: "1.2" });
   });
 
   it("dev environment: repo uploaded before start, ssh lands in /workflow, inactivity stops it", async () => {

@@ -5,7 +5,7 @@ import { parseConfig } from "../../../src/runtime-agent/config.js";
 describe("parseConfig", () => {
   it("fills defaults; host_data_dir defaults to data_dir (a VM)", () => {
     expect(parseConfig({ instance_name: "i", data_dir: "/d" })).toEqual({
-      api_version: "1.1",
+      api_version: "1.2",
       listen_port: 8765,
       data_dir: "/d",
       host_data_dir: "/d",

@@ -60,8 +60,8 @@ describe("agent HTTP API", () => {
     const r = await call("GET", "/api/health", undefined, "1.4");
     expect(r).toMatchObject({
       status: 200,
-      version: "1.1",
-      json: { api_version: "1.1", instance_name: "inst-1", runs: 0 },
+      version: "1.2",
+      json: { api_version: "1.2", instance_name: "inst-1", runs: 0 },
     });
   });
 
@@ -69,7 +69,7 @@ describe("agent HTTP API", () => {
     for (const path of ["/api/health", "/api/runs", "/api/runs/x/logs"]) {
       const newer = await call("GET", path, undefined, "2.0");
       expect(newer.status).toBe(426);
-      expect(newer.json).toMatchObject({ client_version: "2.0", agent_version: "1.1" });
+      expect(newer.json).toMatchObject({ client_version: "2.0", agent_version: "1.2" });
       expect((await call("GET", path, undefined, null)).status).toBe(400);
     }
   });
