@@ -15,7 +15,8 @@ export const statePassphraseFile = (home: string): string => join(dstackDir(home
 
 // Records (runs, pending runs, fleets, pools, volumes, registries, the named pools, the pools' locks)
 // live in the records root: ~/.dstack by default, else beside the team's stacks (records-root.ts,
-// record-stores.ts).
+// record-stores.ts): in a shared folder's file backend, `<folder>/.dstack`, next to Pulumi's `.pulumi`.
+export const sharedRecordsDir = (backendDir: string): string => join(backendDir, ".dstack");
 
 // The local backend: its instances' seed and data folders, the recovery mutex, the fault state.
 export const localBackendDir = (home: string): string => join(dstackDir(home), "local");

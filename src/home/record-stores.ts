@@ -1,7 +1,17 @@
 // The one place record stores are made: each kind in its folder of the records root (records-root.ts),
-// so every record follows the team's backend with no caller knowing where that is.
-import { join } from "node:path";
+// files under ~/.dstack or a shared folder, or objects of an S3 bucket, so every record follows the
+// team's backend with no caller knowing where that is. The same for the root's two other things: the
+// named pools' list (a text) and the pools' locks.
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { s3Location } from "../shared-state/s3-location.js";
+import { releaseS3Lock, takeS3Lock } from "../shared-state/s3-lock.js";
+import { S3RecordStore } from "../shared-state/s3-record-store.js";
+import { s3Error } from "../shared-state/s3-errors.js";
+import { s3Call } from "../shared-state/sync-bridge.js";
+import { writeFileAtomic } from "./atomic-file.js";
 import { FileRecordStore } from "./file-record-store.js";
+import { releaseLock, takeLock } from "./lock-file.js";
 import type { RecordKind, RecordStore } from "./record-store.js";
 import { recordsRoot } from "./records-root.js";
 
@@ -10,12 +20,58 @@ export type RecordFolder = "runs" | "pending" | "fleets" | "pools" | "volumes" |
 export function recordStore<T>(kind: RecordKind<T>, home: string, folder: RecordFolder): RecordStore<T> {
   const root = recordsRoot(home);
   if (root.kind === "files") return new FileRecordStore(kind, join(root.dir, folder));
-  throw new Error("internal: S3 records are not wired yet");
+  return new S3RecordStore(kind, s3Location(root.url), folder);
 }
 
-/** A file of the records root (files roots only): the named pools' list, a pool's lock. */
-export function recordsFile(home: string, ...path: string[]): string {
+/** A text of the records root (`pool-names.json`), or undefined when there is none. */
+export function readRootText(home: string, name: string): string | undefined {
   const root = recordsRoot(home);
-  if (root.kind === "files") return join(root.dir, ...path);
-  throw new Error("internal: S3 records are not wired yet");
+  if (root.kind === "files")
+    try {
+      return readFileSync(join(root.dir, name), "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+  const location = s3Location(root.url);
+  const reply = s3Call(location, { op: "get", key: `${location.prefix}${name}` });
+  if (reply.kind === "missing") return undefined;
+  if (reply.kind === "error") throw s3Error(location, reply, `reading ${name}`);
+  return reply.kind === "object" ? reply.body : undefined;
+}
+
+export function writeRootText(home: string, name: string, text: string): void {
+  const root = recordsRoot(home);
+  if (root.kind === "files") {
+    const file = join(root.dir, name);
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileAtomic(file, text);
+    return;
+  }
+  const location = s3Location(root.url);
+  const reply = s3Call(location, { op: "put", key: `${location.prefix}${name}`, body: text });
+  if (reply.kind === "error") throw s3Error(location, reply, `writing ${name}`);
+}
+
+/** Where a text of the root is, for messages. */
+export function rootTextWhere(home: string, name: string): string {
+  const root = recordsRoot(home);
+  if (root.kind === "files") return join(root.dir, name);
+  const location = s3Location(root.url);
+  return `s3://${location.bucket}/${location.prefix}${name}`;
+}
+
+/** A lock of the root between dstack processes (a pool's): taken, or a dead holder's taken over. */
+export function takeRootLock(home: string, name: string): boolean {
+  const root = recordsRoot(home);
+  if (root.kind === "s3") return takeS3Lock(s3Location(root.url), name);
+  const file = join(root.dir, "locks", `${name}.lock`);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  return takeLock(file);
+}
+
+export function releaseRootLock(home: string, name: string): void {
+  const root = recordsRoot(home);
+  if (root.kind === "s3") releaseS3Lock(s3Location(root.url), name);
+  else releaseLock(join(root.dir, "locks", `${name}.lock`));
 }

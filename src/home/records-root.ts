@@ -6,7 +6,7 @@
 // personal: keys, the SSH config, logs, caches, the local backend's instance folders.
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { dstackDir, stateDir } from "./paths.js";
+import { dstackDir, sharedRecordsDir, stateDir } from "./paths.js";
 import { teamBackendUrl } from "./team-backend.js";
 
 export type RecordsRoot =
@@ -31,7 +31,7 @@ export function recordsRoot(
   if (url === undefined) return personal;
   if (url.startsWith("file://")) {
     const dir = fileUrlPath(url, home);
-    return dir === stateDir(home) ? personal : { kind: "files", dir: join(dir, ".dstack"), shared: true };
+    return dir === stateDir(home) ? personal : { kind: "files", dir: sharedRecordsDir(dir), shared: true };
   }
   if (url.startsWith("s3://")) return { kind: "s3", url };
   // gs://, azblob://, https:// (Pulumi Cloud): the stacks go there; the records stay personal for now.

@@ -3,17 +3,15 @@
 // and `pool add` use when no --pool is given. A fleet is a pool declared in a file, named after the
 // fleet. Where an instance lives (its backend and region's stack, `~/.dstack/pools/<place>.json`) is a
 // separate matter: an instance records the named pool it belongs to (`pool_name`; absent: default-pool).
-import { mkdirSync, readFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { z } from "zod";
 import { closest } from "../compiler/suggest.js";
 import { NAME_PATTERN } from "../compiler/normalize/run-fields.js";
 import { UserError } from "../errors.js";
-import { writeFileAtomic } from "../home/atomic-file.js";
-import { recordsFile } from "../home/record-stores.js";
+import { readRootText, rootTextWhere, writeRootText } from "../home/record-stores.js";
 import { listPools, type PoolInstance, type PoolRecord } from "./pool-store.js";
 
-const poolNamesFile = (home: string): string => recordsFile(home, "pool-names.json");
+/** The named pools and the default, in the records root. */
+const POOL_NAMES = "pool-names.json";
 
 export const DEFAULT_POOL = "default-pool";
 
@@ -24,25 +22,26 @@ const catalogSchema = z.object({
 export type PoolCatalog = z.infer<typeof catalogSchema>;
 
 export function readPoolCatalog(home: string): PoolCatalog {
-  let text: string;
+  const text = readRootText(home, POOL_NAMES);
+  if (text === undefined) return { default: DEFAULT_POOL, pools: [] };
+  let json: unknown;
   try {
-    text = readFileSync(poolNamesFile(home), "utf8");
+    json = JSON.parse(text);
   } catch {
-    return { default: DEFAULT_POOL, pools: [] };
+    json = undefined;
   }
-  const parsed = catalogSchema.safeParse(JSON.parse(text));
+  const parsed = catalogSchema.safeParse(json);
   if (!parsed.success)
     throw new UserError(
       "pool-names-unreadable",
-      `${poolNamesFile(home)} is not a pool list dstack wrote`,
+      `${rootTextWhere(home, POOL_NAMES)} is not a pool list dstack wrote`,
       "restore it from a backup, or remove it (the named pools are then forgotten; their instances stay in default-pool)",
     );
   return parsed.data;
 }
 
 function writeCatalog(home: string, catalog: PoolCatalog): void {
-  mkdirSync(dirname(poolNamesFile(home)), { recursive: true, mode: 0o700 });
-  writeFileAtomic(poolNamesFile(home), `${JSON.stringify(catalog, null, 2)}\n`);
+  writeRootText(home, POOL_NAMES, `${JSON.stringify(catalog, null, 2)}\n`);
 }
 
 /** The named pool an instance belongs to: its fleet's, the one it was added to, else default-pool. */

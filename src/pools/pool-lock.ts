@@ -4,11 +4,8 @@
 // the later write would drop the other's instance from the file. So each holds this lock for its
 // read-update-write; the other waits. Nested use within one process (a failed add removing its
 // instance) does not wait for itself.
-import { mkdirSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
-import { dirname } from "node:path";
-import { releaseLock, takeLock } from "../home/lock-file.js";
-import { recordsFile } from "../home/record-stores.js";
+import { releaseRootLock, takeRootLock } from "../home/record-stores.js";
 import { cancelled } from "../provisioning/cancelled.js";
 
 /** How deep this process is in each lock it holds (the per-process part of the lock, by its nature). */
@@ -24,11 +21,12 @@ export async function withPoolLock<T>(
   /** Told at every refused try while another live process holds the lock (why a command waits). */
   onWait?: (tries: number) => void,
 ): Promise<T> {
-  const file = recordsFile(home, "pools", `${pool}.lock`);
+  // Per home and pool: two homes in one process (tests) share a root only when their backend is one.
+  const name = `pool-${pool}`;
+  const file = `${home}\0${name}`;
   const depth = held.get(file) ?? 0;
   if (depth === 0) {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    for (let tries = 1; !takeLock(file); tries++) {
+    for (let tries = 1; !takeRootLock(home, name); tries++) {
       onWait?.(tries);
       if (signal?.aborted === true) throw cancelled();
       await delay(POLL_MS);
@@ -40,7 +38,7 @@ export async function withPoolLock<T>(
   } finally {
     if (depth === 0) {
       held.delete(file);
-      releaseLock(file);
+      releaseRootLock(home, name);
     } else held.set(file, depth);
   }
 }

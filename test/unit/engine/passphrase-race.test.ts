@@ -36,6 +36,10 @@ process.stdout.write(b.passphrase.reveal());`,
         loader: "ts",
       },
       outfile: script,
+      // The config reader's YAML package is CommonJS and requires Node built-ins at run time.
+      banner: {
+        js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
+      },
       bundle: true,
       format: "esm",
       platform: "node",

@@ -1,0 +1,99 @@
+// The record store over S3 (issue 15): one object per record, `<prefix>/.dstack/<folder>/<key>.json`,
+// beside the team's Pulumi stacks. A put is one complete PUT (S3 never shows half an object); `update`
+// is a conditional write (If-Match on the ETag it read), retried from a fresh read when another writer
+// got there first, so two teammates changing one record never lose either change.
+import { decodeRecord, encodeRecord } from "../home/record-codec.js";
+import { RecordError, type RecordKind, type RecordListing, type RecordStore } from "../home/record-store.js";
+import type { S3Location } from "./s3-location.js";
+import { s3Error } from "./s3-errors.js";
+import { s3Call } from "./sync-bridge.js";
+
+const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const UPDATE_TRIES = 20;
+
+export class S3RecordStore<T> implements RecordStore<T> {
+  constructor(
+    private readonly kind: RecordKind<T>,
+    private readonly location: S3Location,
+    private readonly folder: string,
+  ) {}
+
+  private objectKey(key: string): string {
+    if (!KEY.test(key)) throw new Error(`not a ${this.kind.noun} record key: ${JSON.stringify(key)}`);
+    return `${this.location.prefix}${this.folder}/${key}.json`;
+  }
+
+  private where(objectKey: string): string {
+    return `s3://${this.location.bucket}/${objectKey}`;
+  }
+
+  private read(key: string): { record: T; etag: string } | undefined {
+    const objectKey = this.objectKey(key);
+    const reply = s3Call(this.location, { op: "get", key: objectKey });
+    if (reply.kind === "missing") return undefined;
+    if (reply.kind === "error") throw s3Error(this.location, reply, `reading ${this.where(objectKey)}`);
+    if (reply.kind !== "object") throw new Error(`internal: unexpected S3 reply ${reply.kind}`);
+    return { record: decodeRecord(this.kind, reply.body, this.where(objectKey)), etag: reply.etag };
+  }
+
+  get(key: string): T | undefined {
+    return this.read(key)?.record;
+  }
+
+  list(): RecordListing<T> {
+    const prefix = `${this.location.prefix}${this.folder}/`;
+    const reply = s3Call(this.location, { op: "getAll", prefix });
+    if (reply.kind === "error") throw s3Error(this.location, reply, `listing ${this.where(prefix)}`);
+    if (reply.kind !== "objects") throw new Error(`internal: unexpected S3 reply ${reply.kind}`);
+    const listing: RecordListing<T> = { records: [], unreadable: [] };
+    for (const object of reply.objects) {
+      if (!object.key.endsWith(".json")) continue;
+      try {
+        listing.records.push(decodeRecord(this.kind, object.body, this.where(object.key)));
+      } catch (error) {
+        if (!(error instanceof RecordError)) throw error;
+        listing.unreadable.push(error);
+      }
+    }
+    listing.records.sort(this.kind.order);
+    return listing;
+  }
+
+  put(record: T): void {
+    const objectKey = this.objectKey(this.kind.key(record));
+    const reply = s3Call(this.location, { op: "put", key: objectKey, body: encodeRecord(this.kind, record) });
+    if (reply.kind === "error") throw s3Error(this.location, reply, `writing ${this.where(objectKey)}`);
+  }
+
+  remove(key: string): void {
+    const objectKey = this.objectKey(key);
+    const reply = s3Call(this.location, { op: "delete", key: objectKey });
+    if (reply.kind === "error") throw s3Error(this.location, reply, `deleting ${this.where(objectKey)}`);
+  }
+
+  update(key: string, change: (current: T) => T | undefined): T | undefined {
+    const objectKey = this.objectKey(key);
+    for (let tries = 0; tries < UPDATE_TRIES; tries++) {
+      const current = this.read(key);
+      if (current === undefined) return undefined;
+      const next = change(current.record);
+      if (next === undefined) return current.record;
+      if (this.kind.key(next) !== key) throw new Error(`an update may not rename ${this.kind.noun} ${key}`);
+      const reply = s3Call(this.location, {
+        op: "put",
+        key: objectKey,
+        body: encodeRecord(this.kind, next),
+        ifMatch: current.etag,
+      });
+      if (reply.kind === "written") return next;
+      if (reply.kind === "error") throw s3Error(this.location, reply, `writing ${this.where(objectKey)}`);
+      // conflict: another writer changed it since our read; read it again and reapply the change.
+    }
+    throw new RecordError(
+      "record-invalid",
+      this.where(objectKey),
+      `the ${this.kind.noun} record ${this.where(objectKey)} kept changing under ${UPDATE_TRIES} tries to update it`,
+      "try again",
+    );
+  }
+}
