@@ -123,7 +123,7 @@ describe("Pulumi service stand-in with the real Pulumi CLI", () => {
     );
   }, 60_000);
 
-  it("stack init, ls, tag set, tag ls, rm", async () => {
+  it("stack init, ls (with a tag filter), tag set, tag ls, rename, rm", async () => {
     const project = join(tmp, "cliproj");
     mkdirSync(project, { recursive: true });
     writeFileSync(join(project, "Pulumi.yaml"), "name: cliproj\nruntime: nodejs\n");
@@ -139,7 +139,16 @@ describe("Pulumi service stand-in with the real Pulumi CLI", () => {
     const dup = await runPulumi(["stack", "init", "dstack/cliproj/dev"], cliEnv(), project);
     expect(dup.code).not.toBe(0);
     expect(dup.stderr).toContain("already exists");
-    await okPulumi(["stack", "rm", "--yes", "dstack/cliproj/dev"], project);
+    await okPulumi(["stack", "init", "dstack/cliproj/other"], project);
+    const blue = JSON.parse(await okPulumi(["stack", "ls", "--json", "--tag", "team=blue"], project)) as {
+      name: string;
+    }[];
+    expect(blue.map((s) => s.name)).toEqual(["dev"]);
+    await okPulumi(["stack", "rename", "dstack/cliproj/renamed", "--stack", "dstack/cliproj/dev"], project);
+    const renamed = JSON.parse(await okPulumi(["stack", "ls", "--json"], project)) as { name: string }[];
+    expect(renamed.map((s) => s.name).sort()).toEqual(["other", "renamed"]);
+    await okPulumi(["stack", "rm", "--yes", "dstack/cliproj/other"], project);
+    await okPulumi(["stack", "rm", "--yes", "dstack/cliproj/renamed"], project);
     const after = JSON.parse(await okPulumi(["stack", "ls", "--json"], project)) as unknown[];
     expect(after).toEqual([]);
   }, 60_000);
