@@ -4,10 +4,10 @@
 // caller of it; a worker keeps it so without a process per call.
 //
 // `s3WorkerMain` runs in the worker from its own source text (`new Worker(text, {eval: true})`), so it
-// must be self-contained: no imports, only `require` of Node built-ins and globals (fetch). Credentials
+// must be self-contained: no imports, only Node built-ins through the `load` it is given (the worker's
+// `require`; a parameter, since a bundler renames a free `require`) and globals (fetch). Credentials
 // come from the environment the CLI was given (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 // AWS_SESSION_TOKEN), or the shared credentials file's profile (AWS_PROFILE, else `default`).
-/* eslint-disable @typescript-eslint/no-require-imports */
 import type * as Crypto from "node:crypto";
 import type * as Fs from "node:fs";
 import type * as Os from "node:os";
@@ -32,11 +32,11 @@ export type S3Reply =
   | { kind: "objects"; objects: { key: string; body: string; etag: string }[] }
   | { kind: "error"; status: number | null; code: string; message: string };
 
-export function s3WorkerMain(): void {
-  const threads = require("node:worker_threads") as typeof WorkerThreads;
-  const { createHash, createHmac } = require("node:crypto") as typeof Crypto;
-  const { readFileSync } = require("node:fs") as typeof Fs;
-  const { homedir } = require("node:os") as typeof Os;
+export function s3WorkerMain(load: (id: string) => unknown): void {
+  const threads = load("node:worker_threads") as typeof WorkerThreads;
+  const { createHash, createHmac } = load("node:crypto") as typeof Crypto;
+  const { readFileSync } = load("node:fs") as typeof Fs;
+  const { homedir } = load("node:os") as typeof Os;
   const parentPort = threads.parentPort;
   const loc = (threads.workerData as { location: S3Location }).location;
 

@@ -13,7 +13,7 @@ function workerFor(location: S3Location): Worker {
   const id = JSON.stringify(location);
   let worker = workers.get(id);
   if (worker === undefined) {
-    worker = new Worker(`(${s3WorkerMain.toString()})()`, { eval: true, workerData: { location } });
+    worker = new Worker(`(${s3WorkerMain.toString()})(require)`, { eval: true, workerData: { location } });
     worker.unref();
     workers.set(id, worker);
   }

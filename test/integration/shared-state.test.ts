@@ -1,6 +1,6 @@
-// One team, one state (issue 15), on the file backend of a shared folder: three users (three HOMEs,
-// three keys, DSTACK_USER alice, bob and carol) whose DSTACK_BACKEND_URL is the same folder. The records
-// live beside the stacks there, not in anyone's ~/.dstack. Bob joined before alice's run, so her run's
+// One team, one state (issue 15), on the file backend of a shared folder and on S3 (the real MinIO of
+// scripts/ensure-s3): three users (three HOMEs, three keys, DSTACK_USER alice, bob and carol) whose
+// DSTACK_BACKEND_URL is the same. The records live beside the stacks there, not in anyone's ~/.dstack. Bob joined before alice's run, so her run's
 // instance authorizes his key and he sees and reaches it; carol joins later and cannot reach it until
 // alice runs `dstack ssh-key add`; then carol stops it, told whose run it was, and alice sees it stopped.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,25 +10,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reaperPidFile } from "../../src/home/paths.js";
 import { containersWithLabel, localImages, requireDockerImages, tryDocker } from "./docker.js";
 import { e2eEnv, runCli } from "./e2e-cli.js";
+import { createBucket, getObject, listKeys, requireS3 } from "./s3.js";
 import { requirePulumi } from "./pulumi-path.js";
 
-const ID = `t${process.pid}${Date.now().toString(36)}`;
-const RUN = `team-${ID}`;
-const PASSPHRASE = `team-passphrase-${ID}`;
-const shared = mkdtempSync(join(tmpdir(), "dstack-team-backend-"));
-const repo = mkdtempSync(join(tmpdir(), "dstack-team-repo-"));
+interface Backend {
+  label: string;
+  /** The backend URL and the environment its users need (credentials), set up once. */
+  open: () => Promise<{ url: string; env: Record<string, string> }>;
+  /** The records of the backend: key or path -> text. */
+  records: () => Promise<Map<string, string>>;
+}
+
 const users = ["alice", "bob", "carol"] as const;
 type User = (typeof users)[number];
-const homes = Object.fromEntries(
-  users.map((u) => [u, mkdtempSync(join(tmpdir(), `dstack-team-${u}-`))]),
-) as Record<User, string>;
-const envOf = (u: User) =>
-  e2eEnv(homes[u], {
-    DSTACK_BACKEND_URL: `file://${shared}`,
-    DSTACK_STATE_PASSPHRASE: PASSPHRASE,
-    DSTACK_USER: u,
-  });
-const cli = (u: User, args: string[]) => runCli(args, { cwd: repo, env: envOf(u), timeoutMs: 300_000 });
 
 interface PsRun {
   name: string;
@@ -36,57 +30,112 @@ interface PsRun {
   instance: string;
   owner: { user: string; host: string } | null;
 }
-const psOf = async (u: User, ...flags: string[]): Promise<PsRun[]> => {
-  const r = await cli(u, ["ps", "--json", ...flags]);
-  expect(r.code, r.out).toBe(0);
-  return (JSON.parse(r.stdout) as { runs: PsRun[] }).runs;
-};
 
-/** Every file under `dir` whose text contains `needle`. */
-function filesContaining(dir: string, needle: string): string[] {
-  const hits: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    if (readFileSync(path).includes(needle)) hits.push(path);
-  }
-  return hits;
+const folder = mkdtempSync(join(tmpdir(), "dstack-team-backend-"));
+const BUCKET = `dstack-team-${process.pid}-${Date.now().toString(36)}`;
+
+function filesUnder(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!existsSync(dir)) return out;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) {
+      const path = join(entry.parentPath, entry.name);
+      out.set(path, readFileSync(path, "utf8"));
+    }
+  return out;
 }
 
-let instance = "";
+const BACKENDS: Backend[] = [
+  {
+    label: "a shared folder (file backend)",
+    open: () => Promise.resolve({ url: `file://${folder}`, env: {} }),
+    records: () => Promise.resolve(filesUnder(folder)),
+  },
+  {
+    label: "S3 (MinIO)",
+    open: async () => {
+      const s3 = await requireS3();
+      await createBucket(s3, BUCKET);
+      return {
+        url: `s3://${BUCKET}/team?endpoint=${s3.host}&disableSSL=true&s3ForcePathStyle=true&region=${s3.region}`,
+        env: {
+          AWS_ACCESS_KEY_ID: s3.accessKey,
+          AWS_SECRET_ACCESS_KEY: s3.secretKey,
+          AWS_EC2_METADATA_DISABLED: "true",
+        },
+      };
+    },
+    records: async () => {
+      const s3 = await requireS3();
+      const out = new Map<string, string>();
+      for (const key of await listKeys(s3, BUCKET))
+        out.set(key, (await getObject(s3, BUCKET, key)).toString("utf8"));
+      return out;
+    },
+  },
+];
 
 beforeAll(() => {
   requirePulumi();
   requireDockerImages(localImages().instance, localImages().base);
-  mkdirSync(join(repo, "cfg"));
-  writeFileSync(
-    join(repo, "cfg", "task.dstack.yml"),
-    `type: task\nname: ${RUN}\ncommands: [sleep 600]\nbackends: [local]\nidle_duration: 30m\n`,
-  );
 });
 
-afterAll(async () => {
-  if (instance !== "") await cli("alice", ["pool", "remove", instance, "--force", "-y"]);
-  for (const id of containersWithLabel(`dstack.instance=${instance}`)) tryDocker(["rm", "-f", id]);
-  for (const u of users)
-    try {
-      process.kill(Number(readFileSync(reaperPidFile(homes[u]), "utf8").trim()), "SIGTERM");
-    } catch {
-      // no reaper
-    }
-}, 180_000);
+describe.each(BACKENDS)("a team sharing $label (local backend)", (backend) => {
+  const ID = `t${process.pid}${Date.now().toString(36)}${backend.label.length}`;
+  const RUN = `team-${ID}`;
+  const PASSPHRASE = `team-passphrase-${ID}`;
+  const repo = mkdtempSync(join(tmpdir(), "dstack-team-repo-"));
+  const homes = Object.fromEntries(
+    users.map((u) => [u, mkdtempSync(join(tmpdir(), `dstack-team-${u}-`))]),
+  ) as Record<User, string>;
+  let shared = { url: "", env: {} as Record<string, string> };
+  const envOf = (u: User) =>
+    e2eEnv(homes[u], {
+      ...shared.env,
+      DSTACK_BACKEND_URL: shared.url,
+      DSTACK_STATE_PASSPHRASE: PASSPHRASE,
+      DSTACK_USER: u,
+    });
+  const cli = (u: User, args: string[]) => runCli(args, { cwd: repo, env: envOf(u), timeoutMs: 300_000 });
+  const psOf = async (u: User, ...flags: string[]): Promise<PsRun[]> => {
+    const r = await cli(u, ["ps", "--json", ...flags]);
+    expect(r.code, r.out).toBe(0);
+    return (JSON.parse(r.stdout) as { runs: PsRun[] }).runs;
+  };
+  /** The records of one folder (`members`, `runs`): their texts. */
+  const recordsIn = async (kind: string): Promise<string[]> =>
+    [...(await backend.records()).entries()]
+      .filter(([key]) => key.includes(`/.dstack/${kind}/`) && key.endsWith(".json"))
+      .map(([, text]) => text);
+  let instance = "";
 
-describe("a team sharing a file backend (local backend)", () => {
+  beforeAll(async () => {
+    shared = await backend.open();
+    mkdirSync(join(repo, "cfg"));
+    writeFileSync(
+      join(repo, "cfg", "task.dstack.yml"),
+      `type: task\nname: ${RUN}\ncommands: [sleep 600]\nbackends: [local]\nidle_duration: 30m\n`,
+    );
+  });
+
+  afterAll(async () => {
+    if (instance !== "") await cli("alice", ["pool", "remove", instance, "--force", "-y"]);
+    for (const id of containersWithLabel(`dstack.instance=${instance}`)) tryDocker(["rm", "-f", id]);
+    for (const u of users)
+      try {
+        process.kill(Number(readFileSync(reaperPidFile(homes[u]), "utf8").trim()), "SIGTERM");
+      } catch {
+        // no reaper
+      }
+  }, 180_000);
+
   it("a member who ran dstack is recorded in the shared backend, with their key", async () => {
     expect(await psOf("bob")).toEqual([]);
-    const members = readdirSync(join(shared, ".dstack", "members"));
-    expect(members).toHaveLength(1);
-    const bob = JSON.parse(readFileSync(join(shared, ".dstack", "members", members[0] ?? ""), "utf8")) as {
-      user: string;
-      public_key: string;
-    };
-    expect(bob.user).toBe("bob");
-    expect(bob.public_key).toBe(
+    const members = (await recordsIn("members")).map(
+      (t) => JSON.parse(t) as { user: string; public_key: string },
+    );
+    expect(members.map((m) => m.user)).toEqual(["bob"]);
+    expect(members[0]?.public_key).toBe(
       readFileSync(join(homes.bob, ".dstack", "ssh", "id_ed25519.pub"), "utf8").trim(),
     );
   });
@@ -94,7 +143,7 @@ describe("a team sharing a file backend (local backend)", () => {
   it("alice's run is recorded in the shared backend with her as owner; nothing of it in her ~/.dstack", async () => {
     const applied = await cli("alice", ["apply", "-f", "cfg/task.dstack.yml", "-y", "-d"]);
     expect(applied.code, applied.out).toBe(0);
-    expect(existsSync(join(shared, ".dstack", "runs", `${RUN}.json`))).toBe(true);
+    expect((await recordsIn("runs")).map((t) => (JSON.parse(t) as { name: string }).name)).toEqual([RUN]);
     expect(existsSync(join(homes.alice, ".dstack", "runs"))).toBe(false);
     const [run] = await psOf("alice");
     expect(run).toMatchObject({ name: RUN, status: "running", owner: { user: "alice" } });
@@ -138,7 +187,8 @@ describe("a team sharing a file backend (local backend)", () => {
     expect(after).toMatchObject({ name: RUN, status: "stopped" });
   }, 120_000);
 
-  it("the state passphrase appears in no record and no file of the shared backend", () => {
-    expect(filesContaining(shared, PASSPHRASE)).toEqual([]);
+  it("the state passphrase appears in no record and no object of the shared backend", async () => {
+    const hits = [...(await backend.records()).entries()].filter(([, text]) => text.includes(PASSPHRASE));
+    expect(hits.map(([key]) => key)).toEqual([]);
   });
 });
