@@ -3,6 +3,7 @@
 // the bookkeeping of reuse and teardown (claims, idleness, the runs on it). One record per pool in the
 // record store; Pulumi's state stays the truth about what exists.
 import { z } from "zod";
+import { ownerSchema } from "../home/owner.js";
 import { recordStore } from "../home/record-stores.js";
 import { isoTime, processStampSchema } from "../home/record-fields.js";
 import type { RecordKind, RecordStore } from "../home/record-store.js";
@@ -23,6 +24,7 @@ const poolInstanceSpec = z.object({
   image: z.string().nullable(),
   volumes: z.array(z.string()),
   idle_duration_s: z.number().nullable().optional(),
+  ssh_public_keys: z.array(z.string()).optional(),
 }) satisfies z.ZodType<PoolInstanceSpec>;
 
 const poolVolumeSpec = z.object({
@@ -70,6 +72,14 @@ const poolInstance = z.object({
    * records written before the backstop (then the agent has none).
    */
   created_idle_duration: z.union([z.number(), z.literal("off")]).optional(),
+  /**
+   * A local instance's creation inputs that belong to its creator (on a shared backend): the keys its
+   * user data authorizes and the folder of its seed and data. The stack keeps them whoever updates it.
+   */
+  ssh_public_keys: z.array(z.string()).optional(),
+  local_root: z.string().optional(),
+  /** Who created it (absent in records written before shared backends). */
+  owner: ownerSchema.optional(),
   /** Set while a removal (pool remove, the reaper, delete) destroys it: `terminating` in pool ps. */
   terminating_at: isoTime.optional(),
   /** When the reaper first saw it without active runs. */

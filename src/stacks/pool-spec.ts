@@ -81,7 +81,16 @@ export interface PoolInstanceSpec {
    * minutes) after its last job when no dstack has torn it down: on AWS that terminates it.
    */
   idle_duration_s?: number | null;
+  /**
+   * The keys the instance was created with (its creator's, on a shared backend): its user data keeps
+   * them whoever updates the pool's stack later. Absent: the pool's `ssh_public_keys`.
+   */
+  ssh_public_keys?: string[];
 }
+
+/** The keys an instance's user data authorizes: its own, else the pool's. */
+export const instanceKeys = (spec: PoolSpec, instance: PoolInstanceSpec): string[] =>
+  instance.ssh_public_keys ?? spec.ssh_public_keys;
 
 export interface PoolVolumeSpec {
   name: string;

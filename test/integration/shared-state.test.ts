@@ -119,8 +119,16 @@ describe.each(BACKENDS)("a team sharing $label (local backend)", (backend) => {
   });
 
   afterAll(async () => {
-    if (instance !== "") await cli("alice", ["pool", "remove", instance, "--force", "-y"]);
-    for (const id of containersWithLabel(`dstack.instance=${instance}`)) tryDocker(["rm", "-f", id]);
+    // Every instance of the team's pools, whoever made it (the records are shared).
+    const listed = await cli("alice", ["pool", "ps", "--json"]);
+    const names =
+      listed.code === 0
+        ? (JSON.parse(listed.stdout) as { instances: { name: string }[] }).instances.map((i) => i.name)
+        : [];
+    for (const name of new Set([instance, ...names].filter((n) => n !== "")))
+      await cli("alice", ["pool", "remove", name, "--force", "-y"]);
+    for (const name of new Set([instance, ...names]))
+      for (const id of containersWithLabel(`dstack.instance=${name}`)) tryDocker(["rm", "-f", id]);
     for (const u of users)
       try {
         process.kill(Number(readFileSync(reaperPidFile(homes[u]), "utf8").trim()), "SIGTERM");
@@ -186,6 +194,36 @@ describe.each(BACKENDS)("a team sharing $label (local backend)", (backend) => {
     const [after] = await psOf("alice", "-a");
     expect(after).toMatchObject({ name: RUN, status: "stopped" });
   }, 120_000);
+
+  it("alice and bob applying to the same pool at once: both run, one on the idle instance, nothing lost", async () => {
+    for (const u of ["alice", "bob"] as const)
+      writeFileSync(
+        join(repo, "cfg", `${u}.dstack.yml`),
+        `type: task\nname: ${RUN}-${u}\ncommands: [sleep 600]\nbackends: [local]\nidle_duration: 30m\n`,
+      );
+    const [a, b] = await Promise.all(
+      (["alice", "bob"] as const).map((u) => cli(u, ["apply", "-f", `cfg/${u}.dstack.yml`, "-y", "-d"])),
+    );
+    expect(a?.code, a?.out).toBe(0);
+    expect(b?.code, b?.out).toBe(0);
+    // Neither update of the shared pool's stack touched the other's instance (its user data keeps its
+    // creator's key and folder).
+    expect(`${a?.out ?? ""}${b?.out ?? ""}`).not.toContain("replace");
+    const runs = await psOf("carol");
+    const mine = runs.filter((r) => r.name.startsWith(`${RUN}-`));
+    expect(mine.map((r) => [r.name, r.status, r.owner?.user]).sort()).toEqual([
+      [`${RUN}-alice`, "running", "alice"],
+      [`${RUN}-bob`, "running", "bob"],
+    ]);
+    // Two instances, one each: the earlier one reused by one of them, a new one for the other.
+    expect(new Set(mine.map((r) => r.instance)).size).toBe(2);
+    expect(mine.map((r) => r.instance)).toContain(instance);
+    const pool = await cli("carol", ["pool", "ps", "--json"]);
+    const instances = (JSON.parse(pool.stdout) as { instances: { name: string }[] }).instances.map(
+      (i) => i.name,
+    );
+    expect(instances.sort()).toEqual(mine.map((r) => r.instance).sort());
+  }, 300_000);
 
   it("the state passphrase appears in no record and no object of the shared backend", async () => {
     const hits = [...(await backend.records()).entries()].filter(([, text]) => text.includes(PASSPHRASE));

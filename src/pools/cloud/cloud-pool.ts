@@ -4,6 +4,7 @@
 import { refreshedIds, type StackTarget } from "../../engine/stack-runner.js";
 import { connectSsh } from "../../ssh/connect.js";
 import { instanceSpecFor } from "../../stacks/pool-from-spec.js";
+import { currentOwner } from "../../home/owner.js";
 import {
   POOL_SPEC_VERSION,
   type CloudBackend,
@@ -100,7 +101,12 @@ export function cloudPoolSpec(
     network: settings.network,
     // Runs' ports travel through SSH forwards: only sshd faces the world.
     ports: [],
-    ssh_public_keys: [...settings.sshPublicKeys],
+    // Pool-wide (AWS's key pair): the keys its existing instances were made with, so that a teammate's
+    // update of a shared pool changes nothing of theirs; each instance's user data has its own.
+    ssh_public_keys: [
+      ...(instances.find((i) => i.spec?.ssh_public_keys !== undefined)?.spec?.ssh_public_keys ??
+        settings.sshPublicKeys),
+    ],
     instances: instances.flatMap((i) => (i.spec === undefined ? [] : [i.spec])),
     volumes: attachedVolumes(instances),
   };
@@ -164,7 +170,9 @@ function cloudAdapter(
             volumes.map((v) => v.name),
           ),
           idle_duration_s: instance.idle_duration === "off" ? null : instance.idle_duration,
+          ssh_public_keys: [...settings.sshPublicKeys],
         },
+        owner: currentOwner(),
         ...(volumes.length === 0 ? {} : { attached_volumes: [...volumes] }),
       };
     },

@@ -11,6 +11,7 @@ import { packageRoot } from "../../package-root.js";
 import type { FaultInputs } from "../../stacks/local/faults.js";
 import { instanceRunning } from "../../stacks/local/instance-ops.js";
 import { localPoolProgram } from "../../stacks/local/program.js";
+import { currentOwner } from "../../home/owner.js";
 import type { PoolInstance } from "../pool-store.js";
 import { StackPool, type EngineContext, type OutputAddress, type PoolAdapter } from "../stack-pool.js";
 
@@ -42,7 +43,10 @@ export function localPoolTarget(
   home: string,
   engine: EngineContext,
   settings: LocalPoolSettings,
-  instances: readonly Pick<PoolInstance, "name" | "zone" | "created_idle_duration">[],
+  instances: readonly Pick<
+    PoolInstance,
+    "name" | "zone" | "created_idle_duration" | "ssh_public_keys" | "local_root"
+  >[],
 ): StackTarget {
   return {
     project: "dstack",
@@ -56,6 +60,9 @@ export function localPoolTarget(
         ...(i.created_idle_duration === undefined
           ? {}
           : { idle_duration_s: i.created_idle_duration === "off" ? null : i.created_idle_duration }),
+        // As created: a teammate updating the shared pool's stack must not change a byte of it.
+        ...(i.ssh_public_keys === undefined ? {} : { ssh_authorized_keys: i.ssh_public_keys }),
+        ...(i.local_root === undefined ? {} : { root: i.local_root }),
       })),
       image: settings.image,
       root: localInstancesDir(home),
@@ -84,8 +91,12 @@ function localAdapter(home: string, engine: EngineContext, settings: LocalPoolSe
         user: "root",
         zone: i.zone ?? null,
       })),
-    // The local program needs nothing beyond the name and zone.
-    details: () => ({}),
+    // What belongs to the creator, recorded so every later update of the stack keeps it.
+    details: () => ({
+      ssh_public_keys: [settings.publicKey],
+      local_root: localInstancesDir(home),
+      owner: currentOwner(),
+    }),
     missing: (instances) =>
       Promise.resolve(instances.filter((i) => !instanceRunning(i.name)).map((i) => i.name)),
   };

@@ -6,11 +6,16 @@ import { UserError } from "../../errors.js";
 import { AWS_USER_DATA_LIMIT, gzipBase64 } from "../../templates/user-data.js";
 import type { BuildContext } from "../backend.js";
 import { cloudUserData } from "../cloud-user-data.js";
-import type { PoolInstanceSpec, PoolSpec } from "../pool-spec.js";
+import { instanceKeys, type PoolInstanceSpec, type PoolSpec } from "../pool-spec.js";
 
 export function awsUserData(spec: PoolSpec, instance: PoolInstanceSpec, ctx: BuildContext): string {
   const encoded = gzipBase64(
-    cloudUserData(ctx.agentSource, instance.name, spec.ssh_public_keys, instance.idle_duration_s ?? null),
+    cloudUserData(
+      ctx.agentSource,
+      instance.name,
+      instanceKeys(spec, instance),
+      instance.idle_duration_s ?? null,
+    ),
   );
   const raw = Buffer.byteLength(encoded, "base64");
   // Fail while building the program, with sizes, rather than at RunInstances with a bare 400.

@@ -6,7 +6,7 @@ import * as compute from "@pulumi/azure-native/compute/index.js";
 import * as network from "@pulumi/azure-native/network/index.js";
 import type * as pulumi from "@pulumi/pulumi";
 import type { BuildContext } from "../backend.js";
-import type { PoolInstanceSpec, PoolOutputs, PoolSpec } from "../pool-spec.js";
+import { instanceKeys, type PoolInstanceSpec, type PoolOutputs, type PoolSpec } from "../pool-spec.js";
 import { azureCustomData } from "./custom-data.js";
 import { azureName } from "./names.js";
 import { placed, type PoolScope } from "./scope.js";
@@ -74,8 +74,8 @@ export function poolInstance(
       storageProfile: storageProfile(azureName(spec, `${instance.name}-os`), instance, volumeDiskIds),
       osProfile: osProfile(
         name,
-        spec.ssh_public_keys,
-        azureCustomData(ctx, instance.name, spec.ssh_public_keys, instance.idle_duration_s ?? null),
+        instanceKeys(spec, instance),
+        azureCustomData(ctx, instance.name, instanceKeys(spec, instance), instance.idle_duration_s ?? null),
       ),
       networkProfile: { networkInterfaces: [{ id: nic.id, primary: true, deleteOption: "Delete" }] },
       ...pricing(instance),

@@ -13,9 +13,10 @@ export function instanceMetadata(
   instanceName: string,
   agentSource: string,
   idleDurationS: number | null = null,
+  keys: readonly string[] = spec.ssh_public_keys,
 ): Record<string, string> {
   // cloudUserData refuses anything that is not an OpenSSH public key, so no private key gets this far.
-  const userData = cloudUserData(agentSource, instanceName, spec.ssh_public_keys, idleDurationS);
+  const userData = cloudUserData(agentSource, instanceName, keys, idleDurationS);
   const size = Buffer.byteLength(userData, "utf8");
   if (size > GCP_METADATA_VALUE_LIMIT) {
     throw new UserError(
@@ -25,8 +26,8 @@ export function instanceMetadata(
     );
   }
   const metadata: Record<string, string> = { "user-data": userData };
-  if (spec.ssh_public_keys.length > 0) {
-    metadata["ssh-keys"] = spec.ssh_public_keys.map((key) => `root:${key}`).join("\n");
+  if (keys.length > 0) {
+    metadata["ssh-keys"] = keys.map((key) => `root:${key}`).join("\n");
   }
   return metadata;
 }

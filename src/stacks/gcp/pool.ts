@@ -4,7 +4,7 @@
 // spec, which keeps previews exact and lets a fake provider stand in for GCP in tests.
 import * as pulumi from "@pulumi/pulumi";
 import type { PoolBuilder } from "../backend.js";
-import type { PoolOutputs } from "../pool-spec.js";
+import { instanceKeys, type PoolOutputs } from "../pool-spec.js";
 import { GcpPoolComponent } from "./component.js";
 import type { GcpPoolContext } from "./context.js";
 import { poolFirewall } from "./firewall.js";
@@ -22,7 +22,7 @@ export const gcpPool: PoolBuilder = (spec, { agentSource }) => {
   const metadata = new Map(
     spec.instances.map((i) => [
       i.name,
-      instanceMetadata(spec, i.name, agentSource, i.idle_duration_s ?? null),
+      instanceMetadata(spec, i.name, agentSource, i.idle_duration_s ?? null, instanceKeys(spec, i)),
     ]),
   );
   const component = new GcpPoolComponent(spec.pool);

@@ -6,24 +6,32 @@ import { instanceDirs } from "./instance-ops.js";
 import { LocalInstance } from "./instance-resource.js";
 import type { LocalPoolInput } from "./program.js";
 
-export function userDataFor(input: LocalPoolInput, name: string, idleDurationS?: number | null): string {
-  const agentConfig = localAgentConfig(name, instanceDirs(input.root, name).data, idleDurationS);
+export function userDataFor(
+  input: LocalPoolInput,
+  name: string,
+  idleDurationS?: number | null,
+  own: { keys?: readonly string[]; root?: string } = {},
+): string {
+  const agentConfig = localAgentConfig(name, instanceDirs(own.root ?? input.root, name).data, idleDurationS);
   return renderUserData({
     agentSource: input.agentSource,
     agentConfig,
-    sshAuthorizedKeys: input.sshAuthorizedKeys,
+    sshAuthorizedKeys: own.keys ?? input.sshAuthorizedKeys,
     instanceName: name,
   });
 }
 
 export function localInstances(input: LocalPoolInput): Record<string, unknown> {
   const instances = input.instances.map(
-    ({ name, zone, idle_duration_s }) =>
+    ({ name, zone, idle_duration_s, ssh_authorized_keys, root }) =>
       new LocalInstance(name, {
         name,
         image: input.image,
-        userData: userDataFor(input, name, idle_duration_s),
-        root: input.root,
+        userData: userDataFor(input, name, idle_duration_s, {
+          ...(ssh_authorized_keys === undefined ? {} : { keys: ssh_authorized_keys }),
+          ...(root === undefined ? {} : { root }),
+        }),
+        root: root ?? input.root,
         bootTimeout: input.bootTimeout ?? 120,
         opsScript: input.opsScript,
         ...(zone === null || zone === undefined ? {} : { zone }),

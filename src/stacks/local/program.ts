@@ -11,6 +11,9 @@ export interface LocalPoolMember {
   zone?: string | null;
   /** Its idle_duration as created, for its agent's self-stop backstop (absent: none, as before). */
   idle_duration_s?: number | null;
+  /** The keys and folder it was created with (its creator's); absent: the pool's. */
+  ssh_authorized_keys?: readonly string[];
+  root?: string;
 }
 
 export interface LocalPoolInput {
