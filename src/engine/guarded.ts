@@ -113,6 +113,23 @@ export async function engineErrorOf(
       `stack ${target.project}/${target.stack} already exists`,
       failure,
     );
+  if (target.backend.kind === "cloud" && /\bUnauthorized\b|problem logging in/.test(failure.raw))
+    return new EngineError(
+      "failed",
+      `the Pulumi service at ${target.backend.url} refused the access token (the ${target.stack} ${OPERATION_NOUN[operation]} did not start; nothing was changed)`,
+      failure,
+      "set PULUMI_ACCESS_TOKEN to a valid token for that service (or `pulumi login URL`), then run the command again",
+    );
+  if (
+    target.backend.kind === "cloud" &&
+    /dial tcp|connection refused|no such host|i\/o timeout/.test(failure.raw)
+  )
+    return new EngineError(
+      "failed",
+      `no Pulumi service answers at ${target.backend.url} (the ${target.stack} ${OPERATION_NOUN[operation]} did not start; nothing was changed)`,
+      failure,
+      "check the backend URL (DSTACK_BACKEND_URL or `state: {backend}` in ~/.dstack/config.yml) and that the service is up",
+    );
   return new EngineError(
     "failed",
     `the Pulumi ${OPERATION_NOUN[operation]} of ${target.stack} failed`,

@@ -26,7 +26,8 @@ export interface BackendInput {
 function kindOf(url: string): StateBackend["kind"] {
   if (url.startsWith("file://")) return "file";
   if (url.startsWith("s3://")) return "s3";
-  if (url.startsWith("https://")) return "cloud";
+  // Pulumi Cloud, or a self-hosted Pulumi service (http:// on a private network).
+  if (url.startsWith("https://") || url.startsWith("http://")) return "cloud";
   return "other";
 }
 

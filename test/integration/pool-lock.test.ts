@@ -56,7 +56,7 @@ describe("concurrent applies on one pool", () => {
       ["right", "running"],
     ]);
     expect(new Set(runs.map((r) => r.instance)).size).toBe(2);
-    expect(existsSync(join(home, ".dstack", "pools", "local.lock"))).toBe(false);
+    expect(existsSync(join(home, ".dstack", "locks", "pool-local.lock"))).toBe(false);
 
     for (const name of ["left", "right"])
       expect(cliSync(["stop", name, "-y"], { cwd: repo, env }).code).toBe(0);

@@ -11,8 +11,8 @@ import { until } from "../../until.js";
 
 function homeWithLockHeldBy(pid: number): { home: string; lock: string } {
   const home = mkdtempSync(join(tmpdir(), "dstack-pool-lock-"));
-  mkdirSync(join(home, ".dstack", "pools"), { recursive: true });
-  const lock = join(home, ".dstack", "pools", "local.lock");
+  mkdirSync(join(home, ".dstack", "locks"), { recursive: true });
+  const lock = join(home, ".dstack", "locks", "pool-local.lock");
   writeFileSync(lock, JSON.stringify(stampOf(pid)));
   return { home, lock };
 }
@@ -76,7 +76,7 @@ describe("withPoolLock", () => {
 
   it("nested use in one process does not wait for itself; the lock goes with the outermost", async () => {
     const home = mkdtempSync(join(tmpdir(), "dstack-pool-lock-"));
-    const lock = join(home, ".dstack", "pools", "local.lock");
+    const lock = join(home, ".dstack", "locks", "pool-local.lock");
     const inner = await withPoolLock(home, "local", async () => {
       expect(existsSync(lock)).toBe(true);
       const value = await withPoolLock(home, "local", () => Promise.resolve("inner"));
@@ -92,6 +92,6 @@ describe("withPoolLock", () => {
     await expect(withPoolLock(home, "local", () => Promise.reject(new Error("boom")))).rejects.toThrow(
       "boom",
     );
-    expect(existsSync(join(home, ".dstack", "pools", "local.lock"))).toBe(false);
+    expect(existsSync(join(home, ".dstack", "locks", "pool-local.lock"))).toBe(false);
   });
 });
