@@ -9,6 +9,7 @@ export function pendingJson(p: PendingRun, now = Date.now()): Record<string, unk
     name: p.name,
     type: p.type,
     backend: p.backend,
+    owner: p.owner ?? null,
     region: null,
     zone: null,
     instance: null,

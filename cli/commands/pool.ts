@@ -2,6 +2,7 @@
 // the named pools (default-pool, the created ones, one per fleet) and their instances, an instance added
 // in advance, and the removal of one through its stack (refused while its agent reports an active run,
 // unless --force).
+import { sharedRecords } from "../../src/home/members.js";
 import { closest } from "../../src/compiler/suggest.js";
 import { formatDuration } from "../../src/compiler/grammar/units.js";
 import { UserError, usageError } from "../../src/errors.js";
@@ -154,8 +155,11 @@ function psOnce(ctx: CommandContext, values: Values): number {
     return 0;
   }
   const now = Date.now();
+  // On a shared backend, whose each instance is.
+  const owners = sharedRecords(ctx.home);
   const table = rows.map((r) => [
     r.name,
+    ...(owners ? [r.owner ?? "-"] : []),
     r.pool,
     r.backend,
     r.zone === null ? r.region : `${r.region}/${r.zone}`,
@@ -169,6 +173,7 @@ function psOnce(ctx: CommandContext, values: Values): number {
   ]);
   const head = [
     "INSTANCE",
+    ...(owners ? ["OWNER"] : []),
     "POOL",
     "BACKEND",
     "REGION",

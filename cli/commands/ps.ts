@@ -79,7 +79,7 @@ export async function run(ctx: CommandContext, values: Values): Promise<number> 
       ],
       ...pending.map(({ pending: p, status }) => [
         p.name,
-        ...(owners ? ["-"] : []),
+        ...(owners ? [p.owner?.user ?? "-"] : []),
         p.backend,
         ...(verbose ? ["-", "-", "-", "-", "-"] : []),
         p.resources,

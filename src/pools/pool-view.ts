@@ -63,6 +63,8 @@ export interface InstanceRow {
   runs: string[];
   idle_duration: number | "off";
   created_at: string;
+  /** Who created it (null in records written before shared backends). */
+  owner: string | null;
 }
 
 export function instanceRows(pools: readonly PoolRecord[], now: number): InstanceRow[] {
@@ -86,6 +88,7 @@ export function instanceRows(pools: readonly PoolRecord[], now: number): Instanc
         runs: i.active_runs ?? [],
         idle_duration: i.idle_duration,
         created_at: i.created_at,
+        owner: i.owner?.user ?? null,
       };
     }),
   );

@@ -3,6 +3,7 @@
 // needs to carry on the same loop (next pass, attempts so far, when to try next, the deadline from
 // submission), then the process is started through the injected `start`, and its stamp recorded: the
 // process waits for that stamp before it begins, so the record is complete when it reads it.
+import { currentOwner } from "../home/owner.js";
 import type { ProcessStamp } from "../process-identity.js";
 import type { ApplyContext } from "./apply-context.js";
 import { provisionLogFile } from "../home/paths.js";
@@ -44,6 +45,7 @@ export function handOffRetrying(input: HandOffInput): PendingRun {
     backend_url: ctx.pools.ctx.engine.backend.url,
     log_file: provisionLogFile(home, input.name),
     spec: ctx.redacted,
+    owner: currentOwner(),
   };
   writePending(home, pending);
   let stamp: ProcessStamp;

@@ -72,6 +72,8 @@ export function resubmissionRecord(
     spec: run.spec,
     resubmissions: (run.resubmissions ?? 0) + 1,
     resubmitted_after: "interruption",
+    // Still the submitter's run, whichever teammate's reaper resubmits it.
+    ...(run.owner === undefined ? {} : { owner: run.owner }),
   };
 }
 

@@ -2,6 +2,7 @@
 // (~/.dstack/pending/NAME.json) rather than among them, because it has no instance, no ports and no
 // agent to ask yet. The background process retrying it owns the record and keeps it current; once the
 // run is submitted, the record is replaced by an ordinary run record. One record store kind.
+import { ownerSchema } from "../home/owner.js";
 import { z } from "zod";
 import { recordStore } from "../home/record-stores.js";
 import { appliedSpec, isoTime, processStampSchema } from "../home/record-fields.js";
@@ -31,6 +32,8 @@ const pendingRun = z.object({
   instance: z.string(),
   resources: z.string(),
   submitted_at: isoTime,
+  /** Who submitted it (absent in records written before shared backends). */
+  owner: ownerSchema.optional(),
   /** retry.duration counts from submission: no pass starts after this (ISO). */
   retry_until: isoTime,
   config_file: z.string(),

@@ -154,6 +154,7 @@ export async function resumeApply(input: ResumeInput): Promise<{ run: RunRecord;
     const submitted = await submitRun({
       ctx,
       name: pending.name,
+      ...(pending.owner === undefined ? {} : { owner: pending.owner }),
       address: provisioned.value,
       placed: provisioned.attempt.offer,
       created: recorded === undefined,

@@ -17,7 +17,7 @@ import { cancelled } from "../provisioning/cancelled.js";
 import { throwRunFailure, waitStarted } from "./run-start.js";
 import { writeRun, type RunRecord } from "./store.js";
 import { shareWithTeam } from "./team-keys.js";
-import { currentOwner } from "../home/owner.js";
+import { currentOwner, type Owner } from "../home/owner.js";
 import { runVolumeName, volumeDevices } from "../volumes/run-volumes.js";
 
 export interface SubmitInput {
@@ -42,6 +42,8 @@ export interface SubmitInput {
   signal?: AbortSignal;
   /** A resubmission (after an interruption or an error): the count the new run record keeps. */
   resubmissions?: number;
+  /** Whose run it is (a resubmission keeps its submitter's); default: this user. */
+  owner?: Owner;
   /** What the resubmission follows. */
   resubmittedAfter?: "interruption" | "error";
   /** An error resubmission: the first submission, which retry.duration counts from. */
@@ -132,7 +134,7 @@ export async function submitRun(input: SubmitInput): Promise<{ run: RunRecord; v
       ...(input.resubmissions === undefined ? {} : { resubmissions: input.resubmissions }),
       ...(input.resubmittedAfter === undefined ? {} : { resubmitted_after: input.resubmittedAfter }),
       ...(input.firstSubmittedAt === undefined ? {} : { first_submitted_at: input.firstSubmittedAt }),
-      owner: currentOwner(),
+      owner: input.owner ?? currentOwner(),
     };
     writeRun(home, run);
     const pooled = readPool(home, address.pool).instances.find((i) => i.name === address.name);

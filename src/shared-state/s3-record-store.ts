@@ -11,6 +11,15 @@ import { s3Call } from "./sync-bridge.js";
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const UPDATE_TRIES = 20;
 
+/**
+ * Listings of a folder, kept briefly: one command lists the same folder several times (recovery, the
+ * reaper check, the table), each a LIST and a GET per record. A listing is dropped when this process
+ * writes to the folder, and after LISTING_TTL_MS. Reads of one record (`get`, and `update`'s read, which
+ * decisions under a lock rely on) always ask the bucket.
+ */
+const LISTING_TTL_MS = 2000;
+const listings = new Map<string, { at: number; objects: { key: string; body: string }[] }>();
+
 export class S3RecordStore<T> implements RecordStore<T> {
   constructor(
     private readonly kind: RecordKind<T>,
@@ -40,13 +49,24 @@ export class S3RecordStore<T> implements RecordStore<T> {
     return this.read(key)?.record;
   }
 
-  list(): RecordListing<T> {
+  private get listingKey(): string {
+    return `${this.location.endpoint}/${this.location.bucket}/${this.location.prefix}${this.folder}/`;
+  }
+
+  private objects(): { key: string; body: string }[] {
+    const cached = listings.get(this.listingKey);
+    if (cached !== undefined && Date.now() - cached.at < LISTING_TTL_MS) return cached.objects;
     const prefix = `${this.location.prefix}${this.folder}/`;
     const reply = s3Call(this.location, { op: "getAll", prefix });
     if (reply.kind === "error") throw s3Error(this.location, reply, `listing ${this.where(prefix)}`);
     if (reply.kind !== "objects") throw new Error(`internal: unexpected S3 reply ${reply.kind}`);
+    listings.set(this.listingKey, { at: Date.now(), objects: reply.objects });
+    return reply.objects;
+  }
+
+  list(): RecordListing<T> {
     const listing: RecordListing<T> = { records: [], unreadable: [] };
-    for (const object of reply.objects) {
+    for (const object of this.objects()) {
       if (!object.key.endsWith(".json")) continue;
       try {
         listing.records.push(decodeRecord(this.kind, object.body, this.where(object.key)));
@@ -60,12 +80,14 @@ export class S3RecordStore<T> implements RecordStore<T> {
   }
 
   put(record: T): void {
+    listings.delete(this.listingKey);
     const objectKey = this.objectKey(this.kind.key(record));
     const reply = s3Call(this.location, { op: "put", key: objectKey, body: encodeRecord(this.kind, record) });
     if (reply.kind === "error") throw s3Error(this.location, reply, `writing ${this.where(objectKey)}`);
   }
 
   remove(key: string): void {
+    listings.delete(this.listingKey);
     const objectKey = this.objectKey(key);
     const reply = s3Call(this.location, { op: "delete", key: objectKey });
     if (reply.kind === "error") throw s3Error(this.location, reply, `deleting ${this.where(objectKey)}`);
@@ -79,6 +101,7 @@ export class S3RecordStore<T> implements RecordStore<T> {
       const next = change(current.record);
       if (next === undefined) return current.record;
       if (this.kind.key(next) !== key) throw new Error(`an update may not rename ${this.kind.noun} ${key}`);
+      listings.delete(this.listingKey);
       const reply = s3Call(this.location, {
         op: "put",
         key: objectKey,

@@ -59,7 +59,8 @@ export async function connectSsh(target: SshTarget, attempts = 10, delayMs = 500
       if ((error as { level?: string }).level === "client-authentication")
         throw new SshKeyRefused(`${target.username}@${target.host}:${target.port}`);
       last = error;
-      await new Promise((r) => setTimeout(r, delayMs));
+      // No pause after the last try: a probe of one that is gone (ps) answers at once.
+      if (i + 1 < attempts) await new Promise((r) => setTimeout(r, delayMs));
     }
   }
   throw new Error(

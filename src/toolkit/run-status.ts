@@ -105,6 +105,7 @@ export async function runStatuses(
       ({ view, unanswered: u }) => options.all || u === "no-access" || (view !== undefined && isActive(view)),
     );
   const pending = pendings
+    .filter((p) => options.mine !== true || isMine(p.owner, me))
     .map((p) => ({ pending: p, status: pendingStatusOf(p, now) }))
     .filter(({ status }) => options.all || status.status === "pending");
   return { pending, runs };
