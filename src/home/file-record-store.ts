@@ -5,7 +5,13 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic-file.js";
 import { decodeRecord, encodeRecord } from "./record-codec.js";
-import { RecordError, type RecordKind, type RecordListing, type RecordStore } from "./record-store.js";
+import {
+  collectListing,
+  RecordError,
+  type RecordKind,
+  type RecordListing,
+  type RecordStore,
+} from "./record-store.js";
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -48,19 +54,11 @@ export class FileRecordStore<T> implements RecordStore<T> {
     } catch {
       return { records: [], unreadable: [] };
     }
-    const listing: RecordListing<T> = { records: [], unreadable: [] };
-    for (const name of names) {
-      try {
-        // A file of another name (not a key dstack writes) is read too, and reported if it is no record.
-        const record = this.read(join(this.dir, name));
-        if (record !== undefined) listing.records.push(record); // else removed meanwhile
-      } catch (error) {
-        if (!(error instanceof RecordError)) throw error;
-        listing.unreadable.push(error);
-      }
-    }
-    listing.records.sort(this.kind.order);
-    return listing;
+    // A file of another name (not a key dstack writes) is read too, and reported if it is no record.
+    return collectListing(
+      this.kind,
+      names.map((name) => () => this.read(join(this.dir, name))),
+    );
   }
 
   put(record: T): void {

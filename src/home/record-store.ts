@@ -67,6 +67,28 @@ export class RecordError extends UserError {
 }
 
 /**
+ * A listing from one read per record (a read returns undefined for a record removed meanwhile): the
+ * records in the kind's order, and an error for each one that could not be read (it is skipped).
+ */
+export function collectListing<T>(
+  kind: RecordKind<T>,
+  reads: Iterable<() => T | undefined>,
+): RecordListing<T> {
+  const listing: RecordListing<T> = { records: [], unreadable: [] };
+  for (const read of reads) {
+    try {
+      const record = read();
+      if (record !== undefined) listing.records.push(record);
+    } catch (error) {
+      if (!(error instanceof RecordError)) throw error;
+      listing.unreadable.push(error);
+    }
+  }
+  listing.records.sort(kind.order);
+  return listing;
+}
+
+/**
  * What `read` returns, or `fallback` when the record exists but cannot be read: for passes over many
  * records (the reaper's), where one damaged record must not stop the others. `ps` names such records.
  */

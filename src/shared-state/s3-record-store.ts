@@ -3,7 +3,13 @@
 // is a conditional write (If-Match on the ETag it read), retried from a fresh read when another writer
 // got there first, so two teammates changing one record never lose either change.
 import { decodeRecord, encodeRecord } from "../home/record-codec.js";
-import { RecordError, type RecordKind, type RecordListing, type RecordStore } from "../home/record-store.js";
+import {
+  collectListing,
+  RecordError,
+  type RecordKind,
+  type RecordListing,
+  type RecordStore,
+} from "../home/record-store.js";
 import type { S3Location } from "./s3-location.js";
 import { s3Error } from "./s3-errors.js";
 import { s3Call } from "./sync-bridge.js";
@@ -65,18 +71,12 @@ export class S3RecordStore<T> implements RecordStore<T> {
   }
 
   list(): RecordListing<T> {
-    const listing: RecordListing<T> = { records: [], unreadable: [] };
-    for (const object of this.objects()) {
-      if (!object.key.endsWith(".json")) continue;
-      try {
-        listing.records.push(decodeRecord(this.kind, object.body, this.where(object.key)));
-      } catch (error) {
-        if (!(error instanceof RecordError)) throw error;
-        listing.unreadable.push(error);
-      }
-    }
-    listing.records.sort(this.kind.order);
-    return listing;
+    return collectListing(
+      this.kind,
+      this.objects()
+        .filter((o) => o.key.endsWith(".json"))
+        .map((o) => () => decodeRecord(this.kind, o.body, this.where(o.key))),
+    );
   }
 
   put(record: T): void {

@@ -2,19 +2,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PulumiService } from "./server.js";
-import { ALICE, call, startTestService, tempDataDir } from "./test-client.js";
+import { ALICE, call, serviceForFile } from "./test-client.js";
 import { DEFAULT_USERS, parseTokenList, parseUsersFile, usersFromEnv } from "./users.js";
 
 let service: PulumiService;
-const dataDir = tempDataDir();
-beforeAll(async () => {
-  service = await startTestService(dataDir);
-});
-afterAll(async () => {
-  await service.close();
-  rmSync(dataDir, { recursive: true, force: true });
+serviceForFile((s) => {
+  service = s;
 });
 
 const UNAUTHORIZED = { code: 401, message: "Unauthorized: No credentials provided or are invalid." };

@@ -1,26 +1,12 @@
 // Stacks: create/get/list with filters, organizations as the boundary of what a token sees, tags, rename,
 // and delete refusing a stack with resources (the exact text the client turns into its own message).
-import { rmSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PulumiService } from "./server.js";
-import {
-  BOB,
-  call,
-  createStack,
-  deploymentWith,
-  startTestService,
-  startUpdate,
-  tempDataDir,
-} from "./test-client.js";
+import { BOB, call, createStack, deploymentWith, serviceForFile, startUpdate } from "./test-client.js";
 
 let service: PulumiService;
-const dataDir = tempDataDir();
-beforeAll(async () => {
-  service = await startTestService(dataDir);
-});
-afterAll(async () => {
-  await service.close();
-  rmSync(dataDir, { recursive: true, force: true });
+serviceForFile((s) => {
+  service = s;
 });
 
 interface Summary {

@@ -1,10 +1,11 @@
 // For the fixture's own tests: a server on port 0 over a temporary folder, and raw HTTP calls to it with
 // either kind of credentials, optionally gzipped as the Pulumi client sends large bodies.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { startPulumiService, type PulumiService, type PulumiServiceOptions } from "./server.js";
+import { afterAll, beforeAll } from "vitest";
 import { DEFAULT_USERS } from "./users.js";
 
 export const ALICE = { name: "alice", token: "tok-alice", orgs: ["acme"] };
@@ -19,6 +20,27 @@ export async function startTestService(
   options: Partial<PulumiServiceOptions> = {},
 ): Promise<PulumiService> {
   return startPulumiService({ dataDir, users: [ALICE, BOB, ...DEFAULT_USERS], ...options });
+}
+
+/**
+ * One service for a whole test file, on a temporary data folder removed afterwards: `started` gets it
+ * (to keep it, and to seed stacks). Returns the data folder.
+ */
+export function serviceForFile(
+  started: (service: PulumiService) => void | Promise<void>,
+  options: Partial<PulumiServiceOptions> = {},
+): string {
+  const dataDir = tempDataDir();
+  let service: PulumiService | undefined;
+  beforeAll(async () => {
+    service = await startTestService(dataDir, options);
+    await started(service);
+  });
+  afterAll(async () => {
+    await service?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  return dataDir;
 }
 
 export interface CallOptions {

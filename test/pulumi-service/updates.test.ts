@@ -1,29 +1,19 @@
 // Updates: the lock (409 with the text the Automation API maps to ConcurrentUpdateError), leases (wrong
 // token, expiry, renewal), checkpoints into the current state, engine events into history, completion,
 // `pulumi cancel`, previews outside history, imports as versions.
-import { rmSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PulumiService } from "./server.js";
-import {
-  call,
-  createStack,
-  deploymentWith,
-  startTestService,
-  startUpdate,
-  tempDataDir,
-} from "./test-client.js";
+import { call, createStack, deploymentWith, serviceForFile, startUpdate } from "./test-client.js";
 
 // The server's clock, moved by tests that need a lease to expire without waiting for it.
 let clock = Date.now();
 let service: PulumiService;
-const dataDir = tempDataDir();
-beforeAll(async () => {
-  service = await startTestService(dataDir, { now: () => clock, maxLeaseSeconds: 60 });
-});
-afterAll(async () => {
-  await service.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+serviceForFile(
+  (s) => {
+    service = s;
+  },
+  { now: () => clock, maxLeaseSeconds: 60 },
+);
 
 const IN_PROGRESS = { code: 409, message: "Conflict: Another update is currently in progress." };
 
