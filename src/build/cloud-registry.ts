@@ -10,11 +10,7 @@ import { POOL_PROJECT } from "../pools/cloud/cloud-pool.js";
 import type { EngineContext } from "../pools/stack-pool.js";
 import type { CloudBackend, NetworkSettings } from "../stacks/pool-spec.js";
 import { cloudRegistryProgram } from "../stacks/registry/program.js";
-import {
-  REGISTRY_SPEC_VERSION,
-  registryProjectName,
-  type RegistrySpec,
-} from "../stacks/registry/registry-spec.js";
+import { registryProjectName, registrySpecOf, type RegistrySpec } from "../stacks/registry/registry-spec.js";
 import { readRegistry, writeRegistry, type RegistryRecord } from "./registry-store.js";
 
 export interface RegistryPlace {
@@ -30,20 +26,8 @@ export interface CloudRegistryInput {
   signal?: AbortSignal;
 }
 
-function specOf(place: RegistryPlace): RegistrySpec {
-  const { project, subscription_id, resource_group } = place.network;
-  return {
-    registry_spec_version: REGISTRY_SPEC_VERSION,
-    project: POOL_PROJECT,
-    backend: place.backend,
-    region: place.region,
-    network: {
-      ...(project === undefined ? {} : { project }),
-      ...(subscription_id === undefined ? {} : { subscription_id }),
-      ...(resource_group === undefined ? {} : { resource_group }),
-    },
-  };
-}
+const specOf = (place: RegistryPlace): RegistrySpec =>
+  registrySpecOf(POOL_PROJECT, place.backend, place.region, place.network);
 
 function registryTarget(place: RegistryPlace, engine: EngineContext): StackTarget {
   const spec = specOf(place);

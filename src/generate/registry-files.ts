@@ -4,29 +4,14 @@
 // `pulumi destroy` must never delete. The pool's stack reads its identity through a stack reference.
 import type { PoolSpec } from "../stacks/pool-spec.js";
 import { awsInstanceProfileName, imagePath } from "../stacks/registry/names.js";
-import {
-  REGISTRY_SPEC_VERSION,
-  registryProjectName,
-  type RegistrySpec,
-} from "../stacks/registry/registry-spec.js";
+import { registryProjectName, registrySpecOf, type RegistrySpec } from "../stacks/registry/registry-spec.js";
 
 export const REGISTRY_DIR = "registry";
 export const REGISTRY_SPEC_FILE = "dstack-registry.json";
 
 /** The registry of the pool's dstack project, on the pool's cloud and in its region. */
 export function registrySpecFor(pool: PoolSpec): RegistrySpec {
-  const { project, subscription_id, resource_group } = pool.network;
-  return {
-    registry_spec_version: REGISTRY_SPEC_VERSION,
-    project: pool.project,
-    backend: pool.backend,
-    region: pool.region,
-    network: {
-      ...(project === undefined ? {} : { project }),
-      ...(subscription_id === undefined ? {} : { subscription_id }),
-      ...(resource_group === undefined ? {} : { resource_group }),
-    },
-  };
+  return registrySpecOf(pool.project, pool.backend, pool.region, pool.network);
 }
 
 /** The pool's `dstack:registryStack` setting: the registry project's stack of the same name. */

@@ -41,6 +41,27 @@ export interface RegistryOutputs {
   instance_identity: RegistryIdentity;
 }
 
+/** The registry of a dstack project in one backend and region; of the network, only the account settings. */
+export function registrySpecOf(
+  project: string,
+  backend: CloudBackend,
+  region: string,
+  network: NetworkSettings,
+): RegistrySpec {
+  const { project: gcpProject, subscription_id, resource_group } = network;
+  return {
+    registry_spec_version: REGISTRY_SPEC_VERSION,
+    project,
+    backend,
+    region,
+    network: {
+      ...(gcpProject === undefined ? {} : { project: gcpProject }),
+      ...(subscription_id === undefined ? {} : { subscription_id }),
+      ...(resource_group === undefined ? {} : { resource_group }),
+    },
+  };
+}
+
 /** The Pulumi project of a registry stack: per backend, like the pools' (project-name.ts). */
 export function registryProjectName(spec: Pick<RegistrySpec, "project" | "backend">): string {
   return `dstack-${spec.project}-${spec.backend}-registry`.toLowerCase().replace(/[^a-z0-9-]/g, "-");
