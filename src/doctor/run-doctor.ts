@@ -14,6 +14,7 @@ import { nodeCheck } from "./node-check.js";
 import { pulumiChecks } from "./pulumi-checks.js";
 import { probePulumi, type PulumiLookup } from "./pulumi-probe.js";
 import { stateCheck } from "./state-check.js";
+import { recordsCheck } from "./records-check.js";
 import { probeState } from "./state-probe.js";
 
 export interface DoctorInput {
@@ -58,6 +59,7 @@ export function runDoctor(input: DoctorInput): DoctorReport {
       }),
     ),
     configCheck(config, show),
+    recordsCheck(home, env, show),
     localCheck(docker, images, entry("local")),
     awsCheck(probeAws(env, home), entry("aws"), show),
     gcpCheck(probeGcp(env, home), entry("gcp"), show),

@@ -4,6 +4,7 @@
 // the update, so a dstack killed mid-update leaves a record that `ps` reports and `delete` cleans up.
 // A failed or cancelled attempt is removed again by the pool (its stack destroyed, since nothing else
 // is in it) and the record goes: the next attempt starts from a clean slate, and nothing is orphaned.
+import { currentOwner } from "../home/owner.js";
 import type { Attempt } from "../planner/attempt-plan.js";
 import type { PoolSet } from "../pools/pool-set.js";
 import { readPool, removePool } from "../pools/pool-store.js";
@@ -87,6 +88,7 @@ function attemptFleet(input: FleetProvisionInput) {
       config_file: input.configFile,
       created_at: new Date(input.submittedAt).toISOString(),
       creator: ownStamp(),
+      owner: currentOwner(),
       // In the background: which process retries it, so that `delete` cancels rather than waits.
       ...(retrying === undefined ? {} : { retrying }),
     };

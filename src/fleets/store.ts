@@ -1,6 +1,7 @@
 // What the CLI remembers of each cloud fleet between commands: where its pool stack lives (Pulumi
 // project, stack and state backend, so `delete` destroys exactly that stack) and what the stack's
 // outputs said about its instances. Pulumi's state stays the truth; this record says which stack to ask.
+import { ownerSchema } from "../home/owner.js";
 import { z } from "zod";
 import type { FleetSpec } from "../compiler/spec.js";
 import { recordStore } from "../home/record-stores.js";
@@ -85,6 +86,8 @@ const fleetRecord = z.object({
   created_at: isoTime,
   /** The dstack process running the attempt, while it runs: a dead creator means it was killed. */
   creator: processStampSchema.optional(),
+  /** Who applied it (absent in records written before shared backends). */
+  owner: ownerSchema.optional(),
   /** Set while the fleet is retried in the background, and kept (with its message) when that failed. */
   retrying: fleetRetrying.optional(),
   /** Ids of instances a refresh found gone from the cloud (a spot instance reclaimed, deleted by hand). */

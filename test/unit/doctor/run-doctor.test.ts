@@ -36,13 +36,31 @@ describe("runDoctor", () => {
       "local-images ok",
       "state-backend ok",
       "dstack-config missing",
+      "records ok",
       "backend:local ok",
       "backend:aws ok",
       "backend:gcp missing",
       "backend:azure missing",
     ]);
     expect(report.ok).toBe(true);
+    expect(report.checks.find((c) => c.name === "records")?.detail).toMatch(/^personal, in ~\/\.dstack/);
     expect(JSON.stringify(report)).not.toContain("very-secret");
+  });
+
+  it("says where the records live: a shared folder, a bucket, or personal on a Pulumi service", () => {
+    const base = { home: tempDir(), exec: dockerUp, nodeVersion: "20.19.0", pulumi: pulumi(true), images };
+    const records = (url: string) =>
+      runDoctor({ ...base, env: { PATH: "", DSTACK_BACKEND_URL: url } }).checks.find(
+        (c) => c.name === "records",
+      );
+    expect(records("file:///mnt/team")).toMatchObject({
+      status: "ok",
+      detail: "shared with the team in /mnt/team/.dstack",
+    });
+    expect(records("s3://team-bucket/dstack?region=eu-west-1")?.detail).toBe(
+      "shared with the team in s3://team-bucket/dstack (under .dstack/)",
+    );
+    expect(records("https://api.pulumi.com")?.status).toBe("warning");
   });
 
   it("is not ok when the Pulumi CLI or the Docker engine is missing", () => {
