@@ -1,14 +1,16 @@
 // Benchmark (issue 15): `dstack ps --json` with 50 runs and 10 pools in the records root, on the
-// personal files (~/.dstack), a shared folder's file backend, and S3 (the real MinIO of
-// scripts/ensure-s3). Target: under 1 s on MinIO on this machine. The runs' instances do not answer
+// personal files (~/.dstack), a shared folder's file backend, S3 (the real MinIO of scripts/ensure-s3)
+// and a Pulumi service (the stand-in, one stack per record). Target: under 1 s on MinIO on this machine. The runs' instances do not answer
 // (port 1), as for runs whose instances are gone: ps still reads every record and asks every agent.
 // The pools are fleet pools (2 instances each), which ps reads but does not reconcile.
 //
 // Run: ./scripts/ensure-s3 && node scripts/build.mjs && node bench/shared-ps.mjs [samples=5]
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { importBundled, ms, report, stats, timedCli } from "./lib.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -18,6 +20,32 @@ const lib = await importBundled(join(root, "bench", "shared-ps-entry.ts"));
 const s3 = await lib.requireS3();
 const bucket = `dstack-bench-${process.pid}-${Date.now().toString(36)}`;
 await lib.createBucket(s3, bucket);
+// The Pulumi service stand-in in its own process, on a temporary folder: the bench leaves nothing behind.
+const serviceEntry = join(mkdtempSync(join(tmpdir(), "dstack-bench-svc-")), "service.mjs");
+await build({
+  entryPoints: [join(root, "bench", "service-main.ts")],
+  outfile: serviceEntry,
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  logLevel: "warning",
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
+});
+const serviceProcess = spawn(
+  process.execPath,
+  [serviceEntry, mkdtempSync(join(tmpdir(), "dstack-bench-service-"))],
+  {
+    stdio: ["ignore", "pipe", "inherit"],
+  },
+);
+const service = {
+  url: await new Promise((resolve) =>
+    serviceProcess.stdout.once("data", (d) => resolve(d.toString().trim())),
+  ),
+};
 
 const run = (name) => ({
   name,
@@ -62,6 +90,10 @@ const cases = [
       AWS_EC2_METADATA_DISABLED: "true",
     },
   },
+  {
+    label: "Pulumi service (stand-in)",
+    env: { DSTACK_BACKEND_URL: service.url, PULUMI_ACCESS_TOKEN: "bench-token", DSTACK_PULUMI_ORG: "team" },
+  },
 ];
 
 const results = [];
@@ -97,3 +129,4 @@ const [files] = results;
 for (const [label, median] of results.slice(1))
   console.log(`${label.padEnd(30)} ${(median / files[1]).toFixed(2)}x the personal files`);
 report("dstack ps, 50 runs + 10 pools, on MinIO", results[2][1], 1000);
+serviceProcess.kill();

@@ -16,6 +16,8 @@ export function recordsCheck(
   } catch {
     return check("records", "warning", "cannot tell where the records live: config.yml has errors (above)");
   }
+  if (root.kind === "service")
+    return check("records", "ok", `shared with the team as stacks of ${root.url} (projects dstack-*)`);
   if (root.kind === "s3")
     return check(
       "records",
@@ -23,16 +25,17 @@ export function recordsCheck(
       `shared with the team in ${root.url.replace(/\?.*$/, "")} (under .dstack/)`,
     );
   if (root.shared) return check("records", "ok", `shared with the team in ${show(root.dir)}`);
-  return /^https?:\/\//.test(teamBackendUrl(home, env) ?? "")
+  const team = teamBackendUrl(home, env);
+  return team === undefined
     ? check(
-        "records",
-        "warning",
-        `personal, in ${show(root.dir)}: on a Pulumi service the stacks are shared, dstack's records not yet`,
-        "teammates see the service's stacks, but not each other's runs in `dstack ps`",
-      )
-    : check(
         "records",
         "ok",
         `personal, in ${show(root.dir)} (no shared backend: state.backend in config.yml)`,
+      )
+    : check(
+        "records",
+        "warning",
+        `personal, in ${show(root.dir)}: the team's stacks are in ${team}, dstack's records not (gs:// and azblob:// records are not done)`,
+        "use s3://, a shared folder (file://) or a Pulumi service to share the records too",
       );
 }

@@ -66,10 +66,25 @@ export async function pulumiCommandIn(pulumiBinDir: string): Promise<AutomationM
   }
 }
 
+/**
+ * On a Pulumi service, a team's stacks live in its organization (DSTACK_PULUMI_ORG, as the records do,
+ * src/shared-state/service-api.ts); without it, the token user's default organization, as Pulumi does.
+ */
+function qualifiedStackName(target: StackTarget): string {
+  const org = process.env.DSTACK_PULUMI_ORG;
+  if (target.backend.kind !== "cloud" || org === undefined || org === "" || target.stack.includes("/"))
+    return target.stack;
+  return `${org}/${target.stack}`;
+}
+
 export async function openStack(target: StackTarget): Promise<Stack> {
   const auto = await loadAutomation();
   const pulumiCommand = await pulumiCommandIn(target.pulumiBinDir);
-  const args = { projectName: target.project, stackName: target.stack, program: target.program };
+  const args = {
+    projectName: target.project,
+    stackName: qualifiedStackName(target),
+    program: target.program,
+  };
   const options = {
     pulumiCommand,
     envVars: engineEnv(target),

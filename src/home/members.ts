@@ -36,7 +36,7 @@ const store = (home: string): RecordStore<MemberRecord> => recordStore(MEMBER_KI
 
 export const sharedRecords = (home: string): boolean => {
   const root = recordsRoot(home);
-  return root.kind === "s3" || root.shared;
+  return root.kind !== "files" || root.shared;
 };
 
 export const listMembers = (home: string): MemberRecord[] =>

@@ -9,6 +9,14 @@ import { releaseS3Lock, takeS3Lock } from "../shared-state/s3-lock.js";
 import { S3RecordStore } from "../shared-state/s3-record-store.js";
 import { s3Error } from "../shared-state/s3-errors.js";
 import { s3Call } from "../shared-state/sync-bridge.js";
+import { serviceCall, serviceLocation } from "../shared-state/service-api.js";
+import { releaseServiceLock, takeServiceLock } from "../shared-state/service-lock.js";
+import {
+  recordDeployment,
+  recordOf,
+  ServiceRecordStore,
+  startLockedUpdate,
+} from "../shared-state/service-record-store.js";
 import { writeFileAtomic } from "./atomic-file.js";
 import { FileRecordStore } from "./file-record-store.js";
 import { releaseLock, takeLock } from "./lock-file.js";
@@ -20,8 +28,13 @@ export type RecordFolder = "runs" | "pending" | "fleets" | "pools" | "volumes" |
 export function recordStore<T>(kind: RecordKind<T>, home: string, folder: RecordFolder): RecordStore<T> {
   const root = recordsRoot(home);
   if (root.kind === "files") return new FileRecordStore(kind, join(root.dir, folder));
+  if (root.kind === "service") return new ServiceRecordStore(kind, serviceLocation(root.url, home), folder);
   return new S3RecordStore(kind, s3Location(root.url), folder);
 }
+
+/** A text of the root kept as a stack's output on a Pulumi service (project `dstack-settings`). */
+const SETTINGS = "dstack-settings";
+const settingsStack = (name: string): string => name.replace(/[^A-Za-z0-9_.-]/g, "-");
 
 /** A text of the records root (`pool-names.json`), or undefined when there is none. */
 export function readRootText(home: string, name: string): string | undefined {
@@ -33,6 +46,15 @@ export function readRootText(home: string, name: string): string | undefined {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw error;
     }
+  if (root.kind === "service") {
+    const location = serviceLocation(root.url, home);
+    const reply = serviceCall(
+      location,
+      "GET",
+      `/api/stacks/${location.org}/${SETTINGS}/${settingsStack(name)}/export`,
+    );
+    return reply.status === 200 ? recordOf(reply.json) : undefined;
+  }
   const location = s3Location(root.url);
   const reply = s3Call(location, { op: "get", key: `${location.prefix}${name}` });
   if (reply.kind === "missing") return undefined;
@@ -48,6 +70,19 @@ export function writeRootText(home: string, name: string, text: string): void {
     writeFileAtomic(file, text);
     return;
   }
+  if (root.kind === "service") {
+    const location = serviceLocation(root.url, home);
+    const stack = settingsStack(name);
+    const update = startLockedUpdate(location, SETTINGS, stack, `dstack: ${name}`);
+    let status = "failed";
+    try {
+      update.checkpoint(recordDeployment(SETTINGS, stack, text));
+      status = "succeeded";
+    } finally {
+      update.complete(status);
+    }
+    return;
+  }
   const location = s3Location(root.url);
   const reply = s3Call(location, { op: "put", key: `${location.prefix}${name}`, body: text });
   if (reply.kind === "error") throw s3Error(location, reply, `writing ${name}`);
@@ -57,6 +92,7 @@ export function writeRootText(home: string, name: string, text: string): void {
 export function rootTextWhere(home: string, name: string): string {
   const root = recordsRoot(home);
   if (root.kind === "files") return join(root.dir, name);
+  if (root.kind === "service") return `${root.url} ${SETTINGS}/${settingsStack(name)}`;
   const location = s3Location(root.url);
   return `s3://${location.bucket}/${location.prefix}${name}`;
 }
@@ -65,6 +101,7 @@ export function rootTextWhere(home: string, name: string): string {
 export function takeRootLock(home: string, name: string): boolean {
   const root = recordsRoot(home);
   if (root.kind === "s3") return takeS3Lock(s3Location(root.url), name);
+  if (root.kind === "service") return takeServiceLock(serviceLocation(root.url, home), name);
   const file = join(root.dir, "locks", `${name}.lock`);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   return takeLock(file);
@@ -73,5 +110,6 @@ export function takeRootLock(home: string, name: string): boolean {
 export function releaseRootLock(home: string, name: string): void {
   const root = recordsRoot(home);
   if (root.kind === "s3") releaseS3Lock(s3Location(root.url), name);
+  else if (root.kind === "service") releaseServiceLock(serviceLocation(root.url, home), name);
   else releaseLock(join(root.dir, "locks", `${name}.lock`));
 }

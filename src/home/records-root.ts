@@ -3,7 +3,8 @@
 // who shares the backend sees, reaches and stops the same runs (issue 15). With the personal default
 // (the file backend under ~/.dstack) they stay in ~/.dstack as always. A file:// backend (a shared
 // folder) keeps them in `<folder>/.dstack/`, next to Pulumi's `.pulumi/`. ~/.dstack keeps only what is
-// personal: keys, the SSH config, logs, caches, the local backend's instance folders.
+// personal: keys, the SSH config, logs, caches, the local backend's instance folders. On a Pulumi
+// service each record is a stack of its own (service-record-store.ts).
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dstackDir, sharedRecordsDir, stateDir } from "./paths.js";
@@ -13,7 +14,9 @@ export type RecordsRoot =
   /** Records as files under `dir` (one folder per kind). */
   | { kind: "files"; dir: string; shared: boolean }
   /** Records as objects of an S3 bucket, under `prefix`. */
-  | { kind: "s3"; url: string };
+  | { kind: "s3"; url: string }
+  /** Records as stacks of a Pulumi service (Pulumi Cloud, or a self-hosted one). */
+  | { kind: "service"; url: string };
 
 /** The folder a file:// URL names (file:///abs/path or file://~/path). */
 export function fileUrlPath(url: string, home: string): string {
@@ -34,6 +37,7 @@ export function recordsRoot(
     return dir === stateDir(home) ? personal : { kind: "files", dir: sharedRecordsDir(dir), shared: true };
   }
   if (url.startsWith("s3://")) return { kind: "s3", url };
-  // gs://, azblob://, https:// (Pulumi Cloud): the stacks go there; the records stay personal for now.
+  if (url.startsWith("https://") || url.startsWith("http://")) return { kind: "service", url };
+  // gs://, azblob://: the stacks go there; the records stay personal for now.
   return personal;
 }

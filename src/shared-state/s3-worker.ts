@@ -1,4 +1,4 @@
-// The S3 half of the records' sync bridge (sync-bridge.ts): a worker thread that makes the S3 calls
+// The network half of the records' sync bridge (sync-bridge.ts): a worker thread that makes the S3 calls
 // (GET, PUT, DELETE, ListObjectsV2, signed with AWS Signature V4 in node:crypto) while the calling thread
 // waits on an Atomics flag. The record store interface is synchronous, like the file store and every
 // caller of it; a worker keeps it so without a process per call.
@@ -20,7 +20,9 @@ export type S3Op =
   | { op: "put"; key: string; body: string; ifMatch?: string; ifNoneMatch?: boolean }
   | { op: "delete"; key: string; ifMatch?: string }
   /** Every object under the prefix, with its body (in parallel, in one round trip for the caller). */
-  | { op: "getAll"; prefix: string };
+  | { op: "getAll"; prefix: string }
+  /** A plain HTTP request (a Pulumi service's API): no signing. */
+  | { op: "http"; method: string; url: string; headers: Record<string, string>; body?: string };
 
 export type S3Reply =
   | { kind: "object"; body: string; etag: string }
@@ -30,6 +32,7 @@ export type S3Reply =
   | { kind: "conflict" }
   | { kind: "deleted" }
   | { kind: "objects"; objects: { key: string; body: string; etag: string }[] }
+  | { kind: "http"; status: number; body: string }
   | { kind: "error"; status: number | null; code: string; message: string };
 
 export function s3WorkerMain(load: (id: string) => unknown): void {
@@ -190,6 +193,15 @@ export function s3WorkerMain(load: (id: string) => unknown): void {
 
   async function run(op: S3Op): Promise<S3Reply> {
     switch (op.op) {
+      case "http": {
+        const res = await fetch(op.url, {
+          method: op.method,
+          headers: op.headers,
+          ...(op.body === undefined ? {} : { body: op.body }),
+          signal: AbortSignal.timeout(30_000),
+        });
+        return { kind: "http", status: res.status, body: await res.text() };
+      }
       case "get":
         return get(op.key);
       case "put": {

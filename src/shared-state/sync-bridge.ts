@@ -23,6 +23,39 @@ function workerFor(location: S3Location): Worker {
 /** How long one call may take before it is an error (the worker's own requests time out at 30 s). */
 const CALL_TIMEOUT_MS = 60_000;
 
+/** The worker for plain HTTP requests (no S3 location: its requests carry their own URL). */
+const HTTP_LOCATION: S3Location = {
+  bucket: "",
+  prefix: "",
+  region: "",
+  endpoint: "http://unused",
+  pathStyle: true,
+};
+
+/** One HTTP request, synchronously; an unreachable server is `status: null`. */
+export function httpCall(
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body?: unknown,
+): { status: number | null; body: string; error?: string } {
+  const reply = s3Call(HTTP_LOCATION, {
+    op: "http",
+    method,
+    url,
+    headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (reply.kind === "http") return { status: reply.status, body: reply.body };
+  if (reply.kind === "error") return { status: null, body: "", error: `${reply.code}: ${reply.message}` };
+  throw new Error(`internal: unexpected reply ${reply.kind}`);
+}
+
+/** Blocks this thread for `ms` (between tries of a lock held by another writer). */
+export function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 export function s3Call(location: S3Location, op: S3Op): S3Reply {
   const worker = workerFor(location);
   const flag = new SharedArrayBuffer(4);

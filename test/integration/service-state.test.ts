@@ -1,7 +1,7 @@
-// Stacks on a Pulumi service (issue 15), against the stand-in of scripts/ensure-pulumi-service: a run on
-// the local backend whose pool stack lives in the service (the service keeps its secrets: no passphrase
-// is asked for or written), a wrong token refused with what to do and nothing created, and a service
-// that does not answer. dstack's own records on a Pulumi service are not done yet: they stay personal.
+// Stacks and records on a Pulumi service (issue 15), against the stand-in of scripts/ensure-pulumi-service:
+// a run on the local backend whose pool stack and records live in the service (the service keeps its
+// secrets: no passphrase is asked for or written), a wrong token refused with what to do and nothing
+// created, and a service that does not answer. (Teams on a service: shared-state.test.ts.)
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,13 +30,22 @@ beforeAll(async () => {
   requireDockerImages(localImages().instance, localImages().base);
   service = await requirePulumiService();
   writeFileSync(
+    join(repo, "wrong.dstack.yml"),
+    `type: task\nname: svc-wrong-${ID}\ncommands: [echo never]\nbackends: [local]\n`,
+  );
+  writeFileSync(
     join(repo, "task.dstack.yml"),
     `type: task\nname: svc-${ID}\ncommands: [echo hello-${ID}]\nbackends: [local]\nidle_duration: 30m\n`,
   );
   execFileSync("git", ["init", "-q"], { cwd: repo });
 });
 
-afterAll(() => {
+afterAll(async () => {
+  // The service outlives the test: its run's record (a stack) goes, so `ps -a` elsewhere does not list it.
+  await fetch(`${service.url}/api/stacks/${service.user}/dstack-runs/svc-${ID}?force=true`, {
+    method: "DELETE",
+    headers: { authorization: `token ${service.token}` },
+  }).catch(() => undefined);
   for (const name of instances)
     for (const id of containersWithLabel(`dstack.instance=${name}`)) tryDocker(["rm", "-f", id]);
   for (const home of homes)
@@ -74,16 +83,21 @@ describe("stacks on a Pulumi service (the stand-in)", () => {
 
   it("a wrong token: refused with what to do, and nothing is created", async () => {
     const env = userEnv({ DSTACK_BACKEND_URL: service.url, PULUMI_ACCESS_TOKEN: `wrong-${ID}` });
-    const r = await runCli(["apply", "-f", "task.dstack.yml", "-y"], { cwd: repo, env, timeoutMs: 300_000 });
+    const r = await runCli(["apply", "-f", "wrong.dstack.yml", "-y"], { cwd: repo, env, timeoutMs: 300_000 });
     expect(r.code, r.out).toBe(1);
     expect(r.stderr).toContain(`the Pulumi service at ${service.url} refused the access token`);
     expect(r.stderr).toContain("set PULUMI_ACCESS_TOKEN");
     expect(r.stderr).not.toContain(`wrong-${ID}`);
-    expect(containersWithLabel(`dstack.managed=true`).filter((c) => c.includes(ID))).toEqual([]);
+    // Asked with the right token: no instance was made, no run recorded.
+    const right = { ...env, PULUMI_ACCESS_TOKEN: service.token };
     const pool = JSON.parse(
-      (await runCli(["pool", "ps", "--json"], { cwd: repo, env, timeoutMs: 60_000 })).stdout,
+      (await runCli(["pool", "ps", "--json"], { cwd: repo, env: right, timeoutMs: 60_000 })).stdout,
     ) as { instances: unknown[] };
     expect(pool.instances).toEqual([]);
+    const ps = JSON.parse(
+      (await runCli(["ps", "-a", "--json"], { cwd: repo, env: right, timeoutMs: 60_000 })).stdout,
+    ) as { runs: { name: string }[] };
+    expect(ps.runs.map((run) => run.name)).not.toContain(`svc-wrong-${ID}`);
   }, 300_000);
 
   it("a service that does not answer (a port nothing listens on): a clear error, nothing created", async () => {

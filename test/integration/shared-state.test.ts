@@ -11,12 +11,14 @@ import { reaperPidFile } from "../../src/home/paths.js";
 import { containersWithLabel, localImages, requireDockerImages, tryDocker } from "./docker.js";
 import { e2eEnv, runCli } from "./e2e-cli.js";
 import { createBucket, getObject, listKeys, requireS3 } from "./s3.js";
+import { recordOf } from "../../src/shared-state/service-record-store.js";
+import { startPulumiService, type PulumiService } from "../pulumi-service/server.js";
 import { requirePulumi } from "./pulumi-path.js";
 
 interface Backend {
   label: string;
-  /** The backend URL and the environment its users need (credentials), set up once. */
-  open: () => Promise<{ url: string; env: Record<string, string> }>;
+  /** The backend URL and the environment its users need (credentials, per user), set up once. */
+  open: () => Promise<{ url: string; env: (user: User) => Record<string, string> }>;
   /** The records of the backend: key or path -> text. */
   records: () => Promise<Map<string, string>>;
 }
@@ -48,7 +50,7 @@ function filesUnder(dir: string): Map<string, string> {
 const BACKENDS: Backend[] = [
   {
     label: "a shared folder (file backend)",
-    open: () => Promise.resolve({ url: `file://${folder}`, env: {} }),
+    open: () => Promise.resolve({ url: `file://${folder}`, env: () => ({}) }),
     records: () => Promise.resolve(filesUnder(folder)),
   },
   {
@@ -58,11 +60,11 @@ const BACKENDS: Backend[] = [
       await createBucket(s3, BUCKET);
       return {
         url: `s3://${BUCKET}/team?endpoint=${s3.host}&disableSSL=true&s3ForcePathStyle=true&region=${s3.region}`,
-        env: {
+        env: () => ({
           AWS_ACCESS_KEY_ID: s3.accessKey,
           AWS_SECRET_ACCESS_KEY: s3.secretKey,
           AWS_EC2_METADATA_DISABLED: "true",
-        },
+        }),
       };
     },
     records: async () => {
@@ -73,7 +75,50 @@ const BACKENDS: Backend[] = [
       return out;
     },
   },
+  {
+    label: "a Pulumi service (the stand-in, organization team)",
+    open: async () => {
+      service = await startPulumiService({
+        dataDir: serviceDir,
+        users: users.map((u) => ({ name: u, token: `token-of-${u}-${process.pid}`, orgs: ["team"] })),
+      });
+      return {
+        url: service.url,
+        env: (u: User) => ({
+          PULUMI_ACCESS_TOKEN: `token-of-${u}-${process.pid}`,
+          DSTACK_PULUMI_ORG: "team",
+        }),
+      };
+    },
+    records: () => {
+      // Every stack of the team's dstack-* projects, its record by `/.dstack/<kind>/<name>.json`.
+      const out = new Map<string, string>();
+      const auth = { authorization: `token token-of-alice-${process.pid}` };
+      return fetch(`${service?.url ?? ""}/api/user/stacks?organization=team`, { headers: auth })
+        .then((r) => r.json() as Promise<{ stacks: { projectName: string; stackName: string }[] }>)
+        .then(async ({ stacks }) => {
+          for (const s of stacks.filter((x) => x.projectName.startsWith("dstack-"))) {
+            const exported = await (
+              await fetch(`${service?.url ?? ""}/api/stacks/team/${s.projectName}/${s.stackName}/export`, {
+                headers: auth,
+              })
+            ).text();
+            out.set(
+              `team/.dstack/${s.projectName.slice("dstack-".length)}/${s.stackName}.json`,
+              recordOf(JSON.parse(exported)) ?? exported,
+            );
+          }
+          return out;
+        });
+    },
+  },
 ];
+
+let service: PulumiService | undefined;
+const serviceDir = mkdtempSync(join(tmpdir(), "dstack-team-service-"));
+afterAll(async () => {
+  await service?.close();
+});
 
 beforeAll(() => {
   requirePulumi();
@@ -88,10 +133,10 @@ describe.each(BACKENDS)("a team sharing $label (local backend)", (backend) => {
   const homes = Object.fromEntries(
     users.map((u) => [u, mkdtempSync(join(tmpdir(), `dstack-team-${u}-`))]),
   ) as Record<User, string>;
-  let shared = { url: "", env: {} as Record<string, string> };
+  let shared = { url: "", env: (_u: User): Record<string, string> => ({}) };
   const envOf = (u: User) =>
     e2eEnv(homes[u], {
-      ...shared.env,
+      ...shared.env(u),
       DSTACK_BACKEND_URL: shared.url,
       DSTACK_STATE_PASSPHRASE: PASSPHRASE,
       DSTACK_USER: u,
@@ -225,8 +270,19 @@ describe.each(BACKENDS)("a team sharing $label (local backend)", (backend) => {
     expect(instances.sort()).toEqual(mine.map((r) => r.instance).sort());
   }, 300_000);
 
-  it("the state passphrase appears in no record and no object of the shared backend", async () => {
-    const hits = [...(await backend.records()).entries()].filter(([, text]) => text.includes(PASSPHRASE));
-    expect(hits.map(([key]) => key)).toEqual([]);
+  it("no secret (the state passphrase, the cloud or service credentials) is in any record of the backend", async () => {
+    const secrets = [
+      PASSPHRASE,
+      ...users.flatMap((u) => {
+        const env = shared.env(u);
+        return [env.AWS_SECRET_ACCESS_KEY, env.PULUMI_ACCESS_TOKEN].filter(
+          (v): v is string => v !== undefined,
+        );
+      }),
+    ];
+    const records = [...(await backend.records()).entries()];
+    expect(records.length).toBeGreaterThan(0);
+    for (const secret of secrets)
+      expect(records.filter(([, text]) => text.includes(secret)).map(([key]) => key)).toEqual([]);
   });
 });

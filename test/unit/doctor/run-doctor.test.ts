@@ -47,7 +47,7 @@ describe("runDoctor", () => {
     expect(JSON.stringify(report)).not.toContain("very-secret");
   });
 
-  it("says where the records live: a shared folder, a bucket, or personal on a Pulumi service", () => {
+  it("says where the records live: a shared folder, a bucket, a Pulumi service; personal on gs://", () => {
     const base = { home: tempDir(), exec: dockerUp, nodeVersion: "20.19.0", pulumi: pulumi(true), images };
     const records = (url: string) =>
       runDoctor({ ...base, env: { PATH: "", DSTACK_BACKEND_URL: url } }).checks.find(
@@ -60,7 +60,11 @@ describe("runDoctor", () => {
     expect(records("s3://team-bucket/dstack?region=eu-west-1")?.detail).toBe(
       "shared with the team in s3://team-bucket/dstack (under .dstack/)",
     );
-    expect(records("https://api.pulumi.com")?.status).toBe("warning");
+    expect(records("https://api.pulumi.com")).toMatchObject({
+      status: "ok",
+      detail: "shared with the team as stacks of https://api.pulumi.com (projects dstack-*)",
+    });
+    expect(records("gs://team-bucket")?.status).toBe("warning");
   });
 
   it("is not ok when the Pulumi CLI or the Docker engine is missing", () => {
