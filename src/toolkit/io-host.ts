@@ -26,6 +26,8 @@ export const IO_CODES = [
   "command.failed",
   // a record dstack cannot read (skipped by listings)
   "records.unreadable",
+  // records left in ~/.dstack from before a shared backend (they stay personal)
+  "records.personal",
   // recovery after a killed dstack
   "recovery.cleaned",
   "recovery.failed",

@@ -40,6 +40,7 @@ import { stopRun, type StopOutcome } from "./stop-run.js";
 import { unreadableRecords, unreadableWarning } from "./unreadable-records.js";
 import { networkSettings } from "../generate/network-settings.js";
 import { joinBackend } from "../home/members.js";
+import { leftoversText, personalLeftovers } from "../home/personal-leftovers.js";
 import { authorizeTeam } from "./team-keys.js";
 import { ensureClientKey } from "../ssh/keys.js";
 import { catalogZones } from "../volumes/known-zones.js";
@@ -88,6 +89,14 @@ export class Toolkit {
   async recover(backendUrl?: string): Promise<void> {
     // On a shared backend, this user is one of its members: teammates' runs will authorize this key.
     joinBackend(this.home, () => ensureClientKey(this.home).publicKey, this.env);
+    const leftovers = personalLeftovers(this.home, this.env);
+    if (leftovers.length > 0)
+      this.io.notify({
+        code: "records.personal",
+        level: "warn",
+        text: leftoversText(leftovers),
+        data: { leftovers },
+      });
     const result = await recoverLeftovers({ home: this.home, env: this.env, backendUrl });
     if (result?.kind === "cleaned")
       this.io.notify({

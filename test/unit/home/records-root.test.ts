@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { parseDstackConfig } from "../../../src/home/dstack-config.js";
 import { currentOwner, isMine } from "../../../src/home/owner.js";
 import { recordsRoot } from "../../../src/home/records-root.js";
+import { leftoversText, personalLeftovers } from "../../../src/home/personal-leftovers.js";
 import { stateBackendUrl } from "../../../src/engine/state-backend.js";
 
 const homeWith = (config?: string): string => {
@@ -64,5 +65,17 @@ describe("owners", () => {
     expect(isMine({ user: "alice", host: "other-laptop" }, alice)).toBe(true);
     expect(isMine({ user: "bob", host: alice.host }, alice)).toBe(false);
     expect(isMine(undefined, alice)).toBe(true);
+  });
+});
+
+describe("personal leftovers", () => {
+  it("are the records ~/.dstack still holds once the records are shared; none while they are personal", () => {
+    const home = homeWith();
+    mkdirSync(join(home, ".dstack", "runs"), { recursive: true });
+    writeFileSync(join(home, ".dstack", "runs", "old-run.json"), "{}");
+    expect(personalLeftovers(home, {})).toEqual([]);
+    const leftovers = personalLeftovers(home, { DSTACK_BACKEND_URL: "s3://team/dstack" });
+    expect(leftovers).toEqual([{ kind: "runs", names: ["old-run"] }]);
+    expect(leftoversText(leftovers)).toContain("1 runs (old-run)");
   });
 });
