@@ -65,13 +65,17 @@ export function serviceCall(
       `the Pulumi service at ${location.url} refused the access token`,
       "set PULUMI_ACCESS_TOKEN to a valid token for that service (or `pulumi login URL`)",
     );
-  let json: unknown = null;
+  return { status: reply.status, json: parsedBody(reply.body) };
+}
+
+/** The body as JSON; a body that is not JSON as its text, an empty one as null. */
+function parsedBody(body: string): unknown {
+  if (body === "") return null;
   try {
-    json = reply.body === "" ? null : JSON.parse(reply.body);
+    return JSON.parse(body) as unknown;
   } catch {
-    json = reply.body;
+    return body;
   }
-  return { status: reply.status, json };
 }
 
 /** The service's error text from its body (`{code, message}`), for messages. */
