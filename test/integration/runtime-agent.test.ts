@@ -8,6 +8,7 @@ import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "ssh2";
+import { AGENT_API_VERSION } from "../../src/runtime-agent/version.js";
 import { generateKeyPair } from "../../src/ssh/keys.js";
 import { until } from "../until.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -175,7 +176,7 @@ describe("runtime agent with the real Docker engine", () => {
   it("refuses API version 2.0 with 426, naming both versions", async () => {
     const r = await api("GET", "/api/health", undefined, "2.0");
     expect(r.status).toBe(426);
-    expect(r.json).toMatchObject({ client_version: "2.0", agent_version: "1.2" });
+    expect(r.json).toMatchObject({ client_version: "2.0", agent_version: AGENT_API_VERSION });
   });
 
   it("dev environment: repo uploaded before start, ssh lands in /workflow, inactivity stops it", async () => {
@@ -323,7 +324,9 @@ describe("runtime agent with the real Docker engine", () => {
       "-c",
       probe,
     );
-    expect(out).toMatch(/^v18\.\d+\.\d+ 1\.1\n/);
+    // Node 18, and the API version this agent speaks.
+    expect(out.split("\n")[0]).toMatch(/^v18\.\d+\.\d+ /);
+    expect(out.split("\n")[0]?.split(" ")[1]).toBe(AGENT_API_VERSION);
     expect(out).toMatch(/labelled for this instance but not in the state file/); // it listed containers via the socket
   }, 30_000);
 });
