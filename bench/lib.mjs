@@ -22,6 +22,11 @@ export const ms = (x) => `${x.toFixed(1)} ms`;
 
 /** Bundle a TypeScript module (as the CLI bundle does) and import it; `options` go to esbuild. */
 export async function importBundled(entry, options = {}) {
+  return import(pathToFileURL(await bundled(entry, options)).href);
+}
+
+/** Bundle a TypeScript module into a temporary .mjs file (to import, or to run as its own process). */
+export async function bundled(entry, options = {}) {
   const outfile = join(mkdtempSync(join(tmpdir(), "dstack-bench-")), "entry.mjs");
   await build({
     entryPoints: [entry],
@@ -36,7 +41,7 @@ export async function importBundled(entry, options = {}) {
     },
     ...options,
   });
-  return import(pathToFileURL(outfile).href);
+  return outfile;
 }
 
 export function report(name, value, target) {

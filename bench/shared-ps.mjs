@@ -10,8 +10,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { importBundled, ms, report, stats, timedCli } from "./lib.mjs";
+import { bundled, importBundled, ms, report, stats, timedCli } from "./lib.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(root, "bin", "dstack.js");
@@ -21,19 +20,7 @@ const s3 = await lib.requireS3();
 const bucket = `dstack-bench-${process.pid}-${Date.now().toString(36)}`;
 await lib.createBucket(s3, bucket);
 // The Pulumi service stand-in in its own process, on a temporary folder: the bench leaves nothing behind.
-const serviceEntry = join(mkdtempSync(join(tmpdir(), "dstack-bench-svc-")), "service.mjs");
-await build({
-  entryPoints: [join(root, "bench", "service-main.ts")],
-  outfile: serviceEntry,
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  logLevel: "warning",
-  banner: {
-    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-  },
-});
+const serviceEntry = await bundled(join(root, "bench", "service-main.ts"));
 const serviceProcess = spawn(
   process.execPath,
   [serviceEntry, mkdtempSync(join(tmpdir(), "dstack-bench-service-"))],

@@ -7,13 +7,12 @@ import { writeFileAtomic } from "./atomic-file.js";
 import { decodeRecord, encodeRecord } from "./record-codec.js";
 import {
   collectListing,
+  RECORD_KEY,
   RecordError,
   type RecordKind,
   type RecordListing,
   type RecordStore,
 } from "./record-store.js";
-
-const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export class FileRecordStore<T> implements RecordStore<T> {
   constructor(
@@ -22,7 +21,7 @@ export class FileRecordStore<T> implements RecordStore<T> {
   ) {}
 
   private file(key: string): string {
-    if (!KEY.test(key)) throw new Error(`not a ${this.kind.noun} record key: ${JSON.stringify(key)}`);
+    if (!RECORD_KEY.test(key)) throw new Error(`not a ${this.kind.noun} record key: ${JSON.stringify(key)}`);
     return join(this.dir, `${key}.json`);
   }
 

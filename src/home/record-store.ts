@@ -29,6 +29,9 @@ export interface RecordKind<T> {
   whenRemoved: string;
 }
 
+/** A record's key: a file or object name, a stack name: letters, digits, `.`, `_`, `-`. */
+export const RECORD_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 /** Every record that could be read, and an error for each one that could not (they are skipped). */
 export interface RecordListing<T> {
   records: T[];

@@ -5,6 +5,7 @@
 import { decodeRecord, encodeRecord } from "../home/record-codec.js";
 import {
   collectListing,
+  RECORD_KEY,
   RecordError,
   type RecordKind,
   type RecordListing,
@@ -14,7 +15,6 @@ import type { S3Location } from "./s3-location.js";
 import { s3Error } from "./s3-errors.js";
 import { s3Call } from "./sync-bridge.js";
 
-const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const UPDATE_TRIES = 20;
 
 /**
@@ -34,7 +34,7 @@ export class S3RecordStore<T> implements RecordStore<T> {
   ) {}
 
   private objectKey(key: string): string {
-    if (!KEY.test(key)) throw new Error(`not a ${this.kind.noun} record key: ${JSON.stringify(key)}`);
+    if (!RECORD_KEY.test(key)) throw new Error(`not a ${this.kind.noun} record key: ${JSON.stringify(key)}`);
     return `${this.location.prefix}${this.folder}/${key}.json`;
   }
 

@@ -7,6 +7,7 @@
 import { decodeRecord, encodeRecord } from "../home/record-codec.js";
 import {
   collectListing,
+  RECORD_KEY,
   RecordError,
   type RecordKind,
   type RecordListing,
@@ -16,7 +17,6 @@ import { UserError } from "../errors.js";
 import { serviceCall, serviceMessage, type ServiceLocation } from "./service-api.js";
 import { sleepSync } from "./sync-bridge.js";
 
-const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** How long a writer waits for another writer of the same record (its update holds the stack). */
 const BUSY_TRIES = 200;
 const BUSY_PAUSE_MS = 50;
@@ -62,7 +62,7 @@ export class ServiceRecordStore<T> implements RecordStore<T> {
   }
 
   private stackPath(key: string): string {
-    if (!KEY.test(key)) throw new Error(`not a ${this.kind.noun} record key: ${JSON.stringify(key)}`);
+    if (!RECORD_KEY.test(key)) throw new Error(`not a ${this.kind.noun} record key: ${JSON.stringify(key)}`);
     return `/api/stacks/${this.location.org}/${this.project}/${key}`;
   }
 
