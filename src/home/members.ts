@@ -34,8 +34,12 @@ export const MEMBER_KIND: RecordKind<MemberRecord> = {
 
 const store = (home: string): RecordStore<MemberRecord> => recordStore(MEMBER_KIND, home, "members");
 
-export const sharedRecords = (home: string): boolean => {
-  const root = recordsRoot(home);
+/** Whether the records are the team's (a shared folder, a bucket, a Pulumi service), not ~/.dstack. */
+export const sharedRecords = (
+  home: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): boolean => {
+  const root = recordsRoot(home, env);
   return root.kind !== "files" || root.shared;
 };
 
@@ -48,7 +52,7 @@ export function joinBackend(
   key: () => string,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): void {
-  if (!sharedRecords(home)) return;
+  if (!sharedRecords(home, env)) return;
   const publicKey = key();
   const me = currentOwner(env);
   const known = store(home).get(memberKey(`${me.user}.${me.host}`));

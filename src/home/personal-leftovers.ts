@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { readdirSync } from "node:fs";
 import { dstackDir } from "./paths.js";
-import { recordsRoot } from "./records-root.js";
+import { sharedRecords } from "./members.js";
 
 const KINDS = ["runs", "pending", "pools", "fleets", "volumes"] as const;
 
@@ -13,8 +13,7 @@ export function personalLeftovers(
   home: string,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): { kind: string; names: string[] }[] {
-  const root = recordsRoot(home, env);
-  if (root.kind === "files" && !root.shared) return [];
+  if (!sharedRecords(home, env)) return [];
   const out: { kind: string; names: string[] }[] = [];
   for (const kind of KINDS) {
     let names: string[] = [];

@@ -30,8 +30,19 @@ export async function findPlacement(ctx: ApplyContext): Promise<FoundPlacement> 
   const home = ctx.pools.home;
   checkFleets(home, spec.fleets);
   const poolName = poolForNewInstances(home, spec.pool_name);
-  const idle = await findIdleInstance(
-    home,
+  const idle = await claimIdleFor(ctx);
+  if (idle === undefined && !mayCreate(spec)) throw noIdleInstance(home, spec, ctx.requirements);
+  return { idle, poolName };
+}
+
+/**
+ * The idle instance the job's offers, idle_duration, fleets, instances, pool and volumes allow,
+ * claimed (apply, build, a background resubmission that may only reuse); undefined when none fits.
+ */
+export function claimIdleFor(ctx: ApplyContext): Promise<IdleInstance | undefined> {
+  const { spec } = ctx;
+  return findIdleInstance(
+    ctx.pools.home,
     ctx.provisionable,
     ctx.keys.privateKey,
     spec.idle_duration,
@@ -40,8 +51,6 @@ export async function findPlacement(ctx: ApplyContext): Promise<FoundPlacement> 
     spec.pool_name,
     ctx.placement?.volumes.map((v) => v.name),
   );
-  if (idle === undefined && !mayCreate(spec)) throw noIdleInstance(home, spec, ctx.requirements);
-  return { idle, poolName };
 }
 
 export interface PlacementPlan {

@@ -16,7 +16,8 @@ import { addressOf, type InstanceAddress } from "../pools/pool.js";
 import type { PoolSet } from "../pools/pool-set.js";
 import { listInstances, updatePoolInstance } from "../pools/pool-store.js";
 import { poolForNewInstances } from "../pools/named-pools.js";
-import { findIdleInstance, fittingOffer } from "../pools/reuse.js";
+import { fittingOffer } from "../pools/reuse.js";
+import { claimIdleFor } from "./instance-placement.js";
 import { cancelled } from "../provisioning/cancelled.js";
 import { removePending, updatePending, type PendingRun } from "./pending-store.js";
 import { provisionInstance } from "../pools/provision-instance.js";
@@ -89,16 +90,7 @@ async function reuseOnly(
   if (mayCreate(spec)) return undefined;
   signal?.throwIfAborted();
   const home = ctx.pools.home;
-  const idle = await findIdleInstance(
-    home,
-    ctx.provisionable,
-    ctx.keys.privateKey,
-    spec.idle_duration,
-    spec.fleets,
-    spec.instances,
-    spec.pool_name,
-    ctx.placement?.volumes.map((v) => v.name),
-  );
+  const idle = await claimIdleFor(ctx);
   if (idle === undefined) throw noIdleInstance(home, spec, ctx.requirements);
   // The claim's session is not handed on here: the submission opens its own.
   idle.session.close();
